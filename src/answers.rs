@@ -1,0 +1,264 @@
+//! From a matcher verdict to what people read: the answer in our words, and
+//! for every answer the outlet, date and verbatim quote it rests on.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::knowledge::{Fact, FactBase, KnowledgeError, SourceKind};
+use crate::matching::{Candidate, Matcher, MatcherConfig, Outcome, QuestionError};
+
+/// A loaded fact base with its index: what the bot answers from. Built
+/// whole and swapped whole, so a question never sees half of a reload.
+#[derive(Debug)]
+pub struct Knowledge {
+    pub base: FactBase,
+    pub matcher: Matcher,
+    pub loaded_at: DateTime<Utc>,
+}
+
+/// Where an answer comes from, as shown to people.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Citation {
+    /// The source's id in the fact base.
+    pub source: String,
+    pub outlet: String,
+    pub date: NaiveDate,
+    pub quote: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub byline: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub kind: SourceKind,
+}
+
+impl Citation {
+    /// "The Kyiv Independent, 16 March 2025" (or "headline in …").
+    pub fn attribution(&self) -> String {
+        let outlet = match self.kind {
+            SourceKind::Article => self.outlet.clone(),
+            SourceKind::Headline => format!("headline in {}", self.outlet),
+        };
+        format!("{outlet}, {}", human_date(self.date))
+    }
+}
+
+pub fn human_date(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+/// One fact given as an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnsweredFact {
+    pub fact_id: String,
+    pub answer: String,
+    pub citations: Vec<Citation>,
+    pub confidence: f32,
+}
+
+/// A close question offered when no answer is certain enough.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub fact_id: String,
+    pub question: String,
+    pub confidence: f32,
+}
+
+/// What the bot says to a question, free of any chat platform.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    Answer(Vec<AnsweredFact>),
+    Suggest(Vec<Suggestion>),
+    Abstain,
+}
+
+/// A question with the bot's response and the matcher's evidence.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub question: String,
+    pub response: Response,
+    pub confidence: f32,
+    /// Best candidates as fact ids with confidence, best first.
+    pub ranking: Vec<(String, f32)>,
+}
+
+impl Reply {
+    pub fn outcome_name(&self) -> &'static str {
+        match self.response {
+            Response::Answer(_) => "answer",
+            Response::Suggest(_) => "suggest",
+            Response::Abstain => "abstain",
+        }
+    }
+
+    /// The first answered fact's id, if any.
+    pub fn fact_id(&self) -> Option<&str> {
+        match &self.response {
+            Response::Answer(facts) => facts.first().map(|f| f.fact_id.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The JSON line `talksbot ask --json` prints.
+    pub fn to_json(&self) -> serde_json::Value {
+        let (answer, citations, fact_ids): (Option<String>, Vec<&Citation>, Vec<&str>) = match &self.response {
+            Response::Answer(facts) => (
+                Some(facts.iter().map(|f| f.answer.as_str()).collect::<Vec<_>>().join("\n")),
+                facts.iter().flat_map(|f| &f.citations).collect(),
+                facts.iter().map(|f| f.fact_id.as_str()).collect(),
+            ),
+            _ => (None, Vec::new(), Vec::new()),
+        };
+        let suggestions: Vec<&str> = match &self.response {
+            Response::Suggest(s) => s.iter().map(|s| s.question.as_str()).collect(),
+            _ => Vec::new(),
+        };
+        serde_json::json!({
+            "question": self.question,
+            "answered": matches!(self.response, Response::Answer(_)),
+            "outcome": self.outcome_name(),
+            "answer": answer,
+            "citations": citations,
+            "confidence": (self.confidence * 1000.0).round() / 1000.0,
+            "fact_id": self.fact_id(),
+            "fact_ids": fact_ids,
+            "suggestions": suggestions,
+            "candidates": self.ranking.iter().take(5).map(|(id, c)| serde_json::json!({
+                "fact_id": id, "confidence": (c * 1000.0).round() / 1000.0,
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+impl Knowledge {
+    /// Loads, checks and indexes a knowledge folder.
+    pub fn load(dir: &Path, config: &MatcherConfig) -> Result<Knowledge, KnowledgeError> {
+        Ok(Knowledge::new(FactBase::load(dir)?, config))
+    }
+
+    pub fn new(base: FactBase, config: &MatcherConfig) -> Knowledge {
+        let matcher = Matcher::new(&base, config.clone());
+        Knowledge {
+            base,
+            matcher,
+            loaded_at: Utc::now(),
+        }
+    }
+
+    /// Answers a question: the fact(s), close questions, or an honest no.
+    pub fn ask(&self, question: &str) -> Result<Reply, QuestionError> {
+        let verdict = self.matcher.ask(question)?;
+        let facts = self.base.facts();
+        let response = match &verdict.outcome {
+            Outcome::Answer(cands) => {
+                Response::Answer(cands.iter().map(|c| self.answered(&facts[c.fact], c)).collect())
+            }
+            Outcome::Suggest(cands) => Response::Suggest(
+                cands
+                    .iter()
+                    .map(|c| Suggestion {
+                        fact_id: facts[c.fact].id.clone(),
+                        question: facts[c.fact].questions[0].clone(),
+                        confidence: c.confidence,
+                    })
+                    .collect(),
+            ),
+            Outcome::Abstain => Response::Abstain,
+        };
+        Ok(Reply {
+            question: question.to_string(),
+            confidence: verdict.confidence(),
+            ranking: verdict
+                .candidates
+                .iter()
+                .map(|c| (facts[c.fact].id.clone(), c.confidence))
+                .collect(),
+            response,
+        })
+    }
+
+    fn answered(&self, fact: &Fact, c: &Candidate) -> AnsweredFact {
+        AnsweredFact {
+            fact_id: fact.id.clone(),
+            answer: fact.answer.clone(),
+            citations: self.citations(fact),
+            confidence: c.confidence,
+        }
+    }
+
+    /// One citation per quote, in the order the fact lists them.
+    pub fn citations(&self, fact: &Fact) -> Vec<Citation> {
+        fact.quotes
+            .iter()
+            .filter_map(|q| {
+                let s = self.base.source(&q.source)?;
+                Some(Citation {
+                    source: s.id.clone(),
+                    outlet: s.outlet.clone(),
+                    date: s.date,
+                    quote: q.text.clone(),
+                    byline: s.byline.clone(),
+                    title: s.title.clone(),
+                    url: s.url.clone(),
+                    kind: s.kind,
+                })
+            })
+            .collect()
+    }
+
+    /// The topics the base covers, most facts first: what an honest
+    /// "I don't know" can point people to.
+    pub fn topics(&self, at_most: usize) -> Vec<String> {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for fact in self.base.facts() {
+            for tag in &fact.tags {
+                *counts.entry(tag.as_str()).or_default() += 1;
+            }
+        }
+        let mut topics: Vec<(&str, usize)> = counts.into_iter().collect();
+        topics.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        topics.into_iter().take(at_most).map(|(t, _)| t.to_string()).collect()
+    }
+}
+
+/// The plain-text rendering used by the command line.
+pub fn render_text(reply: &Reply, knowledge: &Knowledge) -> String {
+    let mut out = String::new();
+    match &reply.response {
+        Response::Answer(facts) => {
+            for (i, fact) in facts.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                out.push_str(&fact.answer);
+                out.push('\n');
+                for c in &fact.citations {
+                    out.push_str(&format!("  -- {}: \"{}\"\n", c.attribution(), c.quote));
+                }
+                out.push_str(&format!(
+                    "  (fact {}, confidence {:.2})\n",
+                    fact.fact_id, fact.confidence
+                ));
+            }
+        }
+        Response::Suggest(suggestions) => {
+            out.push_str("I'm not sure what you're asking. Did you mean:\n");
+            for s in suggestions {
+                out.push_str(&format!("  - {}\n", s.question));
+            }
+        }
+        Response::Abstain => {
+            out.push_str("My sources don't say.");
+            let topics = knowledge.topics(6);
+            if !topics.is_empty() {
+                out.push_str(&format!(" I can answer questions about: {}.", topics.join(", ")));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}

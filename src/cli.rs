@@ -1,0 +1,196 @@
+//! The command line: `ask`, `chat`, `eval` and `check` work offline from the
+//! bundled fact base; `serve` runs the Discord bot.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::answers::{render_text, Knowledge};
+use crate::config::Config;
+use crate::knowledge::{check_articles, FactBase};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "talksbot",
+    version,
+    about = "Answers questions about the Russia-Ukraine ceasefire talks from a cited fact base"
+)]
+pub struct Cli {
+    /// The knowledge folder (sources.toml, synonyms.toml, facts/).
+    #[arg(long, global = true, env = "TALKSBOT_KNOWLEDGE", default_value = "knowledge")]
+    pub knowledge: PathBuf,
+    /// The config file [default: config/talksbot.toml if present, else built-in defaults].
+    #[arg(long, global = true, env = "TALKSBOT_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Answer a question (or one per line from standard input) with its sources.
+    Ask {
+        /// Print one JSON object per question instead of text.
+        #[arg(long)]
+        json: bool,
+        /// The question; without it, questions are read from standard input, one per line.
+        question: Vec<String>,
+    },
+    /// Try questions at an interactive prompt (Ctrl-D to quit).
+    Chat,
+    /// Measure the matcher on a labelled question file.
+    Eval {
+        /// The question file.
+        #[arg(default_value = "tests/eval/questions.toml")]
+        file: PathBuf,
+    },
+    /// Validate the whole fact base; exits non-zero on any problem.
+    Check {
+        /// Also verify every quote word for word against the article texts in this folder.
+        #[arg(long)]
+        articles: Option<PathBuf>,
+    },
+}
+
+fn load_knowledge(dir: &Path, config: &Config) -> anyhow::Result<Knowledge> {
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "there is no knowledge folder at {}: run talksbot from the repository root, or pass --knowledge DIR",
+            dir.display()
+        );
+    }
+    Knowledge::load(dir, &config.matcher).map_err(|e| anyhow::anyhow!("{e}\nRun `talksbot check` for the full list."))
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = Config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Ask { json, question } => {
+            let knowledge = load_knowledge(&cli.knowledge, &config)?;
+            if question.is_empty() {
+                ask_stdin(&knowledge, json)
+            } else {
+                ask_one(&knowledge, &question.join(" "), json)
+            }
+        }
+        Command::Chat => {
+            let knowledge = load_knowledge(&cli.knowledge, &config)?;
+            chat(&knowledge)
+        }
+        Command::Eval { file } => {
+            let knowledge = load_knowledge(&cli.knowledge, &config)?;
+            let cases = crate::eval::load(&file)?;
+            let report = crate::eval::run(&knowledge, &cases, config.eval).map_err(anyhow::Error::msg)?;
+            print!("{}", report.render());
+            Ok(if report.passed() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Check { articles } => check(&cli.knowledge, articles.as_deref()),
+    }
+}
+
+fn ask_one(knowledge: &Knowledge, question: &str, json: bool) -> anyhow::Result<ExitCode> {
+    match knowledge.ask(question) {
+        Ok(reply) if json => println!("{}", reply.to_json()),
+        Ok(reply) => print!("{}", render_text(&reply, knowledge)),
+        Err(e) => {
+            eprintln!("talksbot: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ask_stdin(knowledge: &Knowledge, json: bool) -> anyhow::Result<ExitCode> {
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let line = line.context("reading questions from standard input")?;
+        match knowledge.ask(&line) {
+            Ok(reply) if json => writeln!(out, "{}", reply.to_json())?,
+            Ok(reply) => writeln!(out, "> {line}\n{}", render_text(&reply, knowledge))?,
+            // Keep one line per question so scripts can zip input and output.
+            Err(e) if json => writeln!(
+                out,
+                "{}",
+                serde_json::json!({
+                    "question": line, "answered": false, "outcome": "error", "error": e.to_string(),
+                    "answer": null, "citations": [], "confidence": 0.0, "fact_id": null, "fact_ids": [], "suggestions": [],
+                })
+            )?,
+            Err(e) => writeln!(out, "> {line}\n{e}\n")?,
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn chat(knowledge: &Knowledge) -> anyhow::Result<ExitCode> {
+    use rustyline::error::ReadlineError;
+    let mut editor = rustyline::DefaultEditor::new()?;
+    println!(
+        "talksbot: {} facts from {} sources. Ask a question; Ctrl-D to quit.",
+        knowledge.base.facts().len(),
+        knowledge.base.sources().len()
+    );
+    loop {
+        match editor.readline("> ") {
+            Ok(line) => {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let _ = editor.add_history_entry(line.as_str());
+                match knowledge.ask(&line) {
+                    Ok(reply) => println!("{}", render_text(&reply, knowledge)),
+                    Err(e) => println!("{e}"),
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => return Ok(ExitCode::SUCCESS),
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+fn check(dir: &Path, articles: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let base = match FactBase::load(dir) {
+        Ok(base) => base,
+        Err(e) => {
+            for p in e.problems() {
+                eprintln!("{p}");
+            }
+            eprintln!(
+                "talksbot check: the fact base in {} has problems; nothing was served from it",
+                dir.display()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    if let Some(articles) = articles {
+        let problems = check_articles(&base, articles);
+        if !problems.is_empty() {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            eprintln!("talksbot check: {} quote problem(s)", problems.len());
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    println!(
+        "ok: {} facts, {} sources, {} synonym groups{}",
+        base.facts().len(),
+        base.sources().len(),
+        base.synonyms().len(),
+        if articles.is_some() {
+            "; every quote found verbatim in its article"
+        } else {
+            ""
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,105 @@
+//! Settings from `config/talksbot.toml`. Every key has a default, so a
+//! missing table or key is fine; an unknown key is an error, so a typo is
+//! never silently ignored.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::matching::MatcherConfig;
+
+/// Where the bundled config lives, relative to the working directory.
+pub const DEFAULT_CONFIG: &str = "config/talksbot.toml";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub matcher: MatcherConfig,
+    pub eval: EvalConfig,
+}
+
+/// Pass marks for `talksbot eval`; a question file may set its own.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EvalConfig {
+    pub min_precision_at_1: f64,
+    pub min_decline_rate: f64,
+}
+
+impl Default for EvalConfig {
+    fn default() -> Self {
+        EvalConfig {
+            min_precision_at_1: 0.95,
+            min_decline_rate: 0.95,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: {message}\n  fix: correct the key or value there; every key is described in the bundled config/talksbot.toml")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+impl Config {
+    /// Reads the named file, or the bundled one if none is named; with no
+    /// file named and none bundled, the defaults.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let (path, required) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => (PathBuf::from(DEFAULT_CONFIG), false),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(source) => return Err(ConfigError::Io { path, source }),
+        };
+        Config::parse(&path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start).min(text.len());
+            let before = &text[..offset];
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: before.matches('\n').count() + 1,
+                column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+                message: e.message().trim().to_string(),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_keys_take_defaults() {
+        let c = Config::parse(Path::new("c.toml"), "[matcher]\nanswer_threshold = 0.7\n").unwrap();
+        assert_eq!(c.matcher.answer_threshold, 0.7);
+        assert_eq!(c.matcher.max_suggestions, MatcherConfig::default().max_suggestions);
+    }
+
+    #[test]
+    fn unknown_keys_are_reported_with_their_position() {
+        let err = Config::parse(Path::new("c.toml"), "[matcher]\nanswer_treshold = 0.7\n").unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with("c.toml:2:1: unknown field `answer_treshold`"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,237 @@
+//! Measures the matcher on a labelled question file: how often the top
+//! answer is right, how often unanswerable questions are declined.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::answers::{Knowledge, Response};
+use crate::config::EvalConfig;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvalFile {
+    pub thresholds: Option<EvalThresholds>,
+    #[serde(rename = "case", default)]
+    pub cases: Vec<EvalCase>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvalThresholds {
+    pub min_precision_at_1: Option<f64>,
+    pub min_decline_rate: Option<f64>,
+}
+
+/// One labelled question: the facts that would be a right answer, or none
+/// when the sources don't answer it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvalCase {
+    pub question: String,
+    #[serde(default)]
+    pub expect: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// A question the matcher got wrong, with what it did instead.
+#[derive(Debug, Clone)]
+pub struct Miss {
+    pub question: String,
+    pub expected: Vec<String>,
+    pub outcome: &'static str,
+    pub got: Option<String>,
+    pub confidence: f32,
+}
+
+#[derive(Debug, Clone)]
+pub struct EvalReport {
+    pub answerable: usize,
+    pub unanswerable: usize,
+    pub correct_at_1: usize,
+    pub wrong_answers: usize,
+    pub declined: usize,
+    pub reciprocal_rank_sum: f64,
+    pub misses: Vec<Miss>,
+    pub thresholds: EvalConfig,
+}
+
+impl EvalReport {
+    pub fn precision_at_1(&self) -> f64 {
+        ratio(self.correct_at_1, self.answerable)
+    }
+
+    pub fn decline_rate(&self) -> f64 {
+        ratio(self.declined, self.unanswerable)
+    }
+
+    pub fn mrr(&self) -> f64 {
+        if self.answerable == 0 {
+            1.0
+        } else {
+            self.reciprocal_rank_sum / self.answerable as f64
+        }
+    }
+
+    pub fn passed(&self) -> bool {
+        self.precision_at_1() >= self.thresholds.min_precision_at_1
+            && self.decline_rate() >= self.thresholds.min_decline_rate
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "precision@1 (answerable): {:.3}  ({}/{}; {} answered wrongly)  pass mark {:.2}",
+            self.precision_at_1(),
+            self.correct_at_1,
+            self.answerable,
+            self.wrong_answers,
+            self.thresholds.min_precision_at_1
+        );
+        let _ = writeln!(
+            out,
+            "declined (unanswerable):  {:.3}  ({}/{})  pass mark {:.2}",
+            self.decline_rate(),
+            self.declined,
+            self.unanswerable,
+            self.thresholds.min_decline_rate
+        );
+        let _ = writeln!(out, "MRR (answerable):         {:.3}", self.mrr());
+        if !self.misses.is_empty() {
+            let _ = writeln!(out, "\n{} miss(es):", self.misses.len());
+            for m in &self.misses {
+                let expected = if m.expected.is_empty() {
+                    "a decline".to_string()
+                } else {
+                    m.expected.join(" | ")
+                };
+                let got = m.got.as_deref().unwrap_or("-");
+                let _ = writeln!(
+                    out,
+                    "  {:?}\n    expected {expected}; got {} {got} ({:.2})",
+                    m.question, m.outcome, m.confidence
+                );
+            }
+        }
+        let _ = writeln!(
+            out,
+            "\n{}",
+            if self.passed() {
+                "PASS"
+            } else {
+                "FAIL: below the pass mark"
+            }
+        );
+        out
+    }
+}
+
+fn ratio(n: usize, d: usize) -> f64 {
+    if d == 0 {
+        1.0
+    } else {
+        n as f64 / d as f64
+    }
+}
+
+pub fn load(path: &Path) -> Result<EvalFile, EvalError> {
+    let text = std::fs::read_to_string(path).map_err(|source| EvalError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| EvalError::Invalid {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// Runs every case. Labels naming facts the base does not have are an
+/// error: a renamed fact would otherwise quietly turn into misses.
+pub fn run(knowledge: &Knowledge, file: &EvalFile, defaults: EvalConfig) -> Result<EvalReport, String> {
+    let unknown: Vec<&str> = file
+        .cases
+        .iter()
+        .flat_map(|c| &c.expect)
+        .filter(|id| knowledge.base.fact(id).is_none())
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(format!(
+            "the question file expects facts the base does not have: {}",
+            unknown.join(", ")
+        ));
+    }
+    let t = file.thresholds;
+    let mut report = EvalReport {
+        answerable: 0,
+        unanswerable: 0,
+        correct_at_1: 0,
+        wrong_answers: 0,
+        declined: 0,
+        reciprocal_rank_sum: 0.0,
+        misses: Vec::new(),
+        thresholds: EvalConfig {
+            min_precision_at_1: t
+                .and_then(|t| t.min_precision_at_1)
+                .unwrap_or(defaults.min_precision_at_1),
+            min_decline_rate: t.and_then(|t| t.min_decline_rate).unwrap_or(defaults.min_decline_rate),
+        },
+    };
+    for case in &file.cases {
+        let reply = match knowledge.ask(&case.question) {
+            Ok(reply) => reply,
+            Err(e) => return Err(format!("question {:?}: {e}", case.question)),
+        };
+        let top = match &reply.response {
+            Response::Answer(facts) => facts.first().map(|f| f.fact_id.clone()),
+            Response::Suggest(s) => s.first().map(|s| s.fact_id.clone()),
+            Response::Abstain => None,
+        };
+        let answered = matches!(reply.response, Response::Answer(_));
+        let miss = |report: &mut EvalReport| {
+            report.misses.push(Miss {
+                question: case.question.clone(),
+                expected: case.expect.clone(),
+                outcome: reply.outcome_name(),
+                got: top.clone(),
+                confidence: reply.confidence,
+            })
+        };
+        if case.expect.is_empty() {
+            report.unanswerable += 1;
+            if answered {
+                miss(&mut report);
+            } else {
+                report.declined += 1;
+            }
+            continue;
+        }
+        report.answerable += 1;
+        if let Some(rank) = reply.ranking.iter().position(|(id, _)| case.expect.contains(id)) {
+            report.reciprocal_rank_sum += 1.0 / (rank + 1) as f64;
+        }
+        let right = answered && top.as_ref().is_some_and(|id| case.expect.contains(id));
+        if right {
+            report.correct_at_1 += 1;
+        } else {
+            if answered {
+                report.wrong_answers += 1;
+            }
+            miss(&mut report);
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,653 @@
+//! Every rule a fact base must follow, each broken rule reported with its
+//! file:line:column and a fix a curator can act on.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use toml::Spanned;
+
+use super::raw::{self, RawFact, RawQuote, RawSource};
+use super::{Fact, FactBase, KnowledgeError, Location, Quote, Source, SourceKind, SynonymGroup};
+use crate::matching::text::fold;
+
+/// One thing wrong with the fact base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub location: Location,
+    pub message: String,
+    pub fix: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}\n  fix: {}", self.location, self.message, self.fix)
+    }
+}
+
+/// Turns byte offsets into line and column for one file.
+struct FileText<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl FileText<'_> {
+    fn at(&self, offset: usize) -> Location {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = self.text[line_start..offset].chars().count() + 1;
+        Location {
+            file: self.path.to_path_buf(),
+            line,
+            column,
+        }
+    }
+
+    fn of<T>(&self, spanned: &Spanned<T>) -> Location {
+        self.at(spanned.span().start)
+    }
+}
+
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn add(&mut self, location: Location, message: impl Into<String>, fix: impl Into<String>) {
+        self.0.push(Problem {
+            location,
+            message: message.into(),
+            fix: fix.into(),
+        });
+    }
+}
+
+/// A TOML or shape error from the parser, with advice for the usual causes.
+fn parse_problem(file: &FileText, kind: &str, err: &toml::de::Error) -> Problem {
+    let message = err.message().trim().to_string();
+    let fix = if message.contains("unknown field") {
+        format!("check the spelling of the key; a {kind} may only use the fields the message lists")
+    } else if let Some(field) = message.strip_prefix("missing field ") {
+        format!("add {} = ... to this {kind}", field.trim_matches('`'))
+    } else if message.contains("untagged enum RawQuote") {
+        "write a quote as \"verbatim text\" or as { source = \"source-id\", text = \"verbatim text\" }".into()
+    } else if message.contains("invalid type") {
+        "check the value: text goes in double quotes, lists in [ ], dates as \"YYYY-MM-DD\"".into()
+    } else {
+        "fix the TOML syntax here: look for an unclosed quote or bracket, a missing comma, or a key written twice"
+            .into()
+    };
+    let message = message.replace("untagged enum RawQuote", "a quote");
+    Problem {
+        location: err.span().map_or_else(|| file.at(0), |s| file.at(s.start)),
+        message,
+        fix,
+    }
+}
+
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
+    // Ten characters exactly: "2025-3-1" parses but is not what curators are asked to write.
+    (text.trim().len() == 10).then_some(date)
+}
+
+fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+}
+
+/// How two phrasings are compared for duplicates: case, accents and
+/// punctuation don't make a question different.
+pub(crate) fn phrasing_key(text: &str) -> String {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Parses and checks every file; all problems are collected, not just the first.
+pub(super) fn build(
+    dir: &Path,
+    files: &[(PathBuf, String)],
+) -> Result<(Vec<Source>, Vec<Fact>, Vec<SynonymGroup>), KnowledgeError> {
+    let mut problems = Problems(Vec::new());
+    let mut sources = Vec::new();
+    let mut facts = Vec::new();
+    let mut synonyms = Vec::new();
+    let mut saw_sources_file = false;
+
+    // First pass: sources, since facts refer to them.
+    for (path, text) in files {
+        let file = FileText { path, text };
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let in_facts_dir = path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|p| p == raw::FACTS_DIR);
+        if in_facts_dir {
+            continue;
+        }
+        match name {
+            raw::SOURCES_FILE => {
+                saw_sources_file = true;
+                match toml::from_str::<raw::SourcesFile>(text) {
+                    Ok(parsed) => {
+                        for s in parsed.source {
+                            if let Some(source) = check_source(&file, s, &mut problems) {
+                                sources.push(source);
+                            }
+                        }
+                    }
+                    Err(err) => problems.0.push(parse_problem(&file, "source", &err)),
+                }
+            }
+            raw::SYNONYMS_FILE => match toml::from_str::<raw::SynonymsFile>(text) {
+                Ok(parsed) => {
+                    for group in parsed.synonyms {
+                        let location = file.of(&group);
+                        let terms: Vec<String> = group.into_inner().terms.into_iter().map(|t| t.into_inner()).collect();
+                        if terms.len() < 2 || terms.iter().any(|t| t.trim().is_empty()) {
+                            problems.add(
+                                location,
+                                "a synonym group needs at least two non-empty terms",
+                                "list two or more words or phrases in terms = [ ... ], or delete the group",
+                            );
+                            continue;
+                        }
+                        synonyms.push(SynonymGroup { terms, location });
+                    }
+                }
+                Err(err) => problems.0.push(parse_problem(&file, "synonym group", &err)),
+            },
+            _ => {}
+        }
+    }
+    if !saw_sources_file {
+        problems.add(
+            Location {
+                file: dir.join(raw::SOURCES_FILE),
+                line: 0,
+                column: 0,
+            },
+            "the knowledge folder has no sources.toml",
+            "create sources.toml with one [[source]] table per article",
+        );
+    }
+
+    check_duplicate_sources(&sources, &mut problems);
+    check_synonym_overlap(&synonyms, &mut problems);
+    let source_ids: HashSet<&str> = sources.iter().map(|s| s.id.as_str()).collect();
+
+    for (path, text) in files {
+        let in_facts_dir = path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|p| p == raw::FACTS_DIR);
+        if !in_facts_dir {
+            continue;
+        }
+        let file = FileText { path, text };
+        match toml::from_str::<raw::FactsFile>(text) {
+            Ok(parsed) => {
+                for f in parsed.fact {
+                    facts.push(check_fact(&file, f, &source_ids, &mut problems));
+                }
+            }
+            Err(err) => problems.0.push(parse_problem(&file, "fact", &err)),
+        }
+    }
+    if facts.is_empty() && problems.0.is_empty() {
+        problems.add(
+            Location {
+                file: dir.join(raw::FACTS_DIR),
+                line: 0,
+                column: 0,
+            },
+            "the fact base has no facts",
+            "add a [[fact]] table to a .toml file in the facts folder",
+        );
+    }
+    check_duplicate_facts(&facts, &mut problems);
+
+    if problems.0.is_empty() {
+        Ok((sources, facts, synonyms))
+    } else {
+        Err(KnowledgeError::Invalid(problems.0))
+    }
+}
+
+fn check_source(file: &FileText, s: Spanned<RawSource>, problems: &mut Problems) -> Option<Source> {
+    let location = file.of(&s);
+    let s = s.into_inner();
+    let mut ok = true;
+    let id = s.id.get_ref().trim().to_string();
+    if !is_slug(&id) {
+        ok = false;
+        problems.add(
+            file.of(&s.id),
+            format!("source id {:?} is not a valid id", s.id.get_ref()),
+            "use lowercase letters, digits and dashes, e.g. \"kyiv-independent-2025-03-16\"",
+        );
+    }
+    if s.outlet.get_ref().trim().is_empty() {
+        ok = false;
+        problems.add(
+            file.of(&s.outlet),
+            "the outlet is empty",
+            "name the publication, e.g. outlet = \"Newsmax\"",
+        );
+    }
+    let date = parse_date(s.date.get_ref());
+    if date.is_none() {
+        problems.add(
+            file.of(&s.date),
+            format!("{:?} is not a date", s.date.get_ref()),
+            "write the date as \"YYYY-MM-DD\", e.g. \"2025-03-16\"",
+        );
+    }
+    let kind = match s.kind.as_ref().map(|k| k.get_ref().as_str()) {
+        None | Some("article") => SourceKind::Article,
+        Some("headline") => SourceKind::Headline,
+        Some(other) => {
+            ok = false;
+            problems.add(
+                file.of(s.kind.as_ref().expect("matched Some")),
+                format!("unknown source kind {other:?}"),
+                "use kind = \"article\" or kind = \"headline\"",
+            );
+            SourceKind::Article
+        }
+    };
+    if let Some(url) = &s.url {
+        if !(url.get_ref().starts_with("https://") || url.get_ref().starts_with("http://")) {
+            ok = false;
+            problems.add(
+                file.of(url),
+                format!("{:?} is not a web address", url.get_ref()),
+                "give the full address starting with https://, or leave url out when it is not known",
+            );
+        }
+    }
+    Some(Source {
+        id,
+        kind,
+        outlet: s.outlet.into_inner().trim().to_string(),
+        byline: s.byline.filter(|b| !b.trim().is_empty()),
+        title: s.title.filter(|t| !t.trim().is_empty()),
+        context: s.context.filter(|c| !c.trim().is_empty()),
+        date: date?,
+        url: s.url.map(Spanned::into_inner),
+        article: s.article.map(Spanned::into_inner),
+        location,
+    })
+    .filter(|_| ok)
+}
+
+fn check_fact(file: &FileText, f: Spanned<RawFact>, source_ids: &HashSet<&str>, problems: &mut Problems) -> Fact {
+    let location = file.of(&f);
+    let f = f.into_inner();
+    let id = f.id.get_ref().trim().to_string();
+    if !is_slug(&id) {
+        problems.add(
+            file.of(&f.id),
+            format!("fact id {:?} is not a valid id", f.id.get_ref()),
+            "use lowercase letters, digits and dashes, e.g. \"witkoff-met-putin\"",
+        );
+    }
+    if f.questions.get_ref().is_empty() {
+        problems.add(
+            file.of(&f.questions),
+            format!("fact {id:?} has no questions"),
+            "add at least one way people would ask for this fact to questions = [ ... ]",
+        );
+    }
+    for q in f.questions.get_ref() {
+        if phrasing_key(q.get_ref()).is_empty() {
+            problems.add(
+                file.of(q),
+                format!("fact {id:?} has an empty question"),
+                "write the question out, or remove the empty string",
+            );
+        }
+    }
+    if f.answer.get_ref().trim().is_empty() {
+        problems.add(
+            file.of(&f.answer),
+            format!("fact {id:?} has an empty answer"),
+            "write the answer in a sentence or two",
+        );
+    }
+    if f.sources.get_ref().is_empty() {
+        problems.add(
+            file.of(&f.sources),
+            format!("fact {id:?} names no source"),
+            "add the id of the article it comes from, from sources.toml, to sources = [ ... ]",
+        );
+    }
+    for s in f.sources.get_ref() {
+        if !source_ids.contains(s.get_ref().as_str()) {
+            problems.add(
+                file.of(s),
+                format!("fact {id:?} cites unknown source {:?}", s.get_ref()),
+                "use an id defined in sources.toml, or add a [[source]] for this article there first",
+            );
+        }
+    }
+    if f.quotes.get_ref().is_empty() {
+        problems.add(
+            file.of(&f.quotes),
+            format!("fact {id:?} has no quote"),
+            "add a short passage copied word for word from the source to quotes = [ ... ]",
+        );
+    }
+    let first_source = f
+        .sources
+        .get_ref()
+        .first()
+        .map(|s| s.get_ref().clone())
+        .unwrap_or_default();
+    let mut quotes = Vec::new();
+    for q in f.quotes.into_inner() {
+        let qloc = file.of(&q);
+        let (source, text) = match q.into_inner() {
+            RawQuote::Text(text) => (first_source.clone(), text),
+            RawQuote::Attributed { source, text } => (source, text),
+        };
+        if text.trim().is_empty() {
+            problems.add(
+                qloc.clone(),
+                format!("fact {id:?} has an empty quote"),
+                "copy the passage the answer rests on, or remove the empty quote",
+            );
+        }
+        if !f.sources.get_ref().iter().any(|s| s.get_ref() == &source) {
+            problems.add(
+                qloc.clone(),
+                format!("fact {id:?} quotes source {source:?}, which is not in its sources"),
+                "add that source to the fact's sources, or correct the quote's source",
+            );
+        }
+        quotes.push(Quote {
+            source,
+            text: text.trim().to_string(),
+            location: qloc,
+        });
+    }
+    let mut dates = Vec::new();
+    for d in &f.dates {
+        match parse_date(d.get_ref()) {
+            Some(date) => dates.push(date),
+            None => problems.add(
+                file.of(d),
+                format!("{:?} is not a date", d.get_ref()),
+                "write dates as \"YYYY-MM-DD\", e.g. \"2025-03-13\"; leave dates out when the article gives none",
+            ),
+        }
+    }
+    // Returned even when broken, so duplicates across facts are still found;
+    // the problems already recorded keep the base from loading.
+    Fact {
+        id,
+        questions: f
+            .questions
+            .into_inner()
+            .into_iter()
+            .map(|q| q.into_inner().trim().to_string())
+            .collect(),
+        answer: f.answer.into_inner().trim().to_string(),
+        sources: f.sources.into_inner().into_iter().map(Spanned::into_inner).collect(),
+        quotes,
+        dates,
+        tags: f.tags,
+        entities: f.entities,
+        note: f.note,
+        location,
+    }
+}
+
+fn check_duplicate_sources(sources: &[Source], problems: &mut Problems) {
+    let mut seen: HashMap<&str, &Location> = HashMap::new();
+    for s in sources {
+        if let Some(first) = seen.insert(&s.id, &s.location) {
+            problems.add(
+                s.location.clone(),
+                format!("source id {:?} is already used at {first}", s.id),
+                "give this source a different id, or merge the two",
+            );
+        }
+    }
+}
+
+fn check_duplicate_facts(facts: &[Fact], problems: &mut Problems) {
+    let mut ids: HashMap<&str, &Location> = HashMap::new();
+    let mut phrasings: HashMap<String, (&str, &Location)> = HashMap::new();
+    for f in facts {
+        if let Some(first) = ids.insert(&f.id, &f.location) {
+            problems.add(
+                f.location.clone(),
+                format!("fact id {:?} is already used at {first}", f.id),
+                "give this fact a different id, or merge it into the other",
+            );
+        }
+        let mut own = HashSet::new();
+        for q in &f.questions {
+            let key = phrasing_key(q);
+            if !own.insert(key.clone()) {
+                continue;
+            }
+            match phrasings.get(&key) {
+                Some((other, at)) if *other != f.id => problems.add(
+                    f.location.clone(),
+                    format!(
+                        "the question {q:?} is listed under fact {:?} and under {other:?} ({at})",
+                        f.id
+                    ),
+                    "keep each phrasing under the one fact that answers it; reword or remove one",
+                ),
+                Some(_) => {}
+                None => {
+                    phrasings.insert(key, (&f.id, &f.location));
+                }
+            }
+        }
+    }
+}
+
+fn check_synonym_overlap(groups: &[SynonymGroup], problems: &mut Problems) {
+    let mut seen: BTreeMap<String, &Location> = BTreeMap::new();
+    for g in groups {
+        for t in &g.terms {
+            let key = phrasing_key(t);
+            if let Some(first) = seen.get(&key) {
+                if *first != &g.location {
+                    problems.add(
+                        g.location.clone(),
+                        format!("{t:?} is already in the synonym group at {first}"),
+                        "a term can belong to one group only: merge the groups or remove it from one",
+                    );
+                }
+            } else {
+                seen.insert(key, &g.location);
+            }
+        }
+    }
+}
+
+/// Quote text compared as the article prints it, up to spacing and the shape
+/// of quote marks.
+fn quote_key(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
+            c => c,
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Checks that every quote appears word for word in its source's article
+/// text, found in `articles` under the file name the source gives.
+pub fn check_articles(base: &FactBase, articles: &Path) -> Vec<Problem> {
+    let mut problems = Problems(Vec::new());
+    let mut texts: HashMap<&str, Option<String>> = HashMap::new();
+    for source in base.sources() {
+        let text = match &source.article {
+            None => {
+                problems.add(
+                    source.location.clone(),
+                    format!(
+                        "source {:?} names no article file, so its quotes cannot be verified",
+                        source.id
+                    ),
+                    "add article = \"FILE\" with the article's file name in the articles folder",
+                );
+                None
+            }
+            Some(name) => match std::fs::read_to_string(articles.join(name)) {
+                Ok(text) => Some(quote_key(&text)),
+                Err(err) => {
+                    problems.add(
+                        source.location.clone(),
+                        format!(
+                            "cannot read article {} for source {:?}: {err}",
+                            articles.join(name).display(),
+                            source.id
+                        ),
+                        "check the article file name, or pass the right folder with --articles",
+                    );
+                    None
+                }
+            },
+        };
+        texts.insert(&source.id, text);
+    }
+    for fact in base.facts() {
+        for quote in &fact.quotes {
+            if let Some(Some(text)) = texts.get(quote.source.as_str()) {
+                if !text.contains(&quote_key(&quote.text)) {
+                    problems.add(
+                        quote.location.clone(),
+                        format!(
+                            "fact {:?}: the quote is not in the article of {:?}",
+                            fact.id, quote.source
+                        ),
+                        "copy the passage word for word from the article (spacing and quote-mark style may differ)",
+                    );
+                }
+            }
+        }
+    }
+    problems.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCES: &str = r#"
+[[source]]
+id = "paper"
+outlet = "The Paper"
+date = "2025-03-16"
+article = "paper.txt"
+"#;
+
+    fn load(facts: &str) -> Result<FactBase, KnowledgeError> {
+        FactBase::from_files(
+            Path::new("kb"),
+            &[
+                (PathBuf::from("kb/sources.toml"), SOURCES.to_string()),
+                (PathBuf::from("kb/facts/a.toml"), facts.to_string()),
+            ],
+        )
+    }
+
+    fn problems(facts: &str) -> Vec<Problem> {
+        match load(facts) {
+            Ok(_) => panic!("expected problems"),
+            Err(e) => e.problems(),
+        }
+    }
+
+    const GOOD: &str = r#"
+[[fact]]
+id = "one"
+questions = ["Who met Putin?"]
+answer = "Witkoff."
+sources = ["paper"]
+quotes = ["Witkoff met Putin"]
+dates = ["2025-03-13"]
+"#;
+
+    #[test]
+    fn a_good_fact_loads() {
+        let base = load(GOOD).expect("valid");
+        assert_eq!(base.facts()[0].quotes[0].source, "paper");
+        assert_eq!(base.facts()[0].location.line, 2);
+    }
+
+    #[test]
+    fn a_misspelt_field_is_reported_where_it_is() {
+        let p = problems(&GOOD.replace("answer =", "answr ="));
+        assert_eq!(p.len(), 1);
+        assert!(p[0].message.contains("unknown field `answr`"), "{}", p[0]);
+        assert_eq!((p[0].location.line, p[0].location.column), (5, 1), "{}", p[0]);
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_line() {
+        let p = problems(&GOOD.replace("answer = \"Witkoff.\"", "answer = \"Witkoff."));
+        assert_eq!(p[0].location.line, 5, "{}", p[0]);
+        assert!(p[0].fix.contains("syntax"));
+    }
+
+    #[test]
+    fn semantic_problems_are_all_reported_at_once() {
+        let text = format!(
+            "{GOOD}\n{}",
+            GOOD.replace("id = \"one\"", "id = \"two\"")
+                .replace("\"2025-03-13\"", "\"2025-13-45\"")
+                .replace("[\"paper\"]", "[\"nowhere\"]")
+                .replace("Witkoff.", " ")
+        );
+        let p = problems(&text);
+        let all = p.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+        assert!(all.contains("is not a date"), "{all}");
+        assert!(all.contains("unknown source \"nowhere\""), "{all}");
+        assert!(all.contains("empty answer"), "{all}");
+        assert!(all.contains("listed under fact \"two\" and under \"one\""), "{all}");
+        assert!(p.iter().all(|p| p.location.line > 0));
+    }
+
+    #[test]
+    fn duplicate_ids_name_the_first_place() {
+        let p = problems(&format!("{GOOD}{}", GOOD.replace("Who met Putin?", "Who saw Putin?")));
+        assert!(p[0].message.contains("already used at kb/facts/a.toml:2:1"), "{}", p[0]);
+    }
+
+    #[test]
+    fn quotes_must_appear_verbatim_in_the_article() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("paper.txt"),
+            "Yesterday “Witkoff   met Putin” in Moscow.",
+        )
+        .unwrap();
+        let base = load(GOOD).unwrap();
+        assert!(check_articles(&base, dir.path()).is_empty());
+        let base = load(&GOOD.replace("Witkoff met Putin", "Witkoff met Biden")).unwrap();
+        let p = check_articles(&base, dir.path());
+        assert_eq!(p.len(), 1);
+        assert!(p[0].message.contains("not in the article"));
+    }
+}

@@ -1,0 +1,112 @@
+//! The TOML files as written, with the position of every value, before any
+//! checking. Unknown fields are rejected so that a misspelt key is an error
+//! rather than a silently ignored line.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::KnowledgeError;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcesFile {
+    #[serde(default)]
+    pub source: Vec<Spanned<RawSource>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    pub id: Spanned<String>,
+    pub kind: Option<Spanned<String>>,
+    pub outlet: Spanned<String>,
+    pub byline: Option<String>,
+    pub title: Option<String>,
+    pub context: Option<String>,
+    pub date: Spanned<String>,
+    pub url: Option<Spanned<String>>,
+    pub article: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactsFile {
+    #[serde(default)]
+    pub fact: Vec<Spanned<RawFact>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFact {
+    pub id: Spanned<String>,
+    pub questions: Spanned<Vec<Spanned<String>>>,
+    pub answer: Spanned<String>,
+    pub sources: Spanned<Vec<Spanned<String>>>,
+    pub quotes: Spanned<Vec<Spanned<RawQuote>>>,
+    #[serde(default)]
+    pub dates: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub entities: Vec<String>,
+    pub note: Option<String>,
+}
+
+/// A quote is a plain string (from the fact's first source) or names its source.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawQuote {
+    Text(String),
+    Attributed { source: String, text: String },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SynonymsFile {
+    #[serde(default)]
+    pub synonyms: Vec<Spanned<RawSynonyms>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSynonyms {
+    pub terms: Vec<Spanned<String>>,
+}
+
+pub const SOURCES_FILE: &str = "sources.toml";
+pub const SYNONYMS_FILE: &str = "synonyms.toml";
+pub const FACTS_DIR: &str = "facts";
+
+/// `sources.toml`, `synonyms.toml` if present, then `facts/*.toml` by name.
+pub fn list_files(dir: &Path) -> Result<Vec<PathBuf>, KnowledgeError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| KnowledgeError::Io { path, source }
+    };
+    let mut files = vec![dir.join(SOURCES_FILE)];
+    let synonyms = dir.join(SYNONYMS_FILE);
+    if synonyms.exists() {
+        files.push(synonyms);
+    }
+    let facts_dir = dir.join(FACTS_DIR);
+    let mut facts: Vec<PathBuf> = std::fs::read_dir(&facts_dir)
+        .map_err(io(&facts_dir))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .collect();
+    facts.sort();
+    files.extend(facts);
+    Ok(files)
+}
+
+pub fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, KnowledgeError> {
+    list_files(dir)?
+        .into_iter()
+        .map(|path| match std::fs::read_to_string(&path) {
+            Ok(text) => Ok((path, text)),
+            Err(source) => Err(KnowledgeError::Io { path, source }),
+        })
+        .collect()
+}

@@ -1,0 +1,13 @@
+//! talksbot answers questions about the Russia-Ukraine ceasefire talks from a
+//! curated fact base, and always shows where each answer comes from.
+//!
+//! The core is free of Discord: [`knowledge`] loads and checks the fact base,
+//! [`matching`] finds the fact a question asks for, and [`answers`] turns
+//! that into a cited reply. The command line lives in [`cli`].
+
+pub mod answers;
+pub mod cli;
+pub mod config;
+pub mod eval;
+pub mod knowledge;
+pub mod matching;

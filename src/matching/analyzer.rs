@@ -1,0 +1,447 @@
+//! Words to terms: stemming, synonyms from the fact base, and the words that
+//! carry no meaning in a question.
+
+use std::collections::HashMap;
+
+use super::text::{self, Token};
+use crate::knowledge::SynonymGroup;
+
+/// Words that say nothing about which fact is wanted. Question words that do
+/// (who, when, where, how many) are kept: "who met Putin" and "when did
+/// Witkoff meet Putin" ask different things. Chat shorthand ("wen", "pls") is
+/// here too, so that it is not mistaken for a word the sources don't know.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "actually",
+    "after",
+    "again",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "anyone",
+    "anything",
+    "are",
+    "aren",
+    "around",
+    "as",
+    "ask",
+    "asking",
+    "at",
+    "be",
+    "been",
+    "being",
+    "bot",
+    "but",
+    "by",
+    "can",
+    "could",
+    "currently",
+    "curious",
+    "detail",
+    "details",
+    "did",
+    "didn",
+    "do",
+    "does",
+    "doesn",
+    "doing",
+    "done",
+    "dont",
+    "each",
+    "eh",
+    "either",
+    "else",
+    "exactly",
+    "explain",
+    "fact",
+    "facts",
+    "find",
+    "for",
+    "from",
+    "get",
+    "give",
+    "guys",
+    "had",
+    "has",
+    "hasn",
+    "have",
+    "having",
+    "he",
+    "hello",
+    "her",
+    "here",
+    "hers",
+    "hey",
+    "hi",
+    "him",
+    "his",
+    "hm",
+    "hmm",
+    "i",
+    "id",
+    "if",
+    "im",
+    "in",
+    "info",
+    "information",
+    "into",
+    "is",
+    "isn",
+    "it",
+    "its",
+    "ive",
+    "just",
+    "kind",
+    "know",
+    "let",
+    "lets",
+    "like",
+    "lol",
+    "look",
+    "me",
+    "mean",
+    "might",
+    "more",
+    "most",
+    "must",
+    "my",
+    "need",
+    "news",
+    "now",
+    "of",
+    "off",
+    "ok",
+    "okay",
+    "on",
+    "onto",
+    "or",
+    "other",
+    "our",
+    "out",
+    "over",
+    "please",
+    "pls",
+    "plz",
+    "pretty",
+    "quick",
+    "quickly",
+    "question",
+    "really",
+    "regarding",
+    "remember",
+    "remind",
+    "said",
+    "say",
+    "says",
+    "shall",
+    "she",
+    "should",
+    "so",
+    "some",
+    "someone",
+    "something",
+    "sort",
+    "sorry",
+    "still",
+    "such",
+    "sure",
+    "tell",
+    "than",
+    "thank",
+    "thanks",
+    "that",
+    "thats",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "then",
+    "there",
+    "theres",
+    "these",
+    "they",
+    "thing",
+    "things",
+    "this",
+    "those",
+    "thx",
+    "to",
+    "told",
+    "too",
+    "u",
+    "ur",
+    "very",
+    "wanna",
+    "want",
+    "wanted",
+    "was",
+    "wasn",
+    "wat",
+    "we",
+    "wen",
+    "were",
+    "weren",
+    "what",
+    "whats",
+    "whatever",
+    "which",
+    "while",
+    "whn",
+    "wht",
+    "will",
+    "with",
+    "wonder",
+    "wondering",
+    "would",
+    "wut",
+    "ya",
+    "yeah",
+    "yes",
+    "yet",
+    "you",
+    "your",
+    "yours",
+    "the",
+    "r",
+    "y",
+    "pl",
+    "abt",
+    "btw",
+    "idk",
+    "imo",
+    "tho",
+    "though",
+    "ever",
+    "one",
+    "ones",
+    "someone's",
+    "again",
+    "any",
+    "happen",
+    "happened",
+    "happening",
+    "occur",
+    "occurred",
+    "there's",
+    "whom",
+    "whose",
+    "can't",
+    "cant",
+    "wont",
+    "won't",
+    "has",
+    "today",
+    "recently",
+    "latest",
+    "update",
+    "updates",
+    "story",
+    "report",
+    "reported",
+    "reports",
+    "article",
+    "according",
+    "mentioned",
+    "mention",
+    "guy",
+    "folks",
+    "everyone",
+    "somebody",
+    "anybody",
+    "stuff",
+];
+
+/// Stop words that are also stems of themselves, for fuzzy look-ups.
+pub fn stop_words() -> impl Iterator<Item = &'static str> {
+    STOP_WORDS
+        .iter()
+        .copied()
+        .filter(|w| !w.contains(' ') && !w.contains('\''))
+}
+
+pub fn is_stop_word(stemmed_or_raw: &str) -> bool {
+    STOP_WORDS.contains(&stemmed_or_raw)
+}
+
+/// Rewrites spans of terms that belong to a synonym group into the group's name.
+#[derive(Debug, Default, Clone)]
+pub struct Synonyms {
+    /// Stemmed phrase (terms joined by spaces) to the group's name.
+    phrases: HashMap<Vec<String>, String>,
+    longest: usize,
+}
+
+impl Synonyms {
+    pub fn new(groups: &[SynonymGroup]) -> Synonyms {
+        let mut phrases = HashMap::new();
+        let mut longest = 0;
+        for group in groups {
+            let Some(name) = group.terms.first().map(|t| stems(t).join("_")) else {
+                continue;
+            };
+            for term in &group.terms {
+                let key = stems(term);
+                if key.is_empty() {
+                    continue;
+                }
+                longest = longest.max(key.len());
+                phrases.entry(key).or_insert_with(|| name.clone());
+            }
+        }
+        Synonyms { phrases, longest }
+    }
+
+    /// The group name for a single stemmed word, if it belongs to one.
+    pub fn name_of(&self, stem: &str) -> Option<&str> {
+        self.phrases.get(&vec![stem.to_string()]).map(String::as_str)
+    }
+
+    /// Every single-word member with its group's name, for fuzzy look-ups.
+    pub fn single_words(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.phrases
+            .iter()
+            .filter(|(k, _)| k.len() == 1)
+            .map(|(k, v)| (k[0].as_str(), v.as_str()))
+    }
+
+    /// Replaces the longest matching phrase at each position.
+    fn apply(&self, terms: Vec<Term>) -> Vec<Term> {
+        if self.phrases.is_empty() {
+            return terms;
+        }
+        let mut out = Vec::with_capacity(terms.len());
+        let mut i = 0;
+        'outer: while i < terms.len() {
+            for len in (1..=self.longest.min(terms.len() - i)).rev() {
+                let span = &terms[i..i + len];
+                if span.iter().any(|t| !t.is_word) {
+                    continue;
+                }
+                let key: Vec<String> = span.iter().map(|t| t.text.clone()).collect();
+                if let Some(name) = self.phrases.get(&key) {
+                    out.push(Term {
+                        text: name.clone(),
+                        is_word: true,
+                        canonical: true,
+                        stop: false,
+                    });
+                    i += len;
+                    continue 'outer;
+                }
+            }
+            out.push(terms[i].clone());
+            i += 1;
+        }
+        out
+    }
+}
+
+/// The stems of a synonym entry, without stop-word removal: "prisoners of
+/// war" must stay three words to be recognised in a question.
+fn stems(text: &str) -> Vec<String> {
+    text::tokens(text)
+        .into_iter()
+        .map(|t| match t {
+            Token::Word(w) => text::stem(&w),
+            other => other.special_term().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// A term on its way through analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub text: String,
+    /// A word, as opposed to a number or date term; only words are fuzzy-matched.
+    pub is_word: bool,
+    /// Already the name of a synonym group: not to be fuzzy-corrected.
+    pub canonical: bool,
+    /// A stop word as written or once stemmed.
+    pub stop: bool,
+}
+
+/// Text to terms, the same way for stored phrasings and for questions.
+/// Stop words are kept here and dropped by the caller after any fuzzy
+/// correction, so that "wen" can still be recognised as a stop word.
+pub fn analyze(text: &str, synonyms: &Synonyms, max_tokens: usize) -> Vec<Term> {
+    let mut toks = text::tokens(text);
+    toks.truncate(max_tokens);
+    let terms = toks
+        .into_iter()
+        .map(|t| match t {
+            Token::Word(w) => {
+                let text = text::stem(&w);
+                Term {
+                    stop: is_stop_word(&w) || is_stop_word(&text),
+                    text,
+                    is_word: true,
+                    canonical: false,
+                }
+            }
+            other => Term {
+                text: other.special_term().unwrap_or_default(),
+                is_word: false,
+                canonical: false,
+                stop: false,
+            },
+        })
+        .collect();
+    synonyms.apply(terms)
+}
+
+/// Terms to index for a stored text: analysed, stop words gone, each once.
+pub fn index_terms(text: &str, synonyms: &Synonyms) -> Vec<String> {
+    let mut seen = Vec::new();
+    for t in analyze(text, synonyms, usize::MAX) {
+        if !t.stop && !seen.contains(&t.text) {
+            seen.push(t.text);
+        }
+    }
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::knowledge::Location;
+
+    fn groups(list: &[&[&str]]) -> Vec<SynonymGroup> {
+        list.iter()
+            .map(|terms| SynonymGroup {
+                terms: terms.iter().map(|t| t.to_string()).collect(),
+                location: Location {
+                    file: "synonyms.toml".into(),
+                    line: 1,
+                    column: 1,
+                },
+            })
+            .collect()
+    }
+
+    #[test]
+    fn synonyms_fold_words_and_phrases_into_one_term() {
+        let syn = Synonyms::new(&groups(&[
+            &["prisoner", "pow", "prisoners of war"],
+            &["exchange", "swap"],
+        ]));
+        assert_eq!(index_terms("POWs swapped", &syn), vec!["prisoner", "exchang"]);
+        assert_eq!(
+            index_terms("the prisoners of war exchanges", &syn),
+            vec!["prisoner", "exchang"]
+        );
+    }
+
+    #[test]
+    fn stop_words_are_dropped_but_question_words_stay() {
+        let syn = Synonyms::default();
+        assert_eq!(
+            index_terms("Who did Putin meet on the 13th of March?", &syn),
+            vec!["who", "putin", "meet", "@03-13"]
+        );
+    }
+}

@@ -1,0 +1,559 @@
+//! From raw text to the terms the matcher indexes and looks up.
+//!
+//! Questions and stored phrasings go through exactly the same steps, so whatever
+//! a person types is compared like with like: Unicode is folded (NFKC, case,
+//! accents, curly quotes, invisible characters), numbers in words or digits
+//! become one number term, dates in any common form become one date term, and
+//! words are reduced to a light stem.
+//!
+//! Special terms carry a prefix that no word can have: `#1000` is a number,
+//! `@03-13` a day of a month, `@m03` a month and `@y2025` a year.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds text for comparison: NFKC, lower case, no accents, straight quotes,
+/// no invisible or control characters. Line breaks and tabs become spaces.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfkc() {
+        let c = match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' | '`' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => '"',
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+            c if c.is_whitespace() => ' ',
+            c if is_invisible(c) => continue,
+            c => c,
+        };
+        for lower in c.to_lowercase() {
+            // NFD splits an accented letter into its base and combining marks; the
+            // marks are dropped so "Zelenskyy" and "Zelénskyy" compare equal.
+            for d in lower.nfd() {
+                if !is_combining_mark(d) {
+                    out.push(d);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Zero-width characters, direction marks and other controls that change
+/// nothing a reader sees but would split or glue words.
+fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{FE00}'..='\u{FE0F}'
+        )
+}
+
+/// A piece of text before stemming and synonym folding.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Token {
+    Word(String),
+    Number(u64),
+    /// Month (1-12) and day (1-31).
+    Day(u8, u8),
+    Month(u8),
+    Year(u16),
+}
+
+impl Token {
+    /// The term this token is indexed under; words are stemmed elsewhere.
+    pub fn special_term(&self) -> Option<String> {
+        match self {
+            Token::Word(_) => None,
+            Token::Number(n) => Some(format!("#{n}")),
+            Token::Day(m, d) => Some(format!("@{m:02}-{d:02}")),
+            Token::Month(m) => Some(format!("@m{m:02}")),
+            Token::Year(y) => Some(format!("@y{y}")),
+        }
+    }
+}
+
+/// Splits folded text into words and numeric pieces. Separators inside numbers
+/// ("1,000", "3/13", "2025-03-13", "1.5") and dotted abbreviations ("u.s.") are
+/// kept together; apostrophes inside words are dropped ("Putin's" -> "putins").
+fn split(folded: &str) -> Vec<String> {
+    let chars: Vec<char> = folded.chars().collect();
+    let mut pieces = Vec::new();
+    let mut cur = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        if c.is_alphanumeric() {
+            cur.push(c);
+        } else if !cur.is_empty() && next.is_some_and(|n| n.is_alphanumeric()) {
+            let next = next.unwrap_or(' ');
+            let digits_around = prev.is_some_and(|p| p.is_ascii_digit()) && next.is_ascii_digit();
+            match c {
+                ',' if digits_around && is_thousands_group(&chars[i + 1..]) => {}
+                '.' | '/' | '-' if digits_around && cur.chars().all(|c| c.is_ascii_digit() || "./-".contains(c)) => {
+                    cur.push(c)
+                }
+                '\'' if prev.is_some_and(char::is_alphabetic) && next.is_alphabetic() => {}
+                // "u.s." and "d.c.": single letters joined by dots.
+                '.' if cur.chars().count() <= 2
+                    && cur.chars().all(char::is_alphabetic)
+                    && next.is_alphabetic()
+                    && !chars.get(i + 2).is_some_and(|c| c.is_alphanumeric()) => {}
+                _ => pieces.push(std::mem::take(&mut cur)),
+            }
+        } else if !cur.is_empty() {
+            pieces.push(std::mem::take(&mut cur));
+        }
+        i += 1;
+    }
+    if !cur.is_empty() {
+        pieces.push(cur);
+    }
+    pieces
+}
+
+/// True when `rest` starts with exactly three digits: "1,000" but not "1,2".
+fn is_thousands_group(rest: &[char]) -> bool {
+    rest.len() >= 3 && rest[..3].iter().all(char::is_ascii_digit) && !rest.get(3).is_some_and(char::is_ascii_digit)
+}
+
+/// Reads one split piece as a token or several.
+fn classify(piece: &str, out: &mut Vec<Token>) {
+    if let Some(n) = parse_number(piece) {
+        out.push(Token::Number(n));
+        return;
+    }
+    if let Some(n) = parse_ordinal_digits(piece) {
+        out.push(Token::Number(n));
+        return;
+    }
+    if let Some(n) = piece.strip_suffix('k').and_then(parse_number) {
+        out.push(Token::Number(n.saturating_mul(1000)));
+        return;
+    }
+    if piece.contains(['/', '-']) && piece.starts_with(|c: char| c.is_ascii_digit()) {
+        if let Some(tokens) = parse_numeric_date(piece) {
+            out.extend(tokens);
+            return;
+        }
+        for part in piece.split(['/', '-']).filter(|p| !p.is_empty()) {
+            classify(part, out);
+        }
+        return;
+    }
+    out.push(Token::Word(piece.to_string()));
+}
+
+fn parse_number(piece: &str) -> Option<u64> {
+    if piece.is_empty() || !piece.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let whole = piece.split('.').next()?;
+    if whole.is_empty() || whole.len() > 15 {
+        return None;
+    }
+    whole.parse().ok()
+}
+
+fn parse_ordinal_digits(piece: &str) -> Option<u64> {
+    let digits_end = piece.find(|c: char| !c.is_ascii_digit())?;
+    let (digits, suffix) = piece.split_at(digits_end);
+    if digits.is_empty() || digits.len() > 9 || !matches!(suffix, "st" | "nd" | "rd" | "th") {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// "2025-03-13", "3/13", "3/13/2025", "13/3/25": U.S. month/day order unless the
+/// first number cannot be a month.
+fn parse_numeric_date(piece: &str) -> Option<Vec<Token>> {
+    let parts: Vec<&str> = piece.split(['/', '-']).collect();
+    let nums: Vec<u32> = parts.iter().map(|p| p.parse().ok()).collect::<Option<Vec<u32>>>()?;
+    let year = |y: u32, raw: &str| -> Option<u16> {
+        match raw.len() {
+            4 if (1900..=2100).contains(&y) => Some(y as u16),
+            2 => Some(2000 + y as u16),
+            _ => None,
+        }
+    };
+    let (month, day, yr) = match nums.as_slice() {
+        [y, m, d] if parts[0].len() == 4 => (*m, *d, Some(year(*y, parts[0])?)),
+        [a, b] => month_day(*a, *b).map(|(m, d)| (m, d, None))?,
+        [a, b, y] => {
+            let (m, d) = month_day(*a, *b)?;
+            (m, d, Some(year(*y, parts[2])?))
+        }
+        _ => return None,
+    };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let mut tokens = vec![Token::Day(month as u8, day as u8)];
+    if let Some(y) = yr {
+        tokens.push(Token::Year(y));
+    }
+    Some(tokens)
+}
+
+fn month_day(a: u32, b: u32) -> Option<(u32, u32)> {
+    if (1..=12).contains(&a) && (1..=31).contains(&b) {
+        Some((a, b))
+    } else if (1..=12).contains(&b) && (1..=31).contains(&a) {
+        Some((b, a))
+    } else {
+        None
+    }
+}
+
+fn month_number(word: &str) -> Option<u8> {
+    Some(match word {
+        "january" | "jan" => 1,
+        "february" | "feb" => 2,
+        "march" | "mar" => 3,
+        "april" | "apr" => 4,
+        "may" => 5,
+        "june" | "jun" => 6,
+        "july" | "jul" => 7,
+        "august" | "aug" => 8,
+        "september" | "sept" | "sep" => 9,
+        "october" | "oct" => 10,
+        "november" | "nov" => 11,
+        "december" | "dec" => 12,
+        _ => return None,
+    })
+}
+
+fn small_number(word: &str) -> Option<u64> {
+    Some(match word {
+        "zero" => 0,
+        "one" | "first" => 1,
+        "two" | "second" => 2,
+        "three" | "third" => 3,
+        "four" | "fourth" => 4,
+        "five" | "fifth" => 5,
+        "six" | "sixth" => 6,
+        "seven" | "seventh" => 7,
+        "eight" | "eighth" => 8,
+        "nine" | "ninth" => 9,
+        "ten" | "tenth" => 10,
+        "eleven" | "eleventh" => 11,
+        "twelve" | "twelfth" => 12,
+        "thirteen" | "thirteenth" => 13,
+        "fourteen" | "fourteenth" => 14,
+        "fifteen" | "fifteenth" => 15,
+        "sixteen" | "sixteenth" => 16,
+        "seventeen" | "seventeenth" => 17,
+        "eighteen" | "eighteenth" => 18,
+        "nineteen" | "nineteenth" => 19,
+        "twenty" | "twentieth" => 20,
+        "thirty" | "thirtieth" => 30,
+        "forty" | "fortieth" => 40,
+        "fifty" | "fiftieth" => 50,
+        "sixty" | "sixtieth" => 60,
+        "seventy" | "seventieth" => 70,
+        "eighty" | "eightieth" => 80,
+        "ninety" | "ninetieth" => 90,
+        _ => return None,
+    })
+}
+
+fn scale(word: &str) -> Option<u64> {
+    Some(match word {
+        "hundred" => 100,
+        "thousand" => 1_000,
+        "million" | "mln" => 1_000_000,
+        "billion" | "bn" => 1_000_000_000,
+        _ => return None,
+    })
+}
+
+/// Turns runs of number words ("seventy seven", "a thousand", "1 thousand",
+/// "two hundred and fifty") into one number; "second" alone stays a word,
+/// since it is far more often "the second part" than a count.
+fn fold_number_words(tokens: Vec<Token>) -> Vec<Token> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some((value, used)) = read_number_words(&tokens[i..]) {
+            out.push(Token::Number(value));
+            i += used;
+        } else {
+            out.push(tokens[i].clone());
+            i += 1;
+        }
+    }
+    out
+}
+
+fn read_number_words(tokens: &[Token]) -> Option<(u64, usize)> {
+    let word = |i: usize| match tokens.get(i) {
+        Some(Token::Word(w)) => Some(w.as_str()),
+        _ => None,
+    };
+    let mut total: u64 = 0;
+    let mut current: u64 = 0;
+    let mut used = 0;
+    let mut saw_any = false;
+    loop {
+        let here = used;
+        let value = match (tokens.get(here), word(here)) {
+            (Some(Token::Number(n)), _) if here == 0 && word(1).and_then(scale).is_some() => Some(*n),
+            (_, Some("a")) if here == 0 && word(1).and_then(scale).is_some() => Some(1),
+            (_, Some("and")) if saw_any && word(here + 1).and_then(small_number).is_some() => {
+                used += 1;
+                continue;
+            }
+            (_, Some(w)) => {
+                if let Some(s) = scale(w) {
+                    if !saw_any {
+                        break;
+                    }
+                    current = current.max(1) * s;
+                    if s >= 1000 {
+                        total += current;
+                        current = 0;
+                    }
+                    used += 1;
+                    continue;
+                }
+                small_number(w).filter(|_| w != "second" || saw_any)
+            }
+            _ => None,
+        };
+        match value {
+            Some(v) => {
+                // "twenty five" adds; "five twenty" is two numbers.
+                if saw_any && current != 0 && (current % 10 != 0 || v >= 10) && current < 100 {
+                    break;
+                }
+                current += v;
+                saw_any = true;
+                used += 1;
+            }
+            None => break,
+        }
+    }
+    saw_any.then_some((total + current, used))
+}
+
+/// Finds dates written with month names: "March 13", "march 13th 2025",
+/// "13 March", "the 13th of March", "mar. 13". A month name alone becomes a
+/// month term, except "may", which is far more often the verb. A full date
+/// is only a day term: "March 13" should not also match every March fact.
+fn fold_dates(tokens: Vec<Token>) -> Vec<Token> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    let month_at = |i: usize| match tokens.get(i) {
+        Some(Token::Word(w)) => month_number(w),
+        _ => None,
+    };
+    let day_at = |i: usize| match tokens.get(i) {
+        Some(Token::Number(n)) if (1..=31).contains(n) => Some(*n as u8),
+        _ => None,
+    };
+    let year_at = |i: usize| match tokens.get(i) {
+        Some(Token::Number(n)) if (1900..=2100).contains(n) => Some(*n as u16),
+        _ => None,
+    };
+    let is_word = |i: usize, w: &str| matches!(tokens.get(i), Some(Token::Word(x)) if x == w);
+    while i < tokens.len() {
+        // month day [year]
+        if let (Some(m), Some(d)) = (month_at(i), day_at(i + 1)) {
+            out.push(Token::Day(m, d));
+            i += 2;
+            if let Some(y) = year_at(i) {
+                out.push(Token::Year(y));
+                i += 1;
+            }
+            continue;
+        }
+        // day [of] month [year]
+        if let Some(d) = day_at(i) {
+            let of = usize::from(is_word(i + 1, "of"));
+            if let Some(m) = month_at(i + 1 + of) {
+                out.push(Token::Day(m, d));
+                i += 2 + of;
+                if let Some(y) = year_at(i) {
+                    out.push(Token::Year(y));
+                    i += 1;
+                }
+                continue;
+            }
+        }
+        if let Some(m) = month_at(i) {
+            let is_may = is_word(i, "may");
+            let dated = year_at(i + 1).is_some() || (i > 0 && (is_word(i - 1, "in") || is_word(i - 1, "of")));
+            if !is_may || dated {
+                out.push(Token::Month(m));
+                i += 1;
+                if let Some(y) = year_at(i) {
+                    out.push(Token::Year(y));
+                    i += 1;
+                }
+                continue;
+            }
+        }
+        if let Some(y) = year_at(i) {
+            out.push(Token::Year(y));
+            i += 1;
+            continue;
+        }
+        out.push(tokens[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// Folds, splits and reads numbers and dates: the tokens of a text, in order.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let folded = fold(text);
+    let mut raw = Vec::new();
+    for piece in split(&folded) {
+        classify(&piece, &mut raw);
+    }
+    fold_dates(fold_number_words(raw))
+}
+
+/// A light English stemmer: enough that "exchanged", "exchanges" and
+/// "exchange" meet, without the surprises of aggressive stemming.
+pub fn stem(word: &str) -> String {
+    if let Some(base) = irregular(word) {
+        return base.to_string();
+    }
+    if word.chars().count() <= 3 || !word.is_ascii() {
+        return word.to_string();
+    }
+    let mut w = word.to_string();
+    if w.ends_with("ies") && w.len() > 4 {
+        w.truncate(w.len() - 3);
+        w.push('y');
+    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") && w.len() > 3 {
+        w.pop();
+    }
+    if w.ends_with("ly") && w.len() > 5 {
+        w.truncate(w.len() - 2);
+    }
+    for suffix in ["ing", "ed"] {
+        if w.ends_with(suffix) && w.len() > suffix.len() + 2 {
+            w.truncate(w.len() - suffix.len());
+            let b = w.as_bytes();
+            let n = b.len();
+            // "stopped" -> "stop", but "called" -> "call".
+            if n >= 2 && b[n - 1] == b[n - 2] && !b"lsz".contains(&b[n - 1]) && !b"aeiou".contains(&b[n - 1]) {
+                w.pop();
+            }
+            break;
+        }
+    }
+    for (suffix, keep) in [("ization", "iz"), ("isation", "iz"), ("ation", "at"), ("ion", "")] {
+        if w.ends_with(suffix) && w.len() > suffix.len() + 3 {
+            w.truncate(w.len() - suffix.len());
+            w.push_str(keep);
+            break;
+        }
+    }
+    if w.ends_with('e') && w.len() > 4 {
+        w.pop();
+    }
+    w
+}
+
+fn irregular(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "met" => "meet",
+        "said" | "says" => "say",
+        "told" => "tell",
+        "spoke" | "spoken" => "speak",
+        "took" | "taken" => "take",
+        "went" | "gone" => "go",
+        "thought" => "think",
+        "held" => "hold",
+        "made" => "make",
+        "gave" | "given" => "give",
+        "led" => "lead",
+        "sent" => "send",
+        "won" => "win",
+        "began" | "begun" => "begin",
+        "brought" => "bring",
+        "sought" => "seek",
+        "came" => "come",
+        "saw" | "seen" => "see",
+        "knew" | "known" => "know",
+        "wrote" | "written" => "write",
+        "got" | "gotten" => "get",
+        "men" => "man",
+        "women" => "woman",
+        "people" => "person",
+        "children" => "child",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        tokens(text)
+            .into_iter()
+            .map(|t| match t {
+                Token::Word(w) => w,
+                other => other.special_term().unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn folding_removes_case_accents_invisible_characters_and_curly_quotes() {
+        assert_eq!(fold("Zelénskyy\u{200B}’s “TRUCE”"), "zelenskyy's \"truce\"");
+        assert_eq!(fold("ﬁre\u{202E}"), "fire");
+    }
+
+    #[test]
+    fn numbers_in_digits_and_words_meet() {
+        for text in ["1,000", "1000", "a thousand", "one thousand", "1 thousand", "1k"] {
+            assert_eq!(terms(text), vec!["#1000"], "{text}");
+        }
+        assert_eq!(terms("seventy-seven votes"), vec!["#77", "votes"]);
+        assert_eq!(terms("two hundred and fifty"), vec!["#250"]);
+        assert_eq!(terms("30-day ceasefire"), vec!["#30", "day", "ceasefire"]);
+        assert_eq!(terms("fourth year"), vec!["#4", "year"]);
+    }
+
+    #[test]
+    fn dates_in_common_forms_meet() {
+        for text in ["March 13", "13 March", "13th of March", "march 13th", "3/13", "Mar 13"] {
+            assert_eq!(terms(text), vec!["@03-13"], "{text}");
+        }
+        for text in ["13 March 2025", "2025-03-13", "3/13/2025", "March 13, 2025"] {
+            assert_eq!(terms(text), vec!["@03-13", "@y2025"], "{text}");
+        }
+        assert_eq!(terms("in May"), vec!["in", "@m05"]);
+        assert_eq!(terms("it may happen"), vec!["it", "may", "happen"]);
+    }
+
+    #[test]
+    fn abbreviations_and_possessives_stay_one_word() {
+        assert_eq!(terms("the U.S. plan"), vec!["the", "us", "plan"]);
+        assert_eq!(terms("Putin's demands"), vec!["putins", "demands"]);
+    }
+
+    #[test]
+    fn stems_meet_across_inflections() {
+        assert_eq!(stem("exchanged"), stem("exchange"));
+        assert_eq!(stem("exchanges"), stem("exchanging"));
+        assert_eq!(stem("agreed"), stem("agree"));
+        assert_eq!(stem("meeting"), stem("met"));
+        assert_eq!(stem("negotiations"), stem("negotiate"));
+        assert_eq!(stem("sanctions"), stem("sanctioned"));
+        assert_eq!(stem("us"), "us");
+        assert_eq!(stem("called"), "call");
+    }
+}

@@ -1,0 +1,122 @@
+//! What people get when they ask the bundled fact base.
+
+mod common;
+
+use common::{answer_to, ask, bundled, declines};
+use proptest::prelude::*;
+use talksbot::answers::Response;
+use talksbot::matching::QuestionError;
+
+#[test]
+fn who_met_putin_on_march_13_is_answered_with_witkoff_citing_the_kyiv_independent() {
+    let (answer, outlets) = answer_to("Who met Putin on March 13?");
+    assert!(answer.contains("Witkoff"), "{answer}");
+    assert!(answer.contains("Moscow"), "{answer}");
+    assert!(outlets.iter().any(|o| o == "The Kyiv Independent"), "{outlets:?}");
+}
+
+#[test]
+fn the_prisoner_exchange_is_answered_with_1000_citing_newsmax() {
+    let (answer, outlets) = answer_to("How many prisoners were exchanged?");
+    assert!(answer.contains("1,000"), "{answer}");
+    assert!(outlets.iter().any(|o| o == "Newsmax"), "{outlets:?}");
+}
+
+#[test]
+fn typos_and_other_date_forms_find_the_same_fact() {
+    let (answer, _) = answer_to("wen did kyiv agre to the ceasfire");
+    assert!(answer.contains("30-day") || answer.contains("30 day"), "{answer}");
+    let a = ask("who met putin on 3/13").fact_id().map(str::to_string);
+    let b = ask("Who met Putin on the 13th of March 2025?")
+        .fact_id()
+        .map(str::to_string);
+    assert!(a.is_some());
+    assert_eq!(a, b);
+}
+
+#[test]
+fn questions_the_sources_do_not_answer_are_declined() {
+    assert!(declines("What is the capital of Australia?"));
+    assert!(declines("best pizza in town"));
+}
+
+#[test]
+fn every_answer_cites_an_outlet_a_date_and_a_quote() {
+    for q in [
+        "Who met Putin on March 13?",
+        "How many prisoners were exchanged?",
+        "where did Kyiv accept the truce",
+    ] {
+        let reply = ask(q);
+        let Response::Answer(facts) = &reply.response else {
+            panic!("{q:?} not answered")
+        };
+        for fact in facts {
+            assert!(!fact.citations.is_empty(), "{q:?}: {fact:?}");
+            for c in &fact.citations {
+                assert!(!c.outlet.is_empty() && !c.quote.is_empty(), "{c:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn empty_and_blank_questions_are_a_clear_error() {
+    for q in ["", "   ", "\n\t", "\u{200B}\u{200D}"] {
+        assert_eq!(bundled().ask(q).unwrap_err(), QuestionError::Empty, "{q:?}");
+    }
+    assert!(QuestionError::Empty.to_string().contains("empty"));
+}
+
+#[test]
+fn odd_input_gets_an_outcome_not_a_panic() {
+    let long = "prisoner exchange ".repeat(600);
+    assert!(long.len() > 10_000);
+    let binary: String = (0u8..=255).map(char::from).collect();
+    for q in [
+        long.as_str(),
+        binary.as_str(),
+        "متى وافقت كييف على وقف إطلاق النار؟",
+        "\u{202E}?nituP tem ohw",
+        "🕊️🇺🇦🇷🇺",
+    ] {
+        let reply = ask(q);
+        assert!((0.0..=1.0).contains(&reply.confidence), "{q:?}");
+    }
+    // The long question is answered from its first part.
+    assert_eq!(ask(&long).fact_id(), ask("prisoner exchange").fact_id());
+}
+
+#[test]
+fn the_same_question_always_gets_the_same_reply() {
+    for q in ["who met putin", "sanctions", "what did rubio say"] {
+        let first = ask(q);
+        for _ in 0..5 {
+            let again = ask(q);
+            assert_eq!(again.response, first.response, "{q:?}");
+            assert_eq!(again.ranking, first.ranking, "{q:?}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn any_unicode_text_gets_an_outcome_or_the_empty_error(q in "\\PC{0,200}") {
+        match bundled().ask(&q) {
+            Ok(reply) => {
+                prop_assert!((0.0..=1.0).contains(&reply.confidence));
+                if let Response::Answer(facts) = &reply.response {
+                    prop_assert!(!facts.is_empty() && facts.len() <= 2);
+                }
+            }
+            Err(QuestionError::Empty) => prop_assert!(talksbot::matching::text::fold(&q).trim().is_empty()),
+        }
+    }
+
+    #[test]
+    fn any_string_at_all_never_panics(q in any::<String>()) {
+        let _ = bundled().ask(&q);
+    }
+}

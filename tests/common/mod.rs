@@ -1,0 +1,76 @@
+//! Helpers that let each test read like a sentence about the bot.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use talksbot::answers::{Knowledge, Reply, Response};
+use talksbot::config::Config;
+
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn bundled_config() -> Config {
+    Config::load(Some(&repo().join("config/talksbot.toml"))).expect("bundled config loads")
+}
+
+/// The bundled fact base, loaded once per test binary.
+pub fn bundled() -> &'static Knowledge {
+    static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
+    KNOWLEDGE.get_or_init(|| {
+        Knowledge::load(&repo().join("knowledge"), &bundled_config().matcher).expect("bundled fact base loads")
+    })
+}
+
+pub fn ask(question: &str) -> Reply {
+    bundled()
+        .ask(question)
+        .unwrap_or_else(|e| panic!("{question:?} was rejected: {e}"))
+}
+
+/// The answer text and the outlets cited, or a panic saying what happened instead.
+pub fn answer_to(question: &str) -> (String, Vec<String>) {
+    let reply = ask(question);
+    match reply.response {
+        Response::Answer(facts) => (
+            facts.iter().map(|f| f.answer.as_str()).collect::<Vec<_>>().join(" "),
+            facts
+                .iter()
+                .flat_map(|f| f.citations.iter().map(|c| c.outlet.clone()))
+                .collect(),
+        ),
+        other => panic!(
+            "{question:?} was not answered: {other:?} (confidence {})",
+            reply.confidence
+        ),
+    }
+}
+
+pub fn declines(question: &str) -> bool {
+    !matches!(ask(question).response, Response::Answer(_))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// A copy of a fixture folder in a temporary directory, to change freely.
+pub fn copy_of(dir: &Path) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    copy_dir(dir, tmp.path());
+    tmp
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
