@@ -82,8 +82,17 @@ pub struct Reply {
     pub question: String,
     pub response: Response,
     pub confidence: f32,
-    /// Best candidates as fact ids with confidence, best first.
-    pub ranking: Vec<(String, f32)>,
+    /// Best candidates, best first.
+    pub ranking: Vec<Ranked>,
+}
+
+/// A fact the matcher considered, and the stored text that matched it best.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub fact_id: String,
+    pub confidence: f32,
+    /// The stored question that matched, or `None` when it was the answer text.
+    pub matched: Option<String>,
 }
 
 impl Reply {
@@ -127,8 +136,10 @@ impl Reply {
             "fact_id": self.fact_id(),
             "fact_ids": fact_ids,
             "suggestions": suggestions,
-            "candidates": self.ranking.iter().take(5).map(|(id, c)| serde_json::json!({
-                "fact_id": id, "confidence": (c * 1000.0).round() / 1000.0,
+            "candidates": self.ranking.iter().take(5).map(|r| serde_json::json!({
+                "fact_id": r.fact_id,
+                "confidence": (r.confidence * 1000.0).round() / 1000.0,
+                "matched": r.matched,
             })).collect::<Vec<_>>(),
         })
     }
@@ -175,7 +186,11 @@ impl Knowledge {
             ranking: verdict
                 .candidates
                 .iter()
-                .map(|c| (facts[c.fact].id.clone(), c.confidence))
+                .map(|c| Ranked {
+                    fact_id: facts[c.fact].id.clone(),
+                    confidence: c.confidence,
+                    matched: c.question.map(|q| facts[c.fact].questions[q].clone()),
+                })
                 .collect(),
             response,
         })

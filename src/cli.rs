@@ -36,6 +36,9 @@ pub enum Command {
         /// Print one JSON object per question instead of text.
         #[arg(long)]
         json: bool,
+        /// Also show how the question was read: each word, what it matched and its weight.
+        #[arg(long)]
+        explain: bool,
         /// The question; without it, questions are read from standard input, one per line.
         question: Vec<String>,
     },
@@ -68,8 +71,15 @@ fn load_knowledge(dir: &Path, config: &Config) -> anyhow::Result<Knowledge> {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::load(cli.config.as_deref())?;
     match cli.command {
-        Command::Ask { json, question } => {
+        Command::Ask {
+            json,
+            explain,
+            question,
+        } => {
             let knowledge = load_knowledge(&cli.knowledge, &config)?;
+            if explain && !question.is_empty() {
+                print_explanation(&knowledge, &question.join(" "));
+            }
             if question.is_empty() {
                 ask_stdin(&knowledge, json)
             } else {
@@ -105,6 +115,31 @@ fn ask_one(knowledge: &Knowledge, question: &str, json: bool) -> anyhow::Result<
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_explanation(knowledge: &Knowledge, question: &str) {
+    println!("How the question was read (term: matches in the fact base, weight):");
+    for reading in knowledge.matcher.explain(question) {
+        let matches = if reading.matches.is_empty() {
+            "unknown to the fact base".to_string()
+        } else {
+            reading
+                .matches
+                .iter()
+                .map(|(t, sim)| format!("{t} ({sim:.2})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        println!("  {}: {matches}, weight {:.2}", reading.term, reading.weight);
+    }
+    if let Ok(reply) = knowledge.ask(question) {
+        println!("Best candidates:");
+        for r in reply.ranking.iter().take(5) {
+            let matched = r.matched.as_deref().unwrap_or("(its answer text)");
+            println!("  {:.2} {}  via {matched:?}", r.confidence, r.fact_id);
+        }
+    }
+    println!();
 }
 
 fn ask_stdin(knowledge: &Knowledge, json: bool) -> anyhow::Result<ExitCode> {

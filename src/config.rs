@@ -22,8 +22,14 @@ pub struct Config {
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct EvalConfig {
+    /// Share of answerable questions whose top-ranked fact is right.
     pub min_precision_at_1: f64,
+    /// Share of unanswerable questions not answered.
     pub min_decline_rate: f64,
+    /// Share of answerable questions actually answered, and rightly.
+    pub min_answered_right: f64,
+    /// Share of answerable questions answered with a wrong fact, at most.
+    pub max_answered_wrong: f64,
 }
 
 impl Default for EvalConfig {
@@ -31,6 +37,8 @@ impl Default for EvalConfig {
         EvalConfig {
             min_precision_at_1: 0.95,
             min_decline_rate: 0.95,
+            min_answered_right: 0.9,
+            max_answered_wrong: 0.03,
         }
     }
 }

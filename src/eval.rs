@@ -22,6 +22,8 @@ pub struct EvalFile {
 pub struct EvalThresholds {
     pub min_precision_at_1: Option<f64>,
     pub min_decline_rate: Option<f64>,
+    pub min_answered_right: Option<f64>,
+    pub max_answered_wrong: Option<f64>,
 }
 
 /// One labelled question: the facts that would be a right answer, or none
@@ -60,7 +62,10 @@ pub struct Miss {
 pub struct EvalReport {
     pub answerable: usize,
     pub unanswerable: usize,
+    /// Answerable questions whose top-ranked fact is right, whatever the outcome.
     pub correct_at_1: usize,
+    /// Answerable questions answered, with the right fact first.
+    pub answered_right: usize,
     pub wrong_answers: usize,
     pub declined: usize,
     pub reciprocal_rank_sum: f64,
@@ -75,6 +80,18 @@ impl EvalReport {
 
     pub fn decline_rate(&self) -> f64 {
         ratio(self.declined, self.unanswerable)
+    }
+
+    pub fn answered_right_rate(&self) -> f64 {
+        ratio(self.answered_right, self.answerable)
+    }
+
+    pub fn answered_wrong_rate(&self) -> f64 {
+        if self.answerable == 0 {
+            0.0
+        } else {
+            self.wrong_answers as f64 / self.answerable as f64
+        }
     }
 
     pub fn mrr(&self) -> f64 {
@@ -92,24 +109,40 @@ impl EvalReport {
 
     pub fn render(&self) -> String {
         let mut out = String::new();
+        let t = &self.thresholds;
         let _ = writeln!(
             out,
-            "precision@1 (answerable): {:.3}  ({}/{}; {} answered wrongly)  pass mark {:.2}",
+            "precision@1 (answerable, top-ranked fact): {:.3}  ({}/{})  pass mark {:.2}",
             self.precision_at_1(),
             self.correct_at_1,
             self.answerable,
-            self.wrong_answers,
-            self.thresholds.min_precision_at_1
+            t.min_precision_at_1
         );
         let _ = writeln!(
             out,
-            "declined (unanswerable):  {:.3}  ({}/{})  pass mark {:.2}",
+            "answered right (answerable):              {:.3}  ({}/{})  pass mark {:.2}",
+            self.answered_right_rate(),
+            self.answered_right,
+            self.answerable,
+            t.min_answered_right
+        );
+        let _ = writeln!(
+            out,
+            "answered wrongly (answerable):            {:.3}  ({}/{})  at most {:.2}",
+            self.answered_wrong_rate(),
+            self.wrong_answers,
+            self.answerable,
+            t.max_answered_wrong
+        );
+        let _ = writeln!(
+            out,
+            "declined (unanswerable):                  {:.3}  ({}/{})  pass mark {:.2}",
             self.decline_rate(),
             self.declined,
             self.unanswerable,
-            self.thresholds.min_decline_rate
+            t.min_decline_rate
         );
-        let _ = writeln!(out, "MRR (answerable):         {:.3}", self.mrr());
+        let _ = writeln!(out, "MRR (answerable):                         {:.3}", self.mrr());
         if !self.misses.is_empty() {
             let _ = writeln!(out, "\n{} miss(es):", self.misses.len());
             for m in &self.misses {
@@ -179,6 +212,7 @@ pub fn run(knowledge: &Knowledge, file: &EvalFile, defaults: EvalConfig) -> Resu
         answerable: 0,
         unanswerable: 0,
         correct_at_1: 0,
+        answered_right: 0,
         wrong_answers: 0,
         declined: 0,
         reciprocal_rank_sum: 0.0,
@@ -188,6 +222,12 @@ pub fn run(knowledge: &Knowledge, file: &EvalFile, defaults: EvalConfig) -> Resu
                 .and_then(|t| t.min_precision_at_1)
                 .unwrap_or(defaults.min_precision_at_1),
             min_decline_rate: t.and_then(|t| t.min_decline_rate).unwrap_or(defaults.min_decline_rate),
+            min_answered_right: t
+                .and_then(|t| t.min_answered_right)
+                .unwrap_or(defaults.min_answered_right),
+            max_answered_wrong: t
+                .and_then(|t| t.max_answered_wrong)
+                .unwrap_or(defaults.max_answered_wrong),
         },
     };
     for case in &file.cases {
@@ -220,12 +260,16 @@ pub fn run(knowledge: &Knowledge, file: &EvalFile, defaults: EvalConfig) -> Resu
             continue;
         }
         report.answerable += 1;
-        if let Some(rank) = reply.ranking.iter().position(|(id, _)| case.expect.contains(id)) {
+        let rank = reply.ranking.iter().position(|r| case.expect.contains(&r.fact_id));
+        if let Some(rank) = rank {
             report.reciprocal_rank_sum += 1.0 / (rank + 1) as f64;
+        }
+        if rank == Some(0) {
+            report.correct_at_1 += 1;
         }
         let right = answered && top.as_ref().is_some_and(|id| case.expect.contains(id));
         if right {
-            report.correct_at_1 += 1;
+            report.answered_right += 1;
         } else {
             if answered {
                 report.wrong_answers += 1;

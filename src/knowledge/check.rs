@@ -112,15 +112,21 @@ pub(crate) fn phrasing_key(text: &str) -> String {
         .join(" ")
 }
 
+/// A checked fact base in pieces.
+pub(super) struct Parts {
+    pub sources: Vec<Source>,
+    pub facts: Vec<Fact>,
+    pub synonyms: Vec<SynonymGroup>,
+    pub contrasts: Vec<SynonymGroup>,
+}
+
 /// Parses and checks every file; all problems are collected, not just the first.
-pub(super) fn build(
-    dir: &Path,
-    files: &[(PathBuf, String)],
-) -> Result<(Vec<Source>, Vec<Fact>, Vec<SynonymGroup>), KnowledgeError> {
+pub(super) fn build(dir: &Path, files: &[(PathBuf, String)]) -> Result<Parts, KnowledgeError> {
     let mut problems = Problems(Vec::new());
     let mut sources = Vec::new();
     let mut facts = Vec::new();
     let mut synonyms = Vec::new();
+    let mut contrasts = Vec::new();
     let mut saw_sources_file = false;
 
     // First pass: sources, since facts refer to them.
@@ -150,18 +156,21 @@ pub(super) fn build(
             }
             raw::SYNONYMS_FILE => match toml::from_str::<raw::SynonymsFile>(text) {
                 Ok(parsed) => {
-                    for group in parsed.synonyms {
-                        let location = file.of(&group);
-                        let terms: Vec<String> = group.into_inner().terms.into_iter().map(|t| t.into_inner()).collect();
-                        if terms.len() < 2 || terms.iter().any(|t| t.trim().is_empty()) {
-                            problems.add(
-                                location,
-                                "a synonym group needs at least two non-empty terms",
-                                "list two or more words or phrases in terms = [ ... ], or delete the group",
-                            );
-                            continue;
+                    for (groups, into) in [(parsed.synonyms, &mut synonyms), (parsed.contrast, &mut contrasts)] {
+                        for group in groups {
+                            let location = file.of(&group);
+                            let terms: Vec<String> =
+                                group.into_inner().terms.into_iter().map(|t| t.into_inner()).collect();
+                            if terms.len() < 2 || terms.iter().any(|t| t.trim().is_empty()) {
+                                problems.add(
+                                    location,
+                                    "a group needs at least two non-empty terms",
+                                    "list two or more words or phrases in terms = [ ... ], or delete the group",
+                                );
+                                continue;
+                            }
+                            into.push(SynonymGroup { terms, location });
                         }
-                        synonyms.push(SynonymGroup { terms, location });
                     }
                 }
                 Err(err) => problems.0.push(parse_problem(&file, "synonym group", &err)),
@@ -217,7 +226,12 @@ pub(super) fn build(
     check_duplicate_facts(&facts, &mut problems);
 
     if problems.0.is_empty() {
-        Ok((sources, facts, synonyms))
+        Ok(Parts {
+            sources,
+            facts,
+            synonyms,
+            contrasts,
+        })
     } else {
         Err(KnowledgeError::Invalid(problems.0))
     }

@@ -92,6 +92,7 @@ pub struct FactBase {
     sources: Vec<Source>,
     facts: Vec<Fact>,
     synonyms: Vec<SynonymGroup>,
+    contrasts: Vec<SynonymGroup>,
     fact_index: HashMap<String, usize>,
     source_index: HashMap<String, usize>,
 }
@@ -152,7 +153,12 @@ impl FactBase {
     /// Checks a set of files already in memory: (path, contents). Used by
     /// `load` and by editors that validate a change before writing it.
     pub fn from_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<FactBase, KnowledgeError> {
-        let (sources, facts, synonyms) = check::build(dir, files)?;
+        let check::Parts {
+            sources,
+            facts,
+            synonyms,
+            contrasts,
+        } = check::build(dir, files)?;
         let fact_index = facts.iter().enumerate().map(|(i, f)| (f.id.clone(), i)).collect();
         let source_index = sources.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
         Ok(FactBase {
@@ -160,6 +166,7 @@ impl FactBase {
             sources,
             facts,
             synonyms,
+            contrasts,
             fact_index,
             source_index,
         })
@@ -179,6 +186,13 @@ impl FactBase {
 
     pub fn synonyms(&self) -> &[SynonymGroup] {
         &self.synonyms
+    }
+
+    /// Groups of terms that name different things of one kind (the parties
+    /// to the war, say): a question naming one is not answered by a text
+    /// naming only another.
+    pub fn contrasts(&self) -> &[SynonymGroup] {
+        &self.contrasts
     }
 
     pub fn fact(&self, id: &str) -> Option<&Fact> {

@@ -67,6 +67,8 @@ pub enum RawQuote {
 pub struct SynonymsFile {
     #[serde(default)]
     pub synonyms: Vec<Spanned<RawSynonyms>>,
+    #[serde(default)]
+    pub contrast: Vec<Spanned<RawSynonyms>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -146,11 +146,18 @@ pub struct Doc {
 #[derive(Debug, Default)]
 pub struct Index {
     terms: HashMap<String, u32>,
+    term_texts: Vec<String>,
     idf: Vec<f32>,
     postings: Vec<Vec<u32>>,
     docs: Vec<Doc>,
     lexicon: Lexicon,
     max_idf: f32,
+    /// Per fact, every term in any of its texts, sorted.
+    fact_terms: Vec<Vec<u32>>,
+    /// Per term, how many facts use it.
+    df: Vec<u32>,
+    /// Per doc, its terms, sorted.
+    doc_terms: Vec<Vec<u32>>,
 }
 
 /// What the index is built from: per fact, its questions and its body text.
@@ -200,6 +207,8 @@ impl Index {
                 });
                 doc_terms.push(ids);
             }
+            fact_terms.sort_unstable();
+            index.fact_terms.push(fact_terms);
         }
         // Rare words tell facts apart; words every fact shares tell nothing.
         let n = fact_count.max(1) as f32;
@@ -208,9 +217,16 @@ impl Index {
             .map(|&df| (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln())
             .collect();
         index.max_idf = (1.0 + (n + 0.5) / 0.5).ln();
-        for (doc, ids) in index.docs.iter_mut().zip(&doc_terms) {
-            doc.weight = ids.iter().map(|&id| index.idf[id as usize]).sum();
+        index.df = df;
+        index.term_texts = vec![String::new(); index.terms.len()];
+        for (text, &id) in &index.terms {
+            index.term_texts[id as usize] = text.clone();
         }
+        for (doc, ids) in index.docs.iter_mut().zip(&mut doc_terms) {
+            doc.weight = ids.iter().map(|&id| index.idf[id as usize]).sum();
+            ids.sort_unstable();
+        }
+        index.doc_terms = doc_terms;
         let mut words: Vec<(&String, u32)> = index.terms.iter().map(|(t, &id)| (t, id)).collect();
         words.sort();
         for (text, id) in words {
@@ -229,6 +245,10 @@ impl Index {
             index.lexicon.add(stop, Target::Stop);
         }
         index
+    }
+
+    pub fn term_text(&self, id: u32) -> &str {
+        &self.term_texts[id as usize]
     }
 
     pub fn term(&self, text: &str) -> Option<u32> {
@@ -262,6 +282,21 @@ impl Index {
 
     pub fn doc(&self, doc: u32) -> &Doc {
         &self.docs[doc as usize]
+    }
+
+    /// Whether the stored text holds the term.
+    pub fn doc_has(&self, doc: u32, term: u32) -> bool {
+        self.doc_terms[doc as usize].binary_search(&term).is_ok()
+    }
+
+    /// Whether any text of the fact holds the term.
+    pub fn fact_has(&self, fact: u32, term: u32) -> bool {
+        self.fact_terms[fact as usize].binary_search(&term).is_ok()
+    }
+
+    /// Share of facts that use the term, in [0, 1].
+    pub fn fact_share(&self, term: u32) -> f32 {
+        self.df[term as usize] as f32 / self.fact_terms.len().max(1) as f32
     }
 
     pub fn term_count(&self) -> usize {

@@ -40,25 +40,48 @@ pub struct MatcherConfig {
     pub body_weight: f32,
     /// Weight of a word no fact uses, relative to the rarest word in the base.
     pub unknown_word_weight: f32,
+    /// Weight of an everyday word no fact uses ("fix", "right"), relative to
+    /// the rarest word in the base.
+    pub generic_word_weight: f32,
     /// Words read from a question; the rest of a very long question is ignored.
     pub max_question_words: usize,
     /// Factor applied to a fact that cannot answer the kind of question asked:
     /// "when" to a fact with no time in it, "how many" to one with no number.
     pub answer_type_penalty: f32,
+    /// Factor applied to a dated fact when the question names another day,
+    /// month or year.
+    pub date_mismatch_penalty: f32,
+    /// Factor applied to a fact for each distinctive person, place or
+    /// organisation the question names that the fact does not mention.
+    pub missing_entity_penalty: f32,
+    /// Factor applied to a stored text that names another member of a
+    /// contrast group than the question does.
+    pub contrast_penalty: f32,
+    /// Share of a question word's weight credited to a phrasing that lacks
+    /// it when the fact uses the word elsewhere.
+    pub fact_word_credit: f32,
+    /// How much a fact's second-best matching text adds to its best.
+    pub support_weight: f32,
 }
 
 impl Default for MatcherConfig {
     fn default() -> Self {
         MatcherConfig {
-            answer_threshold: 0.6,
+            answer_threshold: 0.72,
             suggest_threshold: 0.3,
             tie_margin: 0.02,
             max_suggestions: 3,
-            question_coverage_weight: 0.65,
+            question_coverage_weight: 0.8,
             body_weight: 0.8,
-            unknown_word_weight: 1.0,
+            unknown_word_weight: 3.0,
+            generic_word_weight: 0.1,
             max_question_words: 64,
             answer_type_penalty: 0.8,
+            date_mismatch_penalty: 0.6,
+            missing_entity_penalty: 0.75,
+            contrast_penalty: 0.6,
+            fact_word_credit: 0.3,
+            support_weight: 0.2,
         }
     }
 }
@@ -100,6 +123,16 @@ impl Verdict {
     }
 }
 
+/// One term of a question as the matcher read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermReading {
+    pub term: String,
+    /// Index terms it matched, with similarity (1.0 when exact); empty when
+    /// the fact base does not know the word.
+    pub matches: Vec<(String, f32)>,
+    pub weight: f32,
+}
+
 /// Why a question could not be matched at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QuestionError {
@@ -110,8 +143,14 @@ pub enum QuestionError {
 /// A question term after look-up: the index terms it may stand for and how
 /// much it weighs.
 struct QueryTerm {
+    /// The term as analysed from the question.
+    text: String,
     variants: Vec<(u32, f32)>,
     weight: f32,
+    /// Names a distinctive person, place or organisation of the fact base.
+    entity: bool,
+    /// A word or a day, as opposed to a bare number, month or year.
+    specific: bool,
 }
 
 /// The index of one fact base, ready to answer questions.
@@ -122,6 +161,32 @@ pub struct Matcher {
     config: MatcherConfig,
     /// Per fact, the kinds of question its answer can answer.
     kinds: Vec<AnswerKinds>,
+    /// Per fact, the date terms of its events (day, month and year).
+    fact_dates: Vec<Vec<String>>,
+    /// Terms naming the distinctive entities of the base, sorted.
+    entities: Vec<u32>,
+    /// Groups of terms naming different things of one kind.
+    contrasts: Vec<Vec<u32>>,
+}
+
+/// An entity named by fewer than this share of facts is distinctive: asking
+/// about it means asking about those facts. "Graham" is; "Russia" is not.
+const DISTINCTIVE_ENTITY_SHARE: f32 = 0.2;
+
+/// True when the question names a day, month or year and the fact is dated,
+/// but on another day, month or year: "in 2024" is not answered by a 2025 fact.
+fn dates_disagree(asked: &[String], fact: &[String]) -> bool {
+    let kind = |t: &str| -> u8 {
+        match t.as_bytes().get(1) {
+            Some(b'm') => 1,
+            Some(b'y') => 2,
+            _ => 0,
+        }
+    };
+    asked.iter().any(|q| {
+        let k = kind(q);
+        fact.iter().any(|f| kind(f) == k) && !fact.contains(q)
+    })
 }
 
 /// What a question asks for, as far as words tell: a time or a count.
@@ -129,6 +194,8 @@ pub struct Matcher {
 struct AnswerKinds {
     time: bool,
     count: bool,
+    /// A time of day ("what time ...?"), not just a day.
+    clock: bool,
 }
 
 /// Words in an answer that say when, though not as a date.
@@ -167,20 +234,29 @@ impl AnswerKinds {
             count: tokens
                 .iter()
                 .any(|t| matches!(t, text::Token::Number(n) if !(1900..=2100).contains(n))),
+            clock: tokens.iter().any(|t| {
+                matches!(t, text::Token::Word(w) if ["am", "pm", "oclock", "noon", "midnight", "gmt", "utc"].contains(&w.as_str()))
+            }) || answer.as_bytes().windows(4).any(|w| {
+                w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+            }),
         }
     }
 
     /// What a question asks for: "when ..." wants a time, "how many/much" a count.
     fn of_question(terms: &[analyzer::Term]) -> AnswerKinds {
         let has = |w: &str| terms.iter().any(|t| t.text == w);
+        let what_time = terms
+            .windows(2)
+            .any(|p| p[0].text == "what" && (p[1].text == "time" || p[1].text == "hour"));
         AnswerKinds {
-            time: has("when"),
+            time: has("when") || what_time,
             count: has("how") && (has("many") || has("much")),
+            clock: what_time,
         }
     }
 
     fn can_answer(self, asked: AnswerKinds) -> bool {
-        (!asked.time || self.time) && (!asked.count || self.count)
+        (!asked.time || self.time) && (!asked.count || self.count) && (!asked.clock || self.clock)
     }
 }
 
@@ -188,6 +264,17 @@ impl AnswerKinds {
 struct DocScore {
     question_covered: f32,
     doc_covered: f32,
+    /// Some word or day matched, not only bare numbers.
+    specific: bool,
+}
+
+/// Factor for a match made of bare numbers alone: "2+2" shares a number
+/// with "phase two" and nothing else.
+const NUMBERS_ONLY_FACTOR: f32 = 0.6;
+
+/// Words and days pin a question down; a bare number, month or year doesn't.
+fn is_specific(term: &analyzer::Term) -> bool {
+    term.is_word || (term.text.starts_with('@') && !term.text.starts_with("@m") && !term.text.starts_with("@y"))
 }
 
 impl Matcher {
@@ -206,11 +293,46 @@ impl Matcher {
         });
         let index = Index::build(facts, &synonyms);
         let kinds = base.facts().iter().map(|f| AnswerKinds::of_answer(&f.answer)).collect();
+        let fact_dates = base
+            .facts()
+            .iter()
+            .map(|f| {
+                f.dates
+                    .iter()
+                    .flat_map(|d| [d.format("@%m-%d"), d.format("@m%m"), d.format("@y%Y")])
+                    .map(|t| t.to_string())
+                    .collect()
+            })
+            .collect();
+        let mut entities: Vec<u32> = base
+            .facts()
+            .iter()
+            .flat_map(|f| &f.entities)
+            .flat_map(|e| analyzer::index_terms(e, &synonyms))
+            .filter_map(|t| index.term(&t))
+            .filter(|&t| index.fact_share(t) <= DISTINCTIVE_ENTITY_SHARE)
+            .collect();
+        entities.sort_unstable();
+        entities.dedup();
+        let contrasts = base
+            .contrasts()
+            .iter()
+            .map(|g| {
+                g.terms
+                    .iter()
+                    .flat_map(|t| analyzer::index_terms(t, &synonyms))
+                    .filter_map(|t| index.term(&t))
+                    .collect()
+            })
+            .collect();
         Matcher {
             index,
             synonyms,
             config,
             kinds,
+            fact_dates,
+            entities,
+            contrasts,
         }
     }
 
@@ -225,6 +347,7 @@ impl Matcher {
 
     fn query_terms(&self, analyzed: Vec<analyzer::Term>) -> Vec<QueryTerm> {
         let unknown = self.index.max_idf() * self.config.unknown_word_weight;
+        let unknown_generic = self.index.max_idf() * self.config.generic_word_weight;
         let mut terms: Vec<QueryTerm> = Vec::new();
         let mut seen: Vec<String> = Vec::new();
         for term in analyzed {
@@ -233,9 +356,13 @@ impl Matcher {
             }
             seen.push(term.text.clone());
             if let Some(id) = self.index.term(&term.text) {
+                let idf = self.index.idf(id);
                 terms.push(QueryTerm {
+                    text: term.text.clone(),
                     variants: vec![(id, 1.0)],
-                    weight: self.index.idf(id),
+                    weight: idf,
+                    entity: self.entities.binary_search(&id).is_ok(),
+                    specific: is_specific(&term),
                 });
                 continue;
             }
@@ -243,7 +370,12 @@ impl Matcher {
                 continue;
             }
             let resolved = if term.is_word && !term.canonical {
-                self.index.resolve(&term.text)
+                let by_stem = self.index.resolve(&term.text);
+                if by_stem.is_empty() && term.raw != term.text {
+                    self.index.resolve(&term.raw)
+                } else {
+                    by_stem
+                }
             } else {
                 Vec::new()
             };
@@ -261,10 +393,36 @@ impl Matcher {
                 .iter()
                 .map(|&(id, _)| self.index.idf(id))
                 .fold(None, |acc: Option<f32>, w| Some(acc.map_or(w, |a| a.max(w))))
-                .unwrap_or(unknown);
-            terms.push(QueryTerm { variants, weight });
+                .unwrap_or(if term.generic { unknown_generic } else { unknown });
+            let entity = variants.iter().any(|(id, _)| self.entities.binary_search(id).is_ok());
+            terms.push(QueryTerm {
+                text: term.text.clone(),
+                variants,
+                weight,
+                entity,
+                specific: is_specific(&term),
+            });
         }
         terms
+    }
+
+    /// How the matcher reads a question: each term, what it was matched to
+    /// in the index (with similarity), and its weight. For curators
+    /// wondering why a question found, or missed, a fact.
+    pub fn explain(&self, question: &str) -> Vec<TermReading> {
+        let analyzed = analyzer::analyze(question, &self.synonyms, self.config.max_question_words);
+        self.query_terms(analyzed)
+            .into_iter()
+            .map(|t| TermReading {
+                matches: t
+                    .variants
+                    .iter()
+                    .map(|&(id, sim)| (self.index.term_text(id).to_string(), sim))
+                    .collect(),
+                weight: t.weight,
+                term: t.text,
+            })
+            .collect()
     }
 
     /// Scores every stored text that shares a term with the question.
@@ -286,6 +444,7 @@ impl Matcher {
                 let s = scores.entry(doc).or_default();
                 s.question_covered += term.weight * sim;
                 s.doc_covered += idf * sim;
+                s.specific |= term.specific;
             }
         }
         let mut scored: Vec<(u32, DocScore)> = scores.into_iter().collect();
@@ -300,6 +459,11 @@ impl Matcher {
         }
         let analyzed = analyzer::analyze(question, &self.synonyms, self.config.max_question_words);
         let asked = AnswerKinds::of_question(&analyzed);
+        let query_dates: Vec<String> = analyzed
+            .iter()
+            .filter(|t| t.text.starts_with('@'))
+            .map(|t| t.text.clone())
+            .collect();
         let terms = self.query_terms(analyzed);
         let total: f32 = terms.iter().map(|t| t.weight).sum();
         if total <= 0.0 {
@@ -309,10 +473,24 @@ impl Matcher {
             });
         }
         let alpha = self.config.question_coverage_weight.clamp(0.0, 1.0);
-        let mut best: Vec<Option<Candidate>> = vec![None; self.kinds.len()];
+        let mut best: Vec<Option<(Candidate, f32)>> = vec![None; self.kinds.len()];
         for (doc_id, s) in self.score_docs(&terms) {
             let doc = self.index.doc(doc_id);
-            let q_cov = (s.question_covered / total).min(1.0);
+            // Words of the question that this phrasing lacks but the fact uses
+            // elsewhere (another phrasing, the answer) still count for something.
+            let elsewhere: f32 = if doc.question.is_some() && self.config.fact_word_credit > 0.0 {
+                terms
+                    .iter()
+                    .filter(|t| {
+                        !t.variants.iter().any(|&(id, _)| self.index.doc_has(doc_id, id))
+                            && t.variants.iter().any(|&(id, _)| self.index.fact_has(doc.fact, id))
+                    })
+                    .map(|t| t.weight * t.variants.iter().map(|v| v.1).fold(0.0, f32::max))
+                    .sum()
+            } else {
+                0.0
+            };
+            let q_cov = ((s.question_covered + self.config.fact_word_credit * elsewhere) / total).min(1.0);
             let confidence = match doc.question {
                 Some(_) => {
                     let d_cov = if doc.weight > 0.0 {
@@ -322,27 +500,90 @@ impl Matcher {
                     };
                     q_cov.powf(alpha) * d_cov.powf(1.0 - alpha)
                 }
-                None => q_cov * self.config.body_weight,
+                // An answer text is long, so covering little of it is normal;
+                // it still has to count for something, or a lone "2" would
+                // match every answer holding that number.
+                None => {
+                    let d_cov = if doc.weight > 0.0 {
+                        (s.doc_covered / doc.weight).min(1.0)
+                    } else {
+                        0.0
+                    };
+                    self.config.body_weight * q_cov.powf(alpha) * d_cov.powf((1.0 - alpha) / 2.0)
+                }
             };
-            let confidence = if self.kinds[doc.fact as usize].can_answer(asked) {
-                confidence
-            } else {
-                confidence * self.config.answer_type_penalty
-            };
+            let fact = doc.fact as usize;
+            let mut confidence = confidence;
+            if !s.specific {
+                confidence *= NUMBERS_ONLY_FACTOR;
+            }
+            if !self.kinds[fact].can_answer(asked) {
+                confidence *= self.config.answer_type_penalty;
+            }
+            if dates_disagree(&query_dates, &self.fact_dates[fact]) {
+                confidence *= self.config.date_mismatch_penalty;
+            }
+            if self.contrasted(&terms, doc_id) {
+                confidence *= self.config.contrast_penalty;
+            }
+            // A question about Graham is not answered by a fact Graham has no part in.
+            for term in terms.iter().filter(|t| t.entity) {
+                if !term.variants.iter().any(|&(id, _)| self.index.fact_has(doc.fact, id)) {
+                    confidence *= self.config.missing_entity_penalty;
+                }
+            }
             let slot = &mut best[doc.fact as usize];
-            if slot.is_none_or(|c| confidence > c.confidence) {
-                *slot = Some(Candidate {
-                    fact: doc.fact as usize,
-                    confidence,
-                    question: doc.question.map(|q| q as usize),
-                });
+            match slot {
+                Some((c, runner_up)) if confidence > c.confidence => {
+                    *runner_up = c.confidence;
+                    c.confidence = confidence;
+                    c.question = doc.question.map(|q| q as usize);
+                }
+                Some((_, runner_up)) => *runner_up = runner_up.max(confidence),
+                None => {
+                    *slot = Some((
+                        Candidate {
+                            fact: doc.fact as usize,
+                            confidence,
+                            question: doc.question.map(|q| q as usize),
+                        },
+                        0.0,
+                    ))
+                }
             }
         }
-        let mut candidates: Vec<Candidate> = best.into_iter().flatten().filter(|c| c.confidence > 0.0).collect();
+        // A second text of the same fact that also matches (another phrasing,
+        // or the answer) is more evidence for the fact.
+        let support = self.config.support_weight;
+        let mut candidates: Vec<Candidate> = best
+            .into_iter()
+            .flatten()
+            .map(|(mut c, runner_up)| {
+                c.confidence = (c.confidence + support * runner_up * (1.0 - c.confidence)).min(1.0);
+                c
+            })
+            .filter(|c| c.confidence > 0.0)
+            .collect();
         candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.fact.cmp(&b.fact)));
         candidates.truncate(10);
         let outcome = self.decide(&candidates);
         Ok(Verdict { outcome, candidates })
+    }
+
+    /// True when the question names one member of a contrast group and the
+    /// stored text names only others: "Ukraine's foreign minister" is not
+    /// "Russia's foreign minister".
+    fn contrasted(&self, terms: &[QueryTerm], doc: u32) -> bool {
+        self.contrasts.iter().any(|group| {
+            let asked: Vec<u32> = terms
+                .iter()
+                .flat_map(|t| t.variants.iter().map(|&(id, _)| id))
+                .filter(|id| group.contains(id))
+                .collect();
+            !asked.is_empty()
+                && !asked.iter().any(|&id| self.index.doc_has(doc, id))
+                && group.iter().any(|&id| self.index.doc_has(doc, id))
+        })
     }
 
     fn decide(&self, candidates: &[Candidate]) -> Outcome {
