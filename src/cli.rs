@@ -78,7 +78,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let knowledge = load_knowledge(&cli.knowledge, &config)?;
             if explain && !question.is_empty() {
-                print_explanation(&knowledge, &question.join(" "));
+                print_explanation(&knowledge, &question.join(" "))?;
             }
             if question.is_empty() {
                 ask_stdin(&knowledge, json)
@@ -94,7 +94,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let knowledge = load_knowledge(&cli.knowledge, &config)?;
             let cases = crate::eval::load(&file)?;
             let report = crate::eval::run(&knowledge, &cases, config.eval).map_err(anyhow::Error::msg)?;
-            print!("{}", report.render());
+            write!(std::io::stdout().lock(), "{}", report.render())?;
             Ok(if report.passed() {
                 ExitCode::SUCCESS
             } else {
@@ -107,8 +107,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 fn ask_one(knowledge: &Knowledge, question: &str, json: bool) -> anyhow::Result<ExitCode> {
     match knowledge.ask(question) {
-        Ok(reply) if json => println!("{}", reply.to_json()),
-        Ok(reply) => print!("{}", render_text(&reply, knowledge)),
+        Ok(reply) if json => writeln!(std::io::stdout().lock(), "{}", reply.to_json())?,
+        Ok(reply) => write!(std::io::stdout().lock(), "{}", render_text(&reply, knowledge))?,
         Err(e) => {
             eprintln!("talksbot: {e}");
             return Ok(ExitCode::from(2));
@@ -117,8 +117,12 @@ fn ask_one(knowledge: &Knowledge, question: &str, json: bool) -> anyhow::Result<
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_explanation(knowledge: &Knowledge, question: &str) {
-    println!("How the question was read (term: matches in the fact base, weight):");
+fn print_explanation(knowledge: &Knowledge, question: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "How the question was read (term: matches in the fact base, weight):"
+    )?;
     for reading in knowledge.matcher.explain(question) {
         let matches = if reading.matches.is_empty() {
             "unknown to the fact base".to_string()
@@ -130,16 +134,16 @@ fn print_explanation(knowledge: &Knowledge, question: &str) {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        println!("  {}: {matches}, weight {:.2}", reading.term, reading.weight);
+        writeln!(out, "  {}: {matches}, weight {:.2}", reading.term, reading.weight)?;
     }
     if let Ok(reply) = knowledge.ask(question) {
-        println!("Best candidates:");
+        writeln!(out, "Best candidates:")?;
         for r in reply.ranking.iter().take(5) {
             let matched = r.matched.as_deref().unwrap_or("(its answer text)");
-            println!("  {:.2} {}  via {matched:?}", r.confidence, r.fact_id);
+            writeln!(out, "  {:.2} {}  via {matched:?}", r.confidence, r.fact_id)?;
         }
     }
-    println!();
+    writeln!(out)
 }
 
 fn ask_stdin(knowledge: &Knowledge, json: bool) -> anyhow::Result<ExitCode> {
@@ -168,11 +172,13 @@ fn ask_stdin(knowledge: &Knowledge, json: bool) -> anyhow::Result<ExitCode> {
 fn chat(knowledge: &Knowledge) -> anyhow::Result<ExitCode> {
     use rustyline::error::ReadlineError;
     let mut editor = rustyline::DefaultEditor::new()?;
-    println!(
+    let mut out = std::io::stdout();
+    writeln!(
+        out,
         "talksbot: {} facts from {} sources. Ask a question; Ctrl-D to quit.",
         knowledge.base.facts().len(),
         knowledge.base.sources().len()
-    );
+    )?;
     loop {
         match editor.readline("> ") {
             Ok(line) => {
@@ -181,8 +187,8 @@ fn chat(knowledge: &Knowledge) -> anyhow::Result<ExitCode> {
                 }
                 let _ = editor.add_history_entry(line.as_str());
                 match knowledge.ask(&line) {
-                    Ok(reply) => println!("{}", render_text(&reply, knowledge)),
-                    Err(e) => println!("{e}"),
+                    Ok(reply) => writeln!(out, "{}", render_text(&reply, knowledge))?,
+                    Err(e) => writeln!(out, "{e}")?,
                 }
             }
             Err(ReadlineError::Interrupted) => continue,
@@ -216,7 +222,8 @@ fn check(dir: &Path, articles: Option<&Path>) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     }
-    println!(
+    writeln!(
+        std::io::stdout().lock(),
         "ok: {} facts, {} sources, {} synonym groups{}",
         base.facts().len(),
         base.sources().len(),
@@ -226,6 +233,6 @@ fn check(dir: &Path, articles: Option<&Path>) -> anyhow::Result<ExitCode> {
         } else {
             ""
         }
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

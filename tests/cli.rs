@@ -207,3 +207,27 @@ fn a_missing_knowledge_folder_is_explained() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--knowledge"), "{}", stderr(&out));
 }
+
+#[test]
+fn chat_answers_each_line_and_ends_at_end_of_input() {
+    let out = talksbot(
+        &["chat"],
+        Some("how many prisoners were exchanged\nwhat is the capital of australia\n"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("1,000"), "{text}");
+    assert!(text.contains("My sources don't say"), "{text}");
+}
+
+#[test]
+fn explain_shows_how_a_question_was_read() {
+    let out = talksbot(&["ask", "--explain", "how many prisners were swapped"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("prisner: prisoner"),
+        "a typo is shown with what it matched: {text}"
+    );
+    assert!(text.contains("Best candidates"), "{text}");
+}

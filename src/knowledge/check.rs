@@ -26,19 +26,31 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Turns byte offsets into line and column for one file.
+/// Turns byte offsets into line and column for one file. Line starts are
+/// found once, so locating each of a large file's values stays cheap.
 struct FileText<'a> {
     path: &'a Path,
     text: &'a str,
+    line_starts: Vec<usize>,
 }
 
-impl FileText<'_> {
+impl<'a> FileText<'a> {
+    fn new(path: &'a Path, text: &'a str) -> FileText<'a> {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        FileText {
+            path,
+            text,
+            line_starts,
+        }
+    }
+
     fn at(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = self.text[line_start..offset].chars().count() + 1;
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self.line_starts[line - 1];
+        let column = self.text.get(line_start..offset).map_or(1, |s| s.chars().count() + 1);
         Location {
             file: self.path.to_path_buf(),
             line,
@@ -131,7 +143,7 @@ pub(super) fn build(dir: &Path, files: &[(PathBuf, String)]) -> Result<Parts, Kn
 
     // First pass: sources, since facts refer to them.
     for (path, text) in files {
-        let file = FileText { path, text };
+        let file = FileText::new(path, text);
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         let in_facts_dir = path
             .parent()
@@ -202,7 +214,7 @@ pub(super) fn build(dir: &Path, files: &[(PathBuf, String)]) -> Result<Parts, Kn
         if !in_facts_dir {
             continue;
         }
-        let file = FileText { path, text };
+        let file = FileText::new(path, text);
         match toml::from_str::<raw::FactsFile>(text) {
             Ok(parsed) => {
                 for f in parsed.fact {

@@ -268,6 +268,10 @@ struct DocScore {
     specific: bool,
 }
 
+/// A term in more stored texts than this (or a tenth of them, if more) only
+/// scores texts that rarer terms of the question found.
+const COMMON_POSTINGS: usize = 2_000;
+
 /// Factor for a match made of bare numbers alone: "2+2" shares a number
 /// with "phase two" and nothing else.
 const NUMBERS_ONLY_FACTOR: f32 = 0.6;
@@ -427,8 +431,35 @@ impl Matcher {
 
     /// Scores every stored text that shares a term with the question.
     fn score_docs(&self, terms: &[QueryTerm]) -> Vec<(u32, DocScore)> {
+        // Words that most texts share ("who" in a base of 200,000 phrasings)
+        // would touch the whole index; they only add to texts that the rarer
+        // words of the question found. On a small base every word finds.
+        let limit = COMMON_POSTINGS.max(self.index.doc_count() / 10);
+        let postings = |t: &QueryTerm| {
+            t.variants
+                .iter()
+                .map(|&(id, _)| self.index.postings(id).len())
+                .sum::<usize>()
+        };
+        // With no rare word at all, the least common one finds, alone.
+        let limit = terms
+            .iter()
+            .filter(|t| !t.variants.is_empty())
+            .map(postings)
+            .min()
+            .map_or(limit, |fewest| limit.max(fewest));
         let mut scores: HashMap<u32, DocScore> = HashMap::new();
+        let add = |s: &mut DocScore, term: &QueryTerm, (sim, idf): (f32, f32)| {
+            s.question_covered += term.weight * sim;
+            s.doc_covered += idf * sim;
+            s.specific |= term.specific;
+        };
+        let mut common = Vec::new();
         for term in terms {
+            if postings(term) > limit {
+                common.push(term);
+                continue;
+            }
             // A doc holding two spellings of the word counts it once.
             let mut best: HashMap<u32, (f32, f32)> = HashMap::new();
             for &(id, sim) in &term.variants {
@@ -440,15 +471,27 @@ impl Matcher {
                     }
                 }
             }
-            for (doc, (sim, idf)) in best {
-                let s = scores.entry(doc).or_default();
-                s.question_covered += term.weight * sim;
-                s.doc_covered += idf * sim;
-                s.specific |= term.specific;
+            for (doc, hit) in best {
+                add(scores.entry(doc).or_default(), term, hit);
             }
         }
         let mut scored: Vec<(u32, DocScore)> = scores.into_iter().collect();
         scored.sort_unstable_by_key(|(doc, _)| *doc);
+        for term in common {
+            for (doc, s) in scored.iter_mut() {
+                let hit = term
+                    .variants
+                    .iter()
+                    .filter(|&&(id, _)| self.index.doc_has(*doc, id))
+                    .map(|&(id, sim)| (sim, self.index.idf(id)))
+                    .fold(None, |acc: Option<(f32, f32)>, h| {
+                        Some(acc.map_or(h, |a| if h.0 > a.0 { h } else { a }))
+                    });
+                if let Some(hit) = hit {
+                    add(s, term, hit);
+                }
+            }
+        }
         scored
     }
 
@@ -466,14 +509,24 @@ impl Matcher {
             .collect();
         let terms = self.query_terms(analyzed);
         let total: f32 = terms.iter().map(|t| t.weight).sum();
-        if total <= 0.0 {
+        let alpha = self.config.question_coverage_weight.clamp(0.0, 1.0);
+        // The best any text could score, were it to hold every word of the
+        // question the base knows. Below the bar for suggesting anything,
+        // there is no point scoring at all (and on a large base, much to save).
+        let known: f32 = terms.iter().filter(|t| !t.variants.is_empty()).map(|t| t.weight).sum();
+        let ceiling = if total > 0.0 {
+            (known / total).min(1.0).powf(alpha)
+        } else {
+            0.0
+        };
+        let ceiling = ceiling + self.config.support_weight.max(0.0) * ceiling * (1.0 - ceiling);
+        if ceiling < self.config.suggest_threshold {
             return Ok(Verdict {
                 outcome: Outcome::Abstain,
                 candidates: Vec::new(),
             });
         }
-        let alpha = self.config.question_coverage_weight.clamp(0.0, 1.0);
-        let mut best: Vec<Option<(Candidate, f32)>> = vec![None; self.kinds.len()];
+        let mut best: HashMap<u32, (Candidate, f32)> = HashMap::new();
         for (doc_id, s) in self.score_docs(&terms) {
             let doc = self.index.doc(doc_id);
             // Words of the question that this phrasing lacks but the fact uses
@@ -532,23 +585,19 @@ impl Matcher {
                     confidence *= self.config.missing_entity_penalty;
                 }
             }
-            let slot = &mut best[doc.fact as usize];
-            match slot {
+            let candidate = Candidate {
+                fact: doc.fact as usize,
+                confidence,
+                question: doc.question.map(|q| q as usize),
+            };
+            match best.get_mut(&doc.fact) {
                 Some((c, runner_up)) if confidence > c.confidence => {
                     *runner_up = c.confidence;
-                    c.confidence = confidence;
-                    c.question = doc.question.map(|q| q as usize);
+                    *c = candidate;
                 }
                 Some((_, runner_up)) => *runner_up = runner_up.max(confidence),
                 None => {
-                    *slot = Some((
-                        Candidate {
-                            fact: doc.fact as usize,
-                            confidence,
-                            question: doc.question.map(|q| q as usize),
-                        },
-                        0.0,
-                    ))
+                    best.insert(doc.fact, (candidate, 0.0));
                 }
             }
         }
@@ -556,8 +605,7 @@ impl Matcher {
         // or the answer) is more evidence for the fact.
         let support = self.config.support_weight;
         let mut candidates: Vec<Candidate> = best
-            .into_iter()
-            .flatten()
+            .into_values()
             .map(|(mut c, runner_up)| {
                 c.confidence = (c.confidence + support * runner_up * (1.0 - c.confidence)).min(1.0);
                 c
