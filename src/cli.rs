@@ -50,6 +50,14 @@ pub enum Command {
         #[arg(default_value = "tests/eval/questions.toml")]
         file: PathBuf,
     },
+    /// Run the Discord bot (token from DISCORD_TOKEN or the configured token file).
+    Serve,
+    /// Print the link that adds the bot to a server, with the permissions it needs.
+    Invite {
+        /// The application (client) id; defaults to application_id in the config.
+        #[arg(long)]
+        application_id: Option<u64>,
+    },
     /// Validate the whole fact base; exits non-zero on any problem.
     Check {
         /// Also verify every quote word for word against the article texts in this folder.
@@ -102,6 +110,45 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Check { articles } => check(&cli.knowledge, articles.as_deref()),
+        Command::Serve => serve(config, cli.knowledge),
+        Command::Invite { application_id } => {
+            let Some(id) = application_id.or(config.discord.application_id) else {
+                anyhow::bail!(
+                    "no application id: pass --application-id (from the Developer Portal) or set application_id under [discord] in the config"
+                );
+            };
+            writeln!(std::io::stdout().lock(), "{}", crate::discord::invite_url(id))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Logs go to standard error; `RUST_LOG` sets the level (default: info).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,serenity=warn,poise=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn serve(config: Config, knowledge: PathBuf) -> anyhow::Result<ExitCode> {
+    init_logging();
+    if !knowledge.is_dir() {
+        anyhow::bail!(
+            "there is no knowledge folder at {}: run talksbot from the repository root, or pass --knowledge DIR",
+            knowledge.display()
+        );
+    }
+    let options = crate::discord::ServeOptions::from_env(config, knowledge)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    match runtime.block_on(crate::discord::serve(options)) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("talksbot: {e}");
+            Ok(ExitCode::FAILURE)
+        }
     }
 }
 

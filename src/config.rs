@@ -16,6 +16,52 @@ pub const DEFAULT_CONFIG: &str = "config/talksbot.toml";
 pub struct Config {
     pub matcher: MatcherConfig,
     pub eval: EvalConfig,
+    pub discord: DiscordConfig,
+}
+
+/// The `[discord]` table: how `talksbot serve` behaves in a server.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiscordConfig {
+    /// A private file holding the bot token, used when `DISCORD_TOKEN` is not set.
+    pub token_file: Option<PathBuf>,
+    /// The application (client) id, for `talksbot invite`.
+    pub application_id: Option<u64>,
+    /// Guilds to register the slash commands in directly (instant); when
+    /// empty, they are registered globally (may take up to an hour to show).
+    pub command_guilds: Vec<u64>,
+    /// Answer when someone mentions the bot with a question.
+    pub answer_mentions: bool,
+    /// Channels where the bot answers question-shaped messages unprompted,
+    /// only when confident. Needs the Message Content intent.
+    pub auto_answer_channels: Vec<u64>,
+    /// In those channels, the same fact is given at most once per this many seconds.
+    pub auto_answer_cooldown_secs: u64,
+    /// One person's questions through the bot, at most one per this many seconds.
+    pub user_cooldown_secs: u64,
+    /// Longer questions are answered from their first this-many characters.
+    pub max_question_chars: usize,
+    /// Attempts for a request Discord answers with 429 or a 5xx, in all.
+    pub max_attempts: u32,
+    /// Longest wait between attempts, in milliseconds.
+    pub max_backoff_ms: u64,
+}
+
+impl Default for DiscordConfig {
+    fn default() -> Self {
+        DiscordConfig {
+            token_file: None,
+            application_id: None,
+            command_guilds: Vec::new(),
+            answer_mentions: true,
+            auto_answer_channels: Vec::new(),
+            auto_answer_cooldown_secs: 3600,
+            user_cooldown_secs: 5,
+            max_question_chars: 300,
+            max_attempts: 5,
+            max_backoff_ms: 10_000,
+        }
+    }
 }
 
 /// Pass marks for `talksbot eval`; a question file may set its own.

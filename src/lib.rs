@@ -8,6 +8,7 @@
 pub mod answers;
 pub mod cli;
 pub mod config;
+pub mod discord;
 pub mod eval;
 pub mod knowledge;
 pub mod matching;

@@ -1,0 +1,237 @@
+//! The slash commands. Their doc comments are the help people see in
+//! Discord.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use poise::serenity_prelude as serenity;
+use serenity::all::{ApplicationId, CreateInteractionResponse, CreateInteractionResponseMessage};
+
+use super::courier::Courier;
+use super::{interaction_message, render, Context, Data, Error, Via};
+use crate::matching::QuestionError;
+
+pub fn all() -> Vec<poise::Command<Arc<Data>, Error>> {
+    vec![ask(), timeline(), source(), about()]
+}
+
+/// Registers the commands in the configured guilds, or globally.
+pub async fn register(
+    courier: &Courier,
+    application: ApplicationId,
+    guilds: &[u64],
+    commands: &[poise::Command<Arc<Data>, Error>],
+) -> Result<(), Error> {
+    let body = serde_json::to_value(poise::builtins::create_application_commands(commands))?;
+    if guilds.is_empty() {
+        let path = format!("/applications/{application}/commands");
+        courier.request(reqwest::Method::PUT, &path, Some(&body)).await?;
+    }
+    for guild in guilds {
+        let path = format!("/applications/{application}/guilds/{guild}/commands");
+        courier.request(reqwest::Method::PUT, &path, Some(&body)).await?;
+    }
+    tracing::info!(
+        commands = commands.len(),
+        guilds = guilds.len(),
+        "slash commands registered"
+    );
+    Ok(())
+}
+
+/// Sends the interaction response through the courier, and tells poise
+/// that the interaction has been answered.
+async fn respond(ctx: Context<'_>, response: CreateInteractionResponse) -> Result<(), Error> {
+    let poise::Context::Application(app) = ctx else {
+        anyhow::bail!("these commands are slash commands only");
+    };
+    ctx.data()
+        .courier
+        .respond(app.interaction.id, &app.interaction.token, &response)
+        .await?;
+    app.has_sent_initial_response
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    Ok(())
+}
+
+/// A short message only the person who asked can see.
+async fn tell_privately(ctx: Context<'_>, title: &str, text: &str) -> Result<(), Error> {
+    respond(
+        ctx,
+        CreateInteractionResponse::Message(
+            CreateInteractionResponseMessage::new()
+                .embed(render::notice(title, text))
+                .ephemeral(true)
+                .allowed_mentions(render::no_mentions()),
+        ),
+    )
+    .await
+}
+
+async fn autocomplete_question(ctx: Context<'_>, partial: &str) -> Vec<serenity::AutocompleteChoice> {
+    render::question_choices(&ctx.data().knowledge.load(), partial, false)
+}
+
+async fn autocomplete_fact(ctx: Context<'_>, partial: &str) -> Vec<serenity::AutocompleteChoice> {
+    render::question_choices(&ctx.data().knowledge.load(), partial, true)
+}
+
+/// Ask about the Russia–Ukraine ceasefire talks; the answer shows its source.
+#[poise::command(slash_command)]
+pub async fn ask(
+    ctx: Context<'_>,
+    #[description = "Your question, in your own words"]
+    #[autocomplete = "autocomplete_question"]
+    question: String,
+) -> Result<(), Error> {
+    if !ctx.data().user_may_ask(ctx.author().id) {
+        let wait = ctx.data().config.user_cooldown_secs;
+        return tell_privately(
+            ctx,
+            "One moment",
+            &format!("You can ask again in a few seconds (one question per {wait} s)."),
+        )
+        .await;
+    }
+    match ctx.data().answer(&question, Via::Slash) {
+        Ok((knowledge, reply)) => respond(ctx, interaction_message(render::reply(&knowledge, &reply), false)).await,
+        Err(QuestionError::Empty) => {
+            tell_privately(
+                ctx,
+                "Ask me something",
+                "Type a question, e.g. \u{201c}who met Putin on March 13?\u{201d}",
+            )
+            .await
+        }
+    }
+}
+
+fn parse_day(text: &str) -> Result<NaiveDate, Error> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| anyhow::anyhow!("{text:?} is not a date: write it as YYYY-MM-DD, e.g. 2025-03-11"))
+}
+
+/// The dated events the sources report, in order, each with its source.
+#[poise::command(slash_command)]
+pub async fn timeline(
+    ctx: Context<'_>,
+    #[description = "First day to show, as YYYY-MM-DD"] from: Option<String>,
+    #[description = "Last day to show, as YYYY-MM-DD"] to: Option<String>,
+) -> Result<(), Error> {
+    let (from, to) = match (
+        from.as_deref().map(parse_day).transpose(),
+        to.as_deref().map(parse_day).transpose(),
+    ) {
+        (Ok(f), Ok(t)) => (f, t),
+        (Err(e), _) | (_, Err(e)) => return tell_privately(ctx, "That date didn't work", &e.to_string()).await,
+    };
+    let embed = render::timeline_embed(&ctx.data().knowledge.load(), from, to);
+    respond(
+        ctx,
+        CreateInteractionResponse::Message(
+            CreateInteractionResponseMessage::new()
+                .embed(embed)
+                .allowed_mentions(render::no_mentions()),
+        ),
+    )
+    .await
+}
+
+/// The full citation and quotes behind one fact.
+#[poise::command(slash_command)]
+pub async fn source(
+    ctx: Context<'_>,
+    #[description = "The fact (start typing a question)"]
+    #[autocomplete = "autocomplete_fact"]
+    fact: String,
+) -> Result<(), Error> {
+    let knowledge = ctx.data().knowledge.load_full();
+    // Accept a fact id (what autocomplete sends) or a question typed in full.
+    let found = knowledge.base.fact(fact.trim()).cloned().or_else(|| {
+        ctx.data()
+            .answer(&fact, Via::Slash)
+            .ok()
+            .and_then(|(k, r)| r.fact_id().and_then(|id| k.base.fact(id).cloned()))
+    });
+    match found {
+        Some(f) => {
+            respond(
+                ctx,
+                CreateInteractionResponse::Message(
+                    CreateInteractionResponseMessage::new()
+                        .embed(render::source_embed(&knowledge, &f))
+                        .allowed_mentions(render::no_mentions()),
+                ),
+            )
+            .await
+        }
+        None => {
+            tell_privately(
+                ctx,
+                "No such fact",
+                "Pick a fact from the list that appears as you type, or use /ask with your question.",
+            )
+            .await
+        }
+    }
+}
+
+/// What this bot is, and what it knows.
+#[poise::command(slash_command)]
+pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
+    let data = ctx.data();
+    let k = data.knowledge.load();
+    let text = format!(
+        "I answer questions about the Russia–Ukraine ceasefire talks from a curated fact base, and show the \
+         source of every answer: outlet, date and the quote it rests on. When my sources don't say, I say so.\n\n\
+         **Facts:** {}\n**Sources:** {}\n**Fact base loaded:** <t:{}:R>\n**Version:** {}\n\n\
+         Ask with /ask, or mention me with a question. /timeline lists the dated events; /source shows a fact's sources.",
+        k.base.facts().len(),
+        k.base.sources().len(),
+        k.loaded_at.timestamp(),
+        env!("CARGO_PKG_VERSION"),
+    );
+    respond(
+        ctx,
+        CreateInteractionResponse::Message(
+            CreateInteractionResponseMessage::new()
+                .embed(render::notice("About talksbot", &text))
+                .ephemeral(true)
+                .allowed_mentions(render::no_mentions()),
+        ),
+    )
+    .await
+}
+
+/// The one place errors end up: logged, and told to the person privately.
+pub async fn on_error(error: poise::FrameworkError<'_, Arc<Data>, Error>) {
+    let (ctx, text) = match &error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            tracing::error!(command = %ctx.command().qualified_name, error = %error, "command failed");
+            (
+                Some(*ctx),
+                "Something went wrong answering that. Please try again in a moment.".to_string(),
+            )
+        }
+        poise::FrameworkError::ArgumentParse { error, ctx, .. } => {
+            (Some(*ctx), format!("I couldn't read that: {error}"))
+        }
+        poise::FrameworkError::CommandPanic { ctx, .. } => {
+            tracing::error!(command = %ctx.command().qualified_name, "command panicked");
+            (Some(*ctx), "Something went wrong answering that.".to_string())
+        }
+        poise::FrameworkError::Setup { error, .. } => {
+            tracing::error!(error = %error, "setting up the bot failed");
+            (None, String::new())
+        }
+        other => {
+            tracing::warn!(error = %other, "interaction not handled");
+            (None, String::new())
+        }
+    };
+    if let Some(ctx) = ctx {
+        if let Err(e) = tell_privately(ctx, "Sorry", &text).await {
+            tracing::error!(error = %e, "could not tell the user about an error");
+        }
+    }
+}

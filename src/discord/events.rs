@@ -1,0 +1,168 @@
+//! Gateway events the commands don't cover: mentions, unprompted answers in
+//! chosen channels, and presses of the close-question buttons.
+
+use std::sync::Arc;
+
+use poise::serenity_prelude as serenity;
+use serenity::all::{
+    ComponentInteraction, CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, FullEvent,
+    Interaction, Message, Nonce,
+};
+
+use super::{render, Data, Error, Via};
+use crate::answers::Response;
+
+pub async fn handle(_ctx: &serenity::Context, event: &FullEvent, data: &Arc<Data>) -> Result<(), Error> {
+    match event {
+        FullEvent::Message { new_message } => on_message(data, new_message).await,
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Component(press),
+        } => on_button(data, press).await,
+        _ => Ok(()),
+    }
+}
+
+/// The question in a message that mentions the bot, without the mention.
+fn strip_mention(content: &str, bot: u64) -> String {
+    content
+        .replace(&format!("<@{bot}>"), " ")
+        .replace(&format!("<@!{bot}>"), " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Looks like a question: ends with "?" or starts with a question word.
+fn question_shaped(text: &str) -> bool {
+    let t = text.trim();
+    let first = t.split_whitespace().next().unwrap_or("").to_lowercase();
+    t.ends_with('?')
+        || [
+            "who", "what", "when", "where", "why", "how", "which", "did", "does", "is", "are", "was", "were", "will",
+        ]
+        .contains(&first.as_str())
+}
+
+/// A nonce for the reply to one message: the same question in the same
+/// message always gives the same nonce, so a retried post is not doubled.
+pub fn nonce_for(message_id: u64, question: &str) -> String {
+    // FNV-1a: stable across runs and platforms, unlike the std hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in question.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let n = format!("{:x}{:x}", message_id, h);
+    n.chars().take(25).collect()
+}
+
+async fn on_message(data: &Arc<Data>, msg: &Message) -> Result<(), Error> {
+    if msg.author.bot || msg.author.id == data.bot_id || msg.webhook_id.is_some() {
+        return Ok(());
+    }
+    let bot = data.bot_id.get();
+    let mentioned = msg.mentions.iter().any(|u| u.id == data.bot_id)
+        || msg.content.contains(&format!("<@{bot}>"))
+        || msg.content.contains(&format!("<@!{bot}>"));
+    let via = if mentioned && data.config.answer_mentions {
+        Via::Mention
+    } else if data.config.auto_answer_channels.contains(&msg.channel_id.get()) && question_shaped(&msg.content) {
+        Via::Unprompted
+    } else {
+        return Ok(());
+    };
+    let question = strip_mention(&msg.content, bot);
+    if !data.user_may_ask(msg.author.id) {
+        tracing::info!(user = %msg.author.id, "question ignored: user cooldown");
+        return Ok(());
+    }
+    let rendered = match data.answer(&question, via) {
+        Ok((knowledge, reply)) => {
+            if let Via::Unprompted = via {
+                // Unprompted, the bot speaks only when sure, and not twice
+                // about the same thing in a while.
+                let Response::Answer(facts) = &reply.response else {
+                    return Ok(());
+                };
+                if !facts.iter().all(|f| data.fact_may_repeat(msg.channel_id, &f.fact_id)) {
+                    return Ok(());
+                }
+            }
+            render::reply(&knowledge, &reply)
+        }
+        Err(_) => render::Rendered {
+            embeds: vec![render::notice(
+                "Ask me something",
+                "Mention me with a question, e.g. \u{201c}who met Putin on March 13?\u{201d}",
+            )],
+            ..Default::default()
+        },
+    };
+    let message = CreateMessage::new()
+        .embeds(rendered.embeds)
+        .components(rendered.components)
+        .reference_message(msg)
+        .allowed_mentions(render::no_mentions())
+        .nonce(Nonce::String(nonce_for(msg.id.get(), &question)))
+        .enforce_nonce(true);
+    data.courier.create_message(msg.channel_id, &message).await?;
+    Ok(())
+}
+
+/// A close-question button: the answer replaces the suggestions in place.
+async fn on_button(data: &Arc<Data>, press: &ComponentInteraction) -> Result<(), Error> {
+    let Some(fact_id) = press.data.custom_id.strip_prefix(render::ASK_PREFIX) else {
+        return Ok(());
+    };
+    let knowledge = data.knowledge.load_full();
+    let response = match knowledge.base.fact(fact_id) {
+        Some(fact) => {
+            tracing::info!(via = ?Via::Button, outcome = "answer", fact = fact_id, "question");
+            let (embed, _) = render::fact_embed(&knowledge, fact, None, 0);
+            CreateInteractionResponse::UpdateMessage(
+                CreateInteractionResponseMessage::new()
+                    .embed(embed)
+                    .components(Vec::new())
+                    .allowed_mentions(render::no_mentions()),
+            )
+        }
+        // The fact was removed since the buttons were drawn, or the id was made up.
+        None => CreateInteractionResponse::Message(
+            CreateInteractionResponseMessage::new()
+                .embed(render::notice(
+                    "Not found",
+                    "That fact is no longer in my sources. Try /ask.",
+                ))
+                .ephemeral(true)
+                .allowed_mentions(render::no_mentions()),
+        ),
+    };
+    data.courier.respond(press.id, &press.token, &response).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_are_stripped_from_the_question() {
+        assert_eq!(strip_mention("<@42> who met putin?", 42), "who met putin?");
+        assert_eq!(strip_mention("hey <@!42>   when   ", 42), "hey when");
+    }
+
+    #[test]
+    fn nonces_are_stable_short_and_distinct() {
+        let a = nonce_for(1234567890123456789, "who met putin");
+        assert_eq!(a, nonce_for(1234567890123456789, "who met putin"));
+        assert_ne!(a, nonce_for(1234567890123456789, "who met zelenskyy"));
+        assert!(a.len() <= 25);
+    }
+
+    #[test]
+    fn question_shape() {
+        assert!(question_shaped("who met putin"));
+        assert!(question_shaped("the prisoner swap?"));
+        assert!(!question_shaped("good morning all"));
+    }
+}
