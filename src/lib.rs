@@ -12,3 +12,4 @@ pub mod discord;
 pub mod eval;
 pub mod knowledge;
 pub mod matching;
+pub mod records;

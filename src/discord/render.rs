@@ -408,7 +408,7 @@ mod tests {
     #[test]
     fn escaping_shows_markdown_as_typed_and_defuses_pings() {
         assert_eq!(escape("**bold** @everyone"), "\\*\\*bold\\*\\* @\u{200B}everyone");
-        assert_eq!(escape("<@&123>"), "\\<@\u{200B}&123>");
+        assert_eq!(escape("<@&123>"), "\\<@\u{200B}&123\\>");
     }
 
     #[test]

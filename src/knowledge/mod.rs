@@ -7,7 +7,9 @@
 //! - `facts/*.toml`: `[[fact]]` tables, in as many files as curators like.
 
 mod check;
+pub mod edit;
 mod raw;
+pub mod reload;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -1,0 +1,122 @@
+//! Bringing a changed fact base in without a restart. The whole new base is
+//! checked first; only a good one replaces the old, in one atomic swap, so a
+//! question in flight sees either the old base or the new one. A bad one
+//! leaves the last good base serving and is reported with file:line:column.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use notify::{RecursiveMode, Watcher};
+
+use super::KnowledgeError;
+use crate::answers::Knowledge;
+use crate::matching::MatcherConfig;
+
+/// Owns the swap of the shared base.
+#[derive(Debug)]
+pub struct Reloader {
+    dir: PathBuf,
+    matcher: MatcherConfig,
+    knowledge: Arc<ArcSwap<Knowledge>>,
+    /// Only one reload at a time, so an older read never lands after a newer.
+    lock: std::sync::Mutex<()>,
+}
+
+impl Reloader {
+    pub fn new(dir: &Path, matcher: MatcherConfig, knowledge: Arc<ArcSwap<Knowledge>>) -> Reloader {
+        Reloader {
+            dir: dir.to_path_buf(),
+            matcher,
+            knowledge,
+            lock: std::sync::Mutex::new(()),
+        }
+    }
+
+    pub fn knowledge(&self) -> &Arc<ArcSwap<Knowledge>> {
+        &self.knowledge
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Loads and checks the folder; swaps the new base in only if it is good.
+    pub fn reload(&self) -> Result<Arc<Knowledge>, KnowledgeError> {
+        let _one_at_a_time = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let fresh = Arc::new(Knowledge::load(&self.dir, &self.matcher)?);
+        self.knowledge.store(Arc::clone(&fresh));
+        Ok(fresh)
+    }
+}
+
+/// Watches the knowledge folder and reloads after changes settle (several
+/// events from one save, or a git checkout of many files, make one reload).
+/// `report` hears every outcome. Dropping the returned watcher stops it.
+pub fn watch(
+    reloader: Arc<Reloader>,
+    settle: Duration,
+    report: impl Fn(Result<Arc<Knowledge>, KnowledgeError>) + Send + 'static,
+) -> notify::Result<notify::RecommendedWatcher> {
+    let (tx, rx) = mpsc::channel::<()>();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event {
+            let relevant = event
+                .paths
+                .iter()
+                .any(|p| p.extension().is_some_and(|e| e == "toml") && !is_hidden(p));
+            if relevant && !event.kind.is_access() {
+                let _ = tx.send(());
+            }
+        }
+    })?;
+    watcher.watch(reloader.dir(), RecursiveMode::Recursive)?;
+    std::thread::Builder::new()
+        .name("talksbot-reload".into())
+        .spawn(move || {
+            while rx.recv().is_ok() {
+                // Wait until no event has come for `settle`.
+                while rx.recv_timeout(settle).is_ok() {}
+                report(reloader.reload());
+            }
+        })
+        .map_err(|e| notify::Error::generic(&e.to_string()))?;
+    Ok(watcher)
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_base_keeps_the_good_one_serving() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kb");
+        for f in ["sources.toml", "synonyms.toml", "facts/town.toml"] {
+            std::fs::create_dir_all(dir.path().join("facts")).unwrap();
+            std::fs::copy(root.join(f), dir.path().join(f)).unwrap();
+        }
+        let config = MatcherConfig::default();
+        let first = Knowledge::load(dir.path(), &config).unwrap();
+        let shared = Arc::new(ArcSwap::from_pointee(first));
+        let reloader = Reloader::new(dir.path(), config, Arc::clone(&shared));
+        std::fs::write(
+            dir.path().join("facts/broken.toml"),
+            "[[fact]]\nid = \"x\"\nanswer = \n",
+        )
+        .unwrap();
+        let err = reloader.reload().unwrap_err();
+        assert!(err.to_string().contains("broken.toml:3:"), "{err}");
+        assert_eq!(shared.load().base.facts().len(), 2);
+        std::fs::remove_file(dir.path().join("facts/broken.toml")).unwrap();
+        assert!(reloader.reload().is_ok());
+    }
+}
