@@ -58,12 +58,175 @@ pub enum Command {
         #[arg(long)]
         application_id: Option<u64>,
     },
+    /// The most frequent questions the bot could not answer.
+    Gaps {
+        /// Only questions asked on or after this day (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<chrono::NaiveDate>,
+        /// How many to list.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Who changed a fact, when, and what.
+    History {
+        /// The fact's id.
+        fact_id: String,
+    },
+    /// Add, edit or remove a fact, checked and recorded exactly as from Discord.
+    #[command(subcommand)]
+    Fact(FactCommand),
     /// Validate the whole fact base; exits non-zero on any problem.
     Check {
         /// Also verify every quote word for word against the article texts in this folder.
         #[arg(long)]
         articles: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FactCommand {
+    /// Add a new fact.
+    Add(FactArgs),
+    /// Replace a fact's fields (fields not given are kept).
+    Edit(FactArgs),
+    /// Remove a fact.
+    Remove {
+        /// The fact's id.
+        id: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FactArgs {
+    /// The fact's id (lowercase-with-dashes).
+    pub id: String,
+    /// A question the fact answers (repeat for several).
+    #[arg(long = "question")]
+    pub questions: Vec<String>,
+    /// The answer, in our own words.
+    #[arg(long)]
+    pub answer: Option<String>,
+    /// A source id from sources.toml (repeat for several).
+    #[arg(long = "source")]
+    pub sources: Vec<String>,
+    /// A verbatim quote; `SOURCE-ID | text` names its source (repeat for several).
+    #[arg(long = "quote")]
+    pub quotes: Vec<String>,
+    /// An event date, YYYY-MM-DD (repeat for several).
+    #[arg(long = "date")]
+    pub dates: Vec<String>,
+    /// A tag (repeat for several).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// A person, place or organisation (repeat for several).
+    #[arg(long = "entity")]
+    pub entities: Vec<String>,
+    /// A note for curators.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+impl FactArgs {
+    /// The form these arguments fill in, over a fact's current form when editing.
+    fn form(&self, current: Option<crate::moderation::Form>) -> crate::moderation::Form {
+        let mut form = current.unwrap_or_default();
+        form.id = self.id.clone();
+        if !self.questions.is_empty() {
+            form.questions = self.questions.join("\n");
+        }
+        if let Some(a) = &self.answer {
+            form.answer = a.clone();
+        }
+        if !self.quotes.is_empty() {
+            form.quotes = self.quotes.join("\n");
+        }
+        let mut details: Vec<(String, String)> = form
+            .details
+            .lines()
+            .filter_map(|l| {
+                l.split_once(':')
+                    .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            })
+            .collect();
+        let mut set = |key: &str, values: &[String]| {
+            if !values.is_empty() {
+                details.retain(|(k, _)| k != key);
+                details.push((key.to_string(), values.join(", ")));
+            }
+        };
+        set("sources", &self.sources);
+        set("dates", &self.dates);
+        set("tags", &self.tags);
+        set("entities", &self.entities);
+        if let Some(n) = &self.note {
+            set("note", std::slice::from_ref(n));
+        }
+        form.details = details
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        form
+    }
+}
+
+fn open_records(config: &Config) -> anyhow::Result<crate::records::Records> {
+    crate::records::Records::open(&config.records.data_dir).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Result<ExitCode> {
+    use crate::moderation::{Form, Moderation, Request};
+    let knowledge = load_knowledge(dir, config)?;
+    let current_form = |id: &str| knowledge.base.fact(id).map(Form::from_fact);
+    let request = match &command {
+        FactCommand::Add(args) => Request::Add(args.form(None).to_draft()?),
+        FactCommand::Edit(args) => {
+            let Some(current) = current_form(&args.id) else {
+                anyhow::bail!("there is no fact with the id {:?}", args.id);
+            };
+            Request::Edit(args.form(Some(current)).to_draft()?, None)
+        }
+        FactCommand::Remove { id } => Request::Remove(id.clone(), None),
+    };
+    let shared = std::sync::Arc::new(arc_swap::ArcSwap::from_pointee(knowledge));
+    let records = match open_records(config) {
+        Ok(r) => Some(std::sync::Arc::new(r)),
+        Err(e) => {
+            eprintln!("talksbot: warning: {e}; the change will not be in the audit trail");
+            None
+        }
+    };
+    let moderation = Moderation {
+        editor: crate::knowledge::edit::Editor::new(dir, &config.moderation.new_facts_file),
+        reloader: std::sync::Arc::new(crate::knowledge::reload::Reloader::new(
+            dir,
+            config.matcher.clone(),
+            shared,
+        )),
+        records,
+    };
+    let who = format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into()));
+    match moderation.apply(&who, request) {
+        Ok(applied) => {
+            let c = &applied.change;
+            writeln!(
+                std::io::stdout().lock(),
+                "{} {} in {}",
+                c.action.as_str(),
+                c.fact_id,
+                c.file.display()
+            )?;
+            if let Some(e) = applied.reload_error {
+                eprintln!("talksbot: the change was saved, but the base does not load:\n{e}");
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("talksbot: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 fn load_knowledge(dir: &Path, config: &Config) -> anyhow::Result<Knowledge> {
@@ -111,6 +274,50 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check { articles } => check(&cli.knowledge, articles.as_deref()),
         Command::Serve => serve(config, cli.knowledge),
+        Command::Gaps { since, limit } => {
+            let records = open_records(&config)?;
+            let mut out = std::io::stdout().lock();
+            let gaps = records.gaps(since, limit)?;
+            if gaps.is_empty() {
+                writeln!(out, "No unanswered questions recorded.")?;
+            }
+            for g in gaps {
+                writeln!(
+                    out,
+                    "{:>5}  {}  (last {})",
+                    g.count,
+                    g.question,
+                    g.last_asked.format("%Y-%m-%d")
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::History { fact_id } => {
+            let records = open_records(&config)?;
+            let mut out = std::io::stdout().lock();
+            let changes = records.history(&fact_id)?;
+            if changes.is_empty() {
+                writeln!(out, "No recorded changes to {fact_id}.")?;
+            }
+            for c in changes {
+                writeln!(
+                    out,
+                    "{}  {}  by {}  in {}",
+                    c.at.format("%Y-%m-%d %H:%M:%S UTC"),
+                    c.action,
+                    c.moderator,
+                    c.file
+                )?;
+                if let Some(before) = &c.before {
+                    writeln!(out, "  before:\n{}", indent(before))?;
+                }
+                if let Some(after) = &c.after {
+                    writeln!(out, "  after:\n{}", indent(after))?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fact(command) => fact_command(&cli.knowledge, &config, command),
         Command::Invite { application_id } => {
             let Some(id) = application_id.or(config.discord.application_id) else {
                 anyhow::bail!(
@@ -121,6 +328,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
 }
 
 /// Logs go to standard error; `RUST_LOG` sets the level (default: info).

@@ -17,6 +17,72 @@ pub struct Config {
     pub matcher: MatcherConfig,
     pub eval: EvalConfig,
     pub discord: DiscordConfig,
+    pub moderation: ModerationConfig,
+    pub records: RecordsConfig,
+}
+
+/// The `[moderation]` table: who may change the fact base from Discord.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ModerationConfig {
+    /// Discord user ids that may always edit.
+    pub owners: Vec<u64>,
+    /// Per guild id (written as a string key), the role ids whose members may edit.
+    pub roles: std::collections::BTreeMap<String, Vec<u64>>,
+    /// Channel that hears about every change and every failed reload.
+    pub mod_log_channel: Option<u64>,
+    /// Where facts added from Discord or `talksbot fact add` are written,
+    /// relative to the knowledge folder.
+    pub new_facts_file: PathBuf,
+    /// Reload after files in the knowledge folder change.
+    pub watch: bool,
+    /// Quiet time after the last change before reloading, in milliseconds.
+    pub watch_settle_ms: u64,
+}
+
+impl Default for ModerationConfig {
+    fn default() -> Self {
+        ModerationConfig {
+            owners: Vec::new(),
+            roles: Default::default(),
+            mod_log_channel: None,
+            new_facts_file: PathBuf::from("facts/moderated.toml"),
+            watch: true,
+            watch_settle_ms: 300,
+        }
+    }
+}
+
+impl ModerationConfig {
+    /// May this person, in this guild with these roles, change the fact base?
+    /// A role counts only in the guild it is listed for.
+    pub fn may_moderate(&self, user: u64, guild: Option<u64>, roles: &[u64]) -> bool {
+        self.owners.contains(&user)
+            || guild.is_some_and(|g| {
+                self.roles
+                    .get(&g.to_string())
+                    .is_some_and(|allowed| roles.iter().any(|r| allowed.contains(r)))
+            })
+    }
+}
+
+/// The `[records]` table: the question log and audit trail.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RecordsConfig {
+    /// Folder for the SQLite database.
+    pub data_dir: PathBuf,
+    /// Keep the Discord user id with each question (off: no user ids are stored).
+    pub record_user_ids: bool,
+}
+
+impl Default for RecordsConfig {
+    fn default() -> Self {
+        RecordsConfig {
+            data_dir: PathBuf::from("data"),
+            record_user_ids: false,
+        }
+    }
 }
 
 /// The `[discord]` table: how `talksbot serve` behaves in a server.
@@ -145,6 +211,24 @@ mod tests {
         let c = Config::parse(Path::new("c.toml"), "[matcher]\nanswer_threshold = 0.7\n").unwrap();
         assert_eq!(c.matcher.answer_threshold, 0.7);
         assert_eq!(c.matcher.max_suggestions, MatcherConfig::default().max_suggestions);
+    }
+
+    #[test]
+    fn moderators_are_owners_or_hold_a_listed_role_in_that_guild() {
+        let c = Config::parse(
+            Path::new("c.toml"),
+            "[moderation]\nowners = [1]\n[moderation.roles]\n\"100\" = [7]\n",
+        )
+        .unwrap()
+        .moderation;
+        assert!(c.may_moderate(1, None, &[]));
+        assert!(c.may_moderate(2, Some(100), &[7]));
+        assert!(!c.may_moderate(2, Some(100), &[8]));
+        assert!(
+            !c.may_moderate(2, Some(200), &[7]),
+            "a role counts only in its own guild"
+        );
+        assert!(!c.may_moderate(2, None, &[7]));
     }
 
     #[test]

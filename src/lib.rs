@@ -12,4 +12,5 @@ pub mod discord;
 pub mod eval;
 pub mod knowledge;
 pub mod matching;
+pub mod moderation;
 pub mod records;

@@ -8,11 +8,11 @@ use poise::serenity_prelude as serenity;
 use serenity::all::{ApplicationId, CreateInteractionResponse, CreateInteractionResponseMessage};
 
 use super::courier::Courier;
-use super::{interaction_message, render, Context, Data, Error, Via};
+use super::{interaction_message, render, Asker, Context, Data, Error, Via};
 use crate::matching::QuestionError;
 
 pub fn all() -> Vec<poise::Command<Arc<Data>, Error>> {
-    vec![ask(), timeline(), source(), about()]
+    vec![ask(), timeline(), source(), about(), super::moderation::fact()]
 }
 
 /// Registers the commands in the configured guilds, or globally.
@@ -41,7 +41,7 @@ pub async fn register(
 
 /// Sends the interaction response through the courier, and tells poise
 /// that the interaction has been answered.
-async fn respond(ctx: Context<'_>, response: CreateInteractionResponse) -> Result<(), Error> {
+pub(super) async fn respond(ctx: Context<'_>, response: CreateInteractionResponse) -> Result<(), Error> {
     let poise::Context::Application(app) = ctx else {
         anyhow::bail!("these commands are slash commands only");
     };
@@ -55,7 +55,7 @@ async fn respond(ctx: Context<'_>, response: CreateInteractionResponse) -> Resul
 }
 
 /// A short message only the person who asked can see.
-async fn tell_privately(ctx: Context<'_>, title: &str, text: &str) -> Result<(), Error> {
+pub(super) async fn tell_privately(ctx: Context<'_>, title: &str, text: &str) -> Result<(), Error> {
     respond(
         ctx,
         CreateInteractionResponse::Message(
@@ -93,7 +93,12 @@ pub async fn ask(
         )
         .await;
     }
-    match ctx.data().answer(&question, Via::Slash) {
+    let asker = Asker {
+        guild: ctx.guild_id().map(|g| g.get()),
+        channel: Some(ctx.channel_id().get()),
+        user: ctx.author().id.get(),
+    };
+    match ctx.data().answer(&question, Via::Slash, asker) {
         Ok((knowledge, reply)) => respond(ctx, interaction_message(render::reply(&knowledge, &reply), false)).await,
         Err(QuestionError::Empty) => {
             tell_privately(
@@ -148,10 +153,10 @@ pub async fn source(
     let knowledge = ctx.data().knowledge.load_full();
     // Accept a fact id (what autocomplete sends) or a question typed in full.
     let found = knowledge.base.fact(fact.trim()).cloned().or_else(|| {
-        ctx.data()
-            .answer(&fact, Via::Slash)
+        knowledge
+            .ask(&fact)
             .ok()
-            .and_then(|(k, r)| r.fact_id().and_then(|id| k.base.fact(id).cloned()))
+            .and_then(|r| r.fact_id().and_then(|id| knowledge.base.fact(id).cloned()))
     });
     match found {
         Some(f) => {
@@ -220,6 +225,12 @@ pub async fn on_error(error: poise::FrameworkError<'_, Arc<Data>, Error>) {
             tracing::error!(command = %ctx.command().qualified_name, "command panicked");
             (Some(*ctx), "Something went wrong answering that.".to_string())
         }
+        poise::FrameworkError::CommandCheckFailed { ctx, .. } => (
+            Some(*ctx),
+            "Only the fact base's moderators can do that. Ask a server admin to give you the moderator role."
+                .to_string(),
+        ),
+        poise::FrameworkError::GuildOnly { ctx, .. } => (Some(*ctx), "That works only in a server.".to_string()),
         poise::FrameworkError::Setup { error, .. } => {
             tracing::error!(error = %error, "setting up the bot failed");
             (None, String::new())

@@ -9,7 +9,7 @@ use serenity::all::{
     Interaction, Message, Nonce,
 };
 
-use super::{render, Data, Error, Via};
+use super::{render, Asker, Data, Error, Via};
 use crate::answers::Response;
 
 pub async fn handle(_ctx: &serenity::Context, event: &FullEvent, data: &Arc<Data>) -> Result<(), Error> {
@@ -17,7 +17,15 @@ pub async fn handle(_ctx: &serenity::Context, event: &FullEvent, data: &Arc<Data
         FullEvent::Message { new_message } => on_message(data, new_message).await,
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(press),
+        } if press.data.custom_id.starts_with(super::moderation::PREFIX) => {
+            super::moderation::on_button(data, press).await
+        }
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Component(press),
         } => on_button(data, press).await,
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Modal(submit),
+        } => super::moderation::on_modal(data, submit).await,
         _ => Ok(()),
     }
 }
@@ -76,7 +84,12 @@ async fn on_message(data: &Arc<Data>, msg: &Message) -> Result<(), Error> {
         tracing::info!(user = %msg.author.id, "question ignored: user cooldown");
         return Ok(());
     }
-    let rendered = match data.answer(&question, via) {
+    let asker = Asker {
+        guild: msg.guild_id.map(|g| g.get()),
+        channel: Some(msg.channel_id.get()),
+        user: msg.author.id.get(),
+    };
+    let rendered = match data.answer(&question, via, asker) {
         Ok((knowledge, reply)) => {
             if let Via::Unprompted = via {
                 // Unprompted, the bot speaks only when sure, and not twice

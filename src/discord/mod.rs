@@ -7,6 +7,7 @@
 pub mod commands;
 pub mod courier;
 pub mod events;
+pub mod moderation;
 pub mod render;
 
 use std::collections::HashMap;
@@ -22,7 +23,11 @@ use serenity::all::{
 };
 
 use crate::answers::{Knowledge, Reply};
-use crate::config::{Config, DiscordConfig};
+use crate::config::{Config, DiscordConfig, ModerationConfig};
+use crate::knowledge::edit::Editor;
+use crate::knowledge::reload::Reloader;
+use crate::moderation::Moderation;
+use crate::records::{QuestionRecord, Records};
 use courier::{Courier, CourierError, Token, DISCORD_BASE};
 
 /// Environment variable naming another API base (a proxy, or a test double).
@@ -39,6 +44,10 @@ pub struct Data {
     pub knowledge: Arc<ArcSwap<Knowledge>>,
     pub courier: Courier,
     pub config: DiscordConfig,
+    pub moderation_config: ModerationConfig,
+    pub moderation: Arc<Moderation>,
+    /// Keep user ids with recorded questions.
+    pub record_user_ids: bool,
     pub bot_id: UserId,
     pub application_id: ApplicationId,
     pub started: DateTime<Utc>,
@@ -49,6 +58,14 @@ pub struct Data {
 struct Cooldowns {
     users: HashMap<UserId, Instant>,
     facts: HashMap<(ChannelId, String), Instant>,
+}
+
+/// Who asked, where.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Asker {
+    pub guild: Option<u64>,
+    pub channel: Option<u64>,
+    pub user: u64,
 }
 
 /// How a question reached the bot, for the log.
@@ -93,20 +110,57 @@ impl Data {
 
     /// Answers a question from the current base, trimmed to the configured
     /// length, and logs one line about it.
-    pub fn answer(&self, question: &str, via: Via) -> Result<(Arc<Knowledge>, Reply), crate::matching::QuestionError> {
+    pub fn answer(
+        &self,
+        question: &str,
+        via: Via,
+        asker: Asker,
+    ) -> Result<(Arc<Knowledge>, Reply), crate::matching::QuestionError> {
         let started = Instant::now();
         let question = trim_question(question, self.config.max_question_chars);
         let knowledge = self.knowledge.load_full();
         let reply = knowledge.ask(&question)?;
+        let latency_us = started.elapsed().as_micros() as u64;
         tracing::info!(
             via = ?via,
             outcome = reply.outcome_name(),
             fact = reply.fact_id().unwrap_or("-"),
             confidence = format!("{:.2}", reply.confidence),
-            latency_us = started.elapsed().as_micros() as u64,
+            latency_us,
             "question"
         );
+        if let Some(records) = &self.moderation.records {
+            let record = QuestionRecord {
+                at: Utc::now(),
+                guild: asker.guild,
+                channel: asker.channel,
+                user: self.record_user_ids.then_some(asker.user),
+                question: crate::matching::text::normalize_question(&question),
+                outcome: reply.outcome_name().to_string(),
+                fact_id: reply.fact_id().map(str::to_string),
+                confidence: reply.confidence,
+                latency_us,
+            };
+            if let Err(e) = records.record_question(&record) {
+                tracing::warn!(error = %e, "the question could not be recorded; answering anyway");
+            }
+        }
         Ok((knowledge, reply))
+    }
+
+    /// Tells the mod-log channel, if one is configured.
+    pub async fn mod_log(&self, title: &str, text: &str, nonce: &str) {
+        let Some(channel) = self.moderation_config.mod_log_channel else {
+            return;
+        };
+        let message = serenity::all::CreateMessage::new()
+            .embed(render::notice(title, text))
+            .allowed_mentions(render::no_mentions())
+            .nonce(serenity::all::Nonce::String(nonce.chars().take(25).collect()))
+            .enforce_nonce(true);
+        if let Err(e) = self.courier.create_message(ChannelId::new(channel), &message).await {
+            tracing::warn!(error = %e, "could not post to the mod-log channel");
+        }
     }
 }
 
@@ -210,6 +264,25 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
 /// `serve` with a fact base already loaded (and perhaps shared with a reloader).
 pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>>) -> Result<(), ServeError> {
     let discord = options.config.discord.clone();
+    let moderation_config = options.config.moderation.clone();
+    let records = match Records::open(&options.config.records.data_dir) {
+        Ok(r) => Some(Arc::new(r)),
+        Err(e) => {
+            tracing::error!(error = %e, "no question log or audit trail this run; the bot answers anyway");
+            None
+        }
+    };
+    let reloader = Arc::new(Reloader::new(
+        &options.knowledge_dir,
+        options.config.matcher.clone(),
+        Arc::clone(&knowledge),
+    ));
+    let moderation = Arc::new(Moderation {
+        editor: Editor::new(&options.knowledge_dir, &moderation_config.new_facts_file),
+        reloader: Arc::clone(&reloader),
+        records,
+    });
+    let record_user_ids = options.config.records.record_user_ids;
     let base = options.api_base.clone().unwrap_or_else(|| DISCORD_BASE.to_string());
     let courier = Courier::new(
         &base,
@@ -282,15 +355,20 @@ pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>
                 )
                 .await?;
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
-                Ok(Arc::new(Data {
+                let data = Arc::new(Data {
                     knowledge,
                     courier: setup_courier,
                     config: setup_config,
+                    moderation_config,
+                    moderation,
+                    record_user_ids,
                     bot_id,
                     application_id,
                     started: Utc::now(),
                     cooldowns: Default::default(),
-                }))
+                });
+                moderation::start_reloading(&data);
+                Ok(data)
             })
         })
         .build();

@@ -10,7 +10,6 @@ use toml::Spanned;
 
 use super::raw::{self, RawFact, RawQuote, RawSource};
 use super::{Fact, FactBase, KnowledgeError, Location, Quote, Source, SourceKind, SynonymGroup};
-use crate::matching::text::fold;
 
 /// One thing wrong with the fact base.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,11 +116,7 @@ fn is_slug(id: &str) -> bool {
 /// How two phrasings are compared for duplicates: case, accents and
 /// punctuation don't make a question different.
 pub(crate) fn phrasing_key(text: &str) -> String {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::matching::text::normalize_question(text)
 }
 
 /// A checked fact base in pieces.

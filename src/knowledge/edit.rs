@@ -140,8 +140,9 @@ impl Editor {
         self.change(Action::Add, &draft.id, Some(draft), None)
     }
 
-    /// Replaces a fact. With `seen`, the fact's TOML as the moderator was
-    /// shown it: if it differs from what is on disk now, the edit is refused.
+    /// Replaces a fact. With `seen`, the [`fingerprint`] of the fact as the
+    /// moderator was shown it: if the fact differs on disk now, the edit is
+    /// refused rather than overwrite a change the moderator has not seen.
     pub fn edit(&self, draft: &Draft, seen: Option<&str>) -> Result<Change, EditError> {
         self.change(Action::Edit, &draft.id, Some(draft), seen)
     }
@@ -168,16 +169,25 @@ impl Editor {
                 (_, Some((path, text))) => (path.clone(), Some(text.clone())),
             };
             if let (Some(seen), Some(before)) = (seen, &before) {
-                if normalise(seen) != normalise(before) {
+                if seen != fingerprint(before) {
                     return Err(EditError::Conflict(id.to_string()));
                 }
             }
             let original = files.iter().find(|(p, _)| *p == target).map(|(_, t)| t.clone());
             let mut doc = match &original {
                 Some(text) => parse(&target, text)?,
-                None => new_facts_document(),
+                None => DocumentMut::new(),
             };
             let after = apply(&mut doc, action, id, draft);
+            if original.is_none() {
+                if let Some(first) = doc
+                    .get_mut("fact")
+                    .and_then(Item::as_array_of_tables_mut)
+                    .and_then(|a| a.get_mut(0))
+                {
+                    first.decor_mut().set_prefix(NEW_FILE_HEADER);
+                }
+            }
             let new_text = doc.to_string();
             match files.iter_mut().find(|(p, _)| *p == target) {
                 Some(entry) => entry.1 = new_text.clone(),
@@ -254,22 +264,26 @@ fn render_table(table: &Table) -> String {
     doc.to_string().trim().to_string()
 }
 
-/// Compares fact texts without caring about blank lines and spacing.
-fn normalise(text: &str) -> String {
-    text.lines()
+/// A short, stable mark of a fact's text (blank lines and indentation
+/// aside), small enough to ride in a Discord button or modal id.
+pub fn fingerprint(text: &str) -> String {
+    let normal = text
+        .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in normal.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
-fn new_facts_document() -> DocumentMut {
-    let mut doc: DocumentMut = "# Facts added and edited from Discord or `talksbot fact`.\n# Edit by hand freely: comments and layout are kept.\n"
-        .parse()
-        .expect("a comment parses");
-    doc.insert("fact", Item::ArrayOfTables(ArrayOfTables::new()));
-    doc
-}
+/// The comment a file of moderated facts starts with.
+const NEW_FILE_HEADER: &str =
+    "# Facts added and edited from Discord or `talksbot fact`.\n# Edit by hand freely: comments and layout are kept.\n\n";
 
 fn string_array(items: &[String], multiline: bool) -> Value {
     let mut array = Array::new();
@@ -448,6 +462,11 @@ mod tests {
         let (dir, editor) = setup();
         let change = editor.add(&draft("three")).unwrap();
         assert_eq!(change.file, Path::new("facts/moderated.toml"));
+        let text = std::fs::read_to_string(dir.path().join("facts/moderated.toml")).unwrap();
+        assert!(
+            text.starts_with("# Facts added") && text.contains("\n\n[[fact]]\nid = \"three\""),
+            "{text}"
+        );
         let base = FactBase::load(dir.path()).unwrap();
         assert_eq!(base.fact("three").unwrap().questions.len(), 2);
         assert!(matches!(editor.add(&draft("three")), Err(EditError::AlreadyExists(_))));

@@ -54,6 +54,16 @@ fn is_invisible(c: char) -> bool {
         )
 }
 
+/// A question as kept in the records: folded, punctuation gone, single
+/// spaces, so "Who met Putin?" and "who met putin" count as one.
+pub fn normalize_question(text: &str) -> String {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A piece of text before stemming and synonym folding.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Token {
