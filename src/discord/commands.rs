@@ -15,6 +15,18 @@ pub fn all() -> Vec<poise::Command<Arc<Data>, Error>> {
     vec![ask(), timeline(), source(), about(), super::moderation::fact()]
 }
 
+/// serenity writes `default_member_permissions` as a string, the form
+/// Discord sends back; Discord's API description asks for an integer, which
+/// Discord accepts too, so the request matches its own spec.
+fn permissions_as_integers(commands: &mut serde_json::Value) {
+    for command in commands.as_array_mut().into_iter().flatten() {
+        let field = &mut command["default_member_permissions"];
+        if let Some(bits) = field.as_str().and_then(|s| s.parse::<u64>().ok()) {
+            *field = serde_json::Value::from(bits);
+        }
+    }
+}
+
 /// Registers the commands in the configured guilds, or globally.
 pub async fn register(
     courier: &Courier,
@@ -22,7 +34,8 @@ pub async fn register(
     guilds: &[u64],
     commands: &[poise::Command<Arc<Data>, Error>],
 ) -> Result<(), Error> {
-    let body = serde_json::to_value(poise::builtins::create_application_commands(commands))?;
+    let mut body = serde_json::to_value(poise::builtins::create_application_commands(commands))?;
+    permissions_as_integers(&mut body);
     if guilds.is_empty() {
         let path = format!("/applications/{application}/commands");
         courier.request(reqwest::Method::PUT, &path, Some(&body)).await?;

@@ -1,0 +1,572 @@
+#![recursion_limit = "256"]
+//! The real bot against a local stand-in for Discord: what people see when
+//! they ask, and what the bot does when Discord misbehaves.
+
+mod common;
+mod support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use support::{autocomplete, bot_user, button_press, message_create, slash_command, user, StandIn};
+use talksbot::answers::Response;
+use talksbot::config::Config;
+use talksbot::discord::courier::Token;
+use talksbot::discord::{serve, ServeError, ServeOptions};
+use tokio::task::JoinHandle;
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// A running bot and the Discord it talks to.
+struct Bot {
+    discord: StandIn,
+    task: JoinHandle<Result<(), ServeError>>,
+    _data: tempfile::TempDir,
+}
+
+fn test_config(data: &std::path::Path) -> Config {
+    let mut config = common::bundled_config();
+    config.discord.user_cooldown_secs = 0;
+    config.discord.max_backoff_ms = 1_000;
+    config.records.data_dir = data.to_path_buf();
+    config.moderation.watch = false;
+    config
+}
+
+impl Bot {
+    async fn start() -> Bot {
+        Bot::start_with(|_| {}, common::repo().join("knowledge")).await
+    }
+
+    async fn start_with(tweak: impl FnOnce(&mut Config), knowledge: PathBuf) -> Bot {
+        let discord = StandIn::start().await;
+        let data = tempfile::tempdir().unwrap();
+        let mut config = test_config(data.path());
+        tweak(&mut config);
+        let options = ServeOptions {
+            config,
+            knowledge_dir: knowledge,
+            token: Token::new(StandIn::TOKEN),
+            api_base: Some(discord.base_url()),
+        };
+        let task = tokio::spawn(serve(options));
+        assert!(discord.wait_for_ready(WAIT).await, "the bot never identified");
+        assert!(
+            discord.wait_until(WAIT, |d| !d.registered_commands().is_empty()).await,
+            "the bot never registered its commands"
+        );
+        Bot {
+            discord,
+            task,
+            _data: data,
+        }
+    }
+
+    /// Someone mentions the bot with a question; returns the message id.
+    async fn mention(&self, text: &str) -> u64 {
+        self.message_from(
+            user(7001, "asker", false),
+            &format!("<@{}> {text}", StandIn::BOT_USER_ID),
+            vec![bot_user()],
+        )
+        .await
+    }
+
+    async fn message_from(&self, author: Value, content: &str, mentions: Vec<Value>) -> u64 {
+        let id = support::payloads::new_snowflake();
+        self.discord
+            .dispatch(
+                "MESSAGE_CREATE",
+                message_create(id, StandIn::CHANNEL_ID, author, content, mentions, vec![], false),
+            )
+            .await;
+        id
+    }
+
+    /// The POSTs of channel messages the bot made, bodies in order.
+    fn posted_messages(&self) -> Vec<Value> {
+        self.discord
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" && r.path.ends_with(&format!("/channels/{}/messages", StandIn::CHANNEL_ID)))
+            .filter_map(|r| r.body)
+            .collect()
+    }
+
+    /// Messages that really exist in the channel, from the bot.
+    fn replies(&self) -> Vec<Value> {
+        self.discord
+            .messages(StandIn::CHANNEL_ID)
+            .into_iter()
+            .filter(|m| support::payloads::id_of(&m["author"]) == Some(StandIn::BOT_USER_ID))
+            .collect()
+    }
+
+    async fn wait_for_replies(&self, n: usize) -> Vec<Value> {
+        self.discord.wait_until(WAIT, |_| self.replies().len() >= n).await;
+        // Give a duplicate the chance to show up, if there were to be one.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        self.replies()
+    }
+
+    async fn slash(&self, name: &str, options: Value) -> u64 {
+        let id = support::payloads::new_snowflake();
+        self.discord
+            .dispatch(
+                "INTERACTION_CREATE",
+                slash_command(id, name, options, user(7002, "slasher", false)),
+            )
+            .await;
+        id
+    }
+
+    async fn response_to(&self, interaction: u64) -> Value {
+        self.discord
+            .wait_until(WAIT, |d| {
+                d.interaction_responses().iter().any(|(i, _)| *i == interaction)
+            })
+            .await;
+        let found: Vec<Value> = self
+            .discord
+            .interaction_responses()
+            .into_iter()
+            .filter(|(i, _)| *i == interaction)
+            .map(|(_, b)| b)
+            .collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "expected exactly one response to interaction {interaction}: {found:?}"
+        );
+        found.into_iter().next().unwrap()
+    }
+
+    /// How many requests the bot has made so far, to compare with later.
+    fn mark(&self) -> usize {
+        self.discord.requests().len()
+    }
+
+    /// "METHOD path" of every request since `mark`, in order.
+    fn requests_since(&self, mark: usize) -> Vec<String> {
+        self.discord
+            .requests()
+            .into_iter()
+            .skip(mark)
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect()
+    }
+
+    /// Stops the bot; every body it sent must have matched Discord's spec.
+    fn finish(self) {
+        self.task.abort();
+        let violations = self.discord.spec_violations();
+        assert!(
+            violations.is_empty(),
+            "requests that break Discord's OpenAPI spec:\n{}",
+            violations.join("\n")
+        );
+        let unexpected = self.discord.unexpected_requests();
+        assert!(
+            unexpected.is_empty(),
+            "requests to routes Discord does not have: {unexpected:?}"
+        );
+    }
+}
+
+fn embed_text(message: &Value) -> String {
+    message["embeds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let fields: Vec<String> = e["fields"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|f| {
+                    format!(
+                        "{} {}",
+                        f["name"].as_str().unwrap_or(""),
+                        f["value"].as_str().unwrap_or("")
+                    )
+                })
+                .collect();
+            format!(
+                "{} {} {} {}",
+                e["title"].as_str().unwrap_or(""),
+                e["description"].as_str().unwrap_or(""),
+                fields.join(" "),
+                e["footer"]["text"].as_str().unwrap_or("")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn assert_pings_nobody(body: &Value) {
+    let allowed = &body["allowed_mentions"];
+    assert_eq!(allowed["parse"], json!([]), "{body}");
+    assert!(allowed["users"].as_array().is_none_or(|u| u.is_empty()), "{body}");
+    assert!(allowed["roles"].as_array().is_none_or(|r| r.is_empty()), "{body}");
+}
+
+/// A question the bundled base is unsure about, found rather than assumed.
+fn an_unsure_question() -> String {
+    let candidates = [
+        "how hard is it to set up a face to face meeting with putin",
+        "russia demands no mobilization during truce?",
+        "is russia serious",
+        "what did the witkoff meeting tell the us about russias intentions",
+    ];
+    candidates
+        .iter()
+        .find(|q| matches!(common::ask(q).response, Response::Suggest(_)))
+        .expect("one of the candidates gets close questions")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mention_gets_exactly_one_cited_reply_that_pings_nobody() {
+    let bot = Bot::start().await;
+    let mark = bot.mark();
+    let question_id = bot.mention("who met Putin on March 13?").await;
+    let replies = bot.wait_for_replies(1).await;
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    assert_eq!(
+        bot.requests_since(mark),
+        [format!("POST /api/v10/channels/{}/messages", StandIn::CHANNEL_ID)],
+        "one request: the reply"
+    );
+    let text = embed_text(&replies[0]);
+    assert!(
+        text.contains("Witkoff") && text.contains("The Kyiv Independent"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fact witkoff-met-putin"),
+        "the footer names the fact: {text}"
+    );
+    let sent = bot.posted_messages();
+    assert_eq!(sent.len(), 1);
+    assert_pings_nobody(&sent[0]);
+    assert_eq!(sent[0]["allowed_mentions"]["replied_user"], false);
+    assert_eq!(
+        sent[0]["message_reference"]["message_id"],
+        question_id.to_string(),
+        "it replies to the question"
+    );
+    assert!(sent[0]["nonce"]
+        .as_str()
+        .is_some_and(|n| !n.is_empty() && n.len() <= 25));
+    assert_eq!(sent[0]["enforce_nonce"], true);
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slash_ask_gets_one_interaction_response_with_the_answer() {
+    let bot = Bot::start().await;
+    let names: Vec<String> = bot
+        .discord
+        .registered_commands()
+        .iter()
+        .filter_map(|c| c["name"].as_str().map(str::to_string))
+        .collect();
+    for name in ["ask", "timeline", "source", "about", "fact"] {
+        assert!(names.iter().any(|n| n == name), "{name} not registered: {names:?}");
+    }
+    let id = bot
+        .slash(
+            "ask",
+            json!([{"name": "question", "type": 3, "value": "How many prisoners were exchanged?"}]),
+        )
+        .await;
+    let response = bot.response_to(id).await;
+    assert_eq!(response["type"], 4);
+    assert_pings_nobody(&response["data"]);
+    let text = embed_text(&response["data"]);
+    assert!(text.contains("1,000") && text.contains("Newsmax"), "{text}");
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autocomplete_offers_at_most_25_valid_choices() {
+    let bot = Bot::start().await;
+    for partial in [
+        "",
+        "put",
+        "who met putin on march 13 and what did they discuss in moscow that day exactly",
+    ] {
+        let id = support::payloads::new_snowflake();
+        bot.discord
+            .dispatch(
+                "INTERACTION_CREATE",
+                autocomplete(
+                    id,
+                    "ask",
+                    json!([{"name": "question", "type": 3, "value": partial, "focused": true}]),
+                    user(7003, "typist", false),
+                ),
+            )
+            .await;
+        let response = bot.response_to(id).await;
+        assert_eq!(response["type"], 8, "{response}");
+        let choices = response["data"]["choices"].as_array().expect("choices");
+        assert!(
+            !choices.is_empty() && choices.len() <= 25,
+            "{partial:?}: {} choices",
+            choices.len()
+        );
+        for c in choices {
+            let (name, value) = (c["name"].as_str().unwrap(), c["value"].as_str().unwrap());
+            assert!(
+                (1..=100).contains(&name.chars().count()) && (1..=100).contains(&value.chars().count()),
+                "{c}"
+            );
+        }
+    }
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pressing_a_close_question_answers_it_in_place() {
+    let bot = Bot::start().await;
+    let question = an_unsure_question();
+    bot.mention(&question).await;
+    let replies = bot.wait_for_replies(1).await;
+    let suggestion = &replies[0];
+    let buttons: Vec<&Value> = suggestion["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().into_iter().flatten())
+        .collect();
+    assert!(!buttons.is_empty() && buttons.len() <= 3, "{suggestion}");
+    let custom_id = buttons[0]["custom_id"].as_str().unwrap().to_string();
+    let fact_id = custom_id.strip_prefix("ask:").expect("an ask button").to_string();
+    let press = support::payloads::new_snowflake();
+    bot.discord
+        .dispatch(
+            "INTERACTION_CREATE",
+            button_press(press, &custom_id, suggestion.clone(), user(7004, "presser", false)),
+        )
+        .await;
+    let response = bot.response_to(press).await;
+    assert_eq!(response["type"], 7, "the answer replaces the suggestions: {response}");
+    let answer = &common::bundled().base.fact(&fact_id).unwrap().answer;
+    assert!(embed_text(&response["data"]).contains(answer.as_str()));
+    assert_eq!(response["data"]["components"], json!([]));
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn everyone_pings_role_mentions_and_markdown_in_a_question_ping_nobody_and_show_as_typed() {
+    let bot = Bot::start().await;
+    bot.mention("@everyone <@&1180000000000000300> what is the **capital** of australia?")
+        .await;
+    let replies = bot.wait_for_replies(1).await;
+    assert_eq!(replies.len(), 1);
+    let sent = bot.posted_messages();
+    assert_pings_nobody(&sent[0]);
+    let text = embed_text(&sent[0]);
+    assert!(text.contains("My sources don't say"), "an honest no-answer: {text}");
+    assert!(!text.contains("@everyone"), "the quoted question cannot ping: {text}");
+    assert!(
+        text.contains("\\*\\*capital\\*\\*"),
+        "markdown is shown as typed: {text}"
+    );
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_bots_are_ignored() {
+    let bot = Bot::start().await;
+    bot.message_from(
+        user(7005, "otherbot", true),
+        &format!("<@{}> who met putin on march 13?", StandIn::BOT_USER_ID),
+        vec![bot_user()],
+    )
+    .await;
+    // And a real person afterwards, so we know the bot was listening.
+    bot.mention("how many prisoners were exchanged").await;
+    let replies = bot.wait_for_replies(1).await;
+    assert_eq!(replies.len(), 1, "only the person gets a reply: {replies:?}");
+    assert!(embed_text(&replies[0]).contains("1,000"));
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_out_of_scope_slash_question_gets_a_private_honest_no() {
+    let bot = Bot::start().await;
+    let id = bot
+        .slash(
+            "ask",
+            json!([{"name": "question", "type": 3, "value": "What is the capital of Australia?"}]),
+        )
+        .await;
+    let response = bot.response_to(id).await;
+    assert_eq!(response["data"]["flags"], 64, "ephemeral: {response}");
+    let text = embed_text(&response["data"]);
+    assert!(
+        text.contains("My sources don't say") && text.contains("I can answer questions about"),
+        "{text}"
+    );
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_dropped_connection_the_bot_resumes_and_answers_once() {
+    let bot = Bot::start().await;
+    bot.discord.close_gateway(4000).await;
+    assert!(
+        bot.discord.wait_until(WAIT, |d| d.resume_count() >= 1).await,
+        "no RESUME after close 4000"
+    );
+    bot.mention("who met putin on march 13").await;
+    assert_eq!(bot.wait_for_replies(1).await.len(), 1);
+
+    bot.discord.send_reconnect().await;
+    assert!(
+        bot.discord.wait_until(WAIT, |d| d.resume_count() >= 2).await,
+        "no RESUME after op 7"
+    );
+    bot.mention("how many prisoners were exchanged").await;
+    assert_eq!(bot.wait_for_replies(2).await.len(), 2, "one more reply, not two");
+    assert_eq!(
+        bot.discord.identify_count(),
+        1,
+        "it resumed rather than starting a new session"
+    );
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authentication_failure_on_the_gateway_ends_the_bot_with_a_clear_error() {
+    let bot = Bot::start().await;
+    bot.discord.close_gateway(4004).await;
+    let ended = tokio::time::timeout(WAIT, &mut { bot.task }).await;
+    match ended {
+        Ok(Ok(Err(e))) => {
+            assert!(matches!(e, ServeError::Rejected), "{e}");
+            assert!(e.to_string().contains("rejected the bot token"), "{e}");
+        }
+        other => panic!("expected the bot to stop with a rejected-token error, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_token_stops_serve_with_one_sentence_and_a_failing_exit() {
+    let discord = StandIn::start().await;
+    discord.reject_token(true);
+    let data = tempfile::tempdir().unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_talksbot"))
+        .arg("serve")
+        .current_dir(common::repo())
+        .env("DISCORD_TOKEN", "not-a-valid-token")
+        .env("TALKSBOT_DISCORD_API", discord.base_url())
+        .env("TALKSBOT_CONFIG", common::repo().join("config/talksbot.toml"))
+        .env("RUST_LOG", "warn")
+        .env("HOME", data.path())
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(WAIT, out)
+        .await
+        .expect("serve gives up at once")
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Discord rejected the bot token"), "{stderr}");
+    assert!(
+        !stderr.contains("not-a-valid-token"),
+        "the token is never printed: {stderr}"
+    );
+    let attempts = discord
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/users/@me"))
+        .count();
+    assert_eq!(attempts, 1, "no retry loop");
+}
+
+async fn one_reply_despite(status: u16, body: Value, deliver_anyway: bool) {
+    let bot = Bot::start().await;
+    bot.discord
+        .fail_next("POST", "channels/", status, body, 1, deliver_anyway);
+    bot.mention("who met putin on march 13").await;
+    assert!(
+        bot.discord.wait_until(WAIT, |_| bot.posted_messages().len() >= 2).await,
+        "the bot retried after a {status}"
+    );
+    let replies = bot.wait_for_replies(1).await;
+    assert_eq!(replies.len(), 1, "exactly one answer after a {status}: {replies:?}");
+    let posts = bot.posted_messages();
+    assert_eq!(posts.len(), 2, "one failed attempt and one retry");
+    assert_eq!(posts[0]["nonce"], posts[1]["nonce"], "the retry carries the same nonce");
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_is_waited_out_and_answered_once() {
+    one_reply_despite(
+        429,
+        json!({"message": "You are being rate limited.", "retry_after": 0.3, "global": false}),
+        false,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_502_is_retried_and_answered_once() {
+    one_reply_despite(502, json!({"message": "Bad Gateway", "code": 0}), false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_503_after_which_the_message_was_delivered_still_gives_one_answer() {
+    one_reply_despite(503, json!({"message": "Service Unavailable", "code": 0}), true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeline_source_and_about_answer() {
+    let bot = Bot::start().await;
+    let id = bot
+        .slash("timeline", json!([{"name": "from", "type": 3, "value": "2025-03-01"}, {"name": "to", "type": 3, "value": "2025-03-31"}]))
+        .await;
+    let text = embed_text(&bot.response_to(id).await["data"]);
+    let (march_11, march_13) = (text.find("11 March 2025").unwrap(), text.find("13 March 2025").unwrap());
+    assert!(march_11 < march_13, "in order: {text}");
+    let event_dates: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split("**").nth(1))
+        .filter(|d| d.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .collect();
+    assert!(!event_dates.is_empty(), "{text}");
+    assert!(
+        event_dates.iter().all(|d| d.ends_with("March 2025")),
+        "only the range asked for: {event_dates:?}"
+    );
+
+    let id = bot
+        .slash(
+            "source",
+            json!([{"name": "fact", "type": 3, "value": "witkoff-met-putin"}]),
+        )
+        .await;
+    let text = embed_text(&bot.response_to(id).await["data"]);
+    assert!(
+        text.contains("The Kyiv Independent") && text.contains("Quote"),
+        "{text}"
+    );
+
+    let id = bot.slash("about", json!(null)).await;
+    let text = embed_text(&bot.response_to(id).await["data"]);
+    let facts = common::bundled().base.facts().len();
+    assert!(text.contains(&format!("**Facts:** {facts}")), "{text}");
+
+    let id = bot
+        .slash("timeline", json!([{"name": "from", "type": 3, "value": "March 1"}]))
+        .await;
+    let response = bot.response_to(id).await;
+    assert_eq!(response["data"]["flags"], 64);
+    assert!(embed_text(&response["data"]).contains("YYYY-MM-DD"));
+    bot.finish();
+}
