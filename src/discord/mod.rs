@@ -347,13 +347,6 @@ pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>
         .setup(move |_ctx, ready, framework| {
             Box::pin(async move {
                 let application_id = ready.application.id;
-                commands::register(
-                    &setup_courier,
-                    application_id,
-                    &setup_config.command_guilds,
-                    &framework.options().commands,
-                )
-                .await?;
                 tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
                 let data = Arc::new(Data {
                     knowledge,
@@ -367,7 +360,16 @@ pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>
                     started: Utc::now(),
                     cooldowns: Default::default(),
                 });
+                // Watch before announcing the commands, so no edit made from
+                // then on can be missed.
                 moderation::start_reloading(&data);
+                commands::register(
+                    &data.courier,
+                    application_id,
+                    &data.config.command_guilds,
+                    &framework.options().commands,
+                )
+                .await?;
                 Ok(data)
             })
         })

@@ -14,7 +14,8 @@ use chrono::NaiveDate;
 use poise::serenity_prelude as serenity;
 use serenity::all::{
     ActionRowComponent, ButtonStyle, ComponentInteraction, CreateActionRow, CreateButton, CreateInputText,
-    CreateInteractionResponse, CreateInteractionResponseMessage, CreateModal, InputTextStyle, ModalInteraction,
+    CreateInteractionResponse, CreateInteractionResponseMessage, CreateModal, EditInteractionResponse, InputTextStyle,
+    ModalInteraction,
 };
 
 use super::commands::{respond, tell_privately};
@@ -522,18 +523,26 @@ pub async fn on_modal(data: &Arc<Data>, submit: &ModalInteraction) -> Result<(),
             .await
         }
     };
+    // Writes queue behind each other and a large base takes a while to
+    // reload, so acknowledge now rather than risk Discord's 3-second limit.
+    let defer = CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new().ephemeral(true));
+    data.courier.respond(submit.id, &submit.token, &defer).await?;
     let moderation = Arc::clone(&data.moderation);
     let who = user.to_string();
-    match tokio::task::spawn_blocking(move || moderation.apply(&who, request)).await? {
-        Ok(applied) => {
-            let text = report_applied(data, user, &applied).await;
-            reply_ephemeral(data, submit.id, &submit.token, "Saved", &text).await
-        }
+    let (title, text) = match tokio::task::spawn_blocking(move || moderation.apply(&who, request)).await? {
+        Ok(applied) => ("Saved", report_applied(data, user, &applied).await),
         Err(e) => {
             tracing::info!(user, error = %e, "a fact change was refused");
-            reply_ephemeral(data, submit.id, &submit.token, "Not saved", &explain_refusal(&e)).await
+            ("Not saved", explain_refusal(&e))
         }
-    }
+    };
+    let edit = EditInteractionResponse::new()
+        .embed(render::notice(title, &text))
+        .allowed_mentions(render::no_mentions());
+    data.courier
+        .edit_original(data.application_id, &submit.token, &edit)
+        .await?;
+    Ok(())
 }
 
 /// The remove confirmation button.
@@ -568,19 +577,23 @@ pub async fn on_button(data: &Arc<Data>, press: &ComponentInteraction) -> Result
         .await;
     };
     let request = Request::Remove(id.to_string(), Some(seen.to_string()));
+    data.courier
+        .respond(press.id, &press.token, &CreateInteractionResponse::Acknowledge)
+        .await?;
     let moderation = Arc::clone(&data.moderation);
     let who = user.to_string();
     let text = match tokio::task::spawn_blocking(move || moderation.apply(&who, request)).await? {
         Ok(applied) => report_applied(data, user, &applied).await,
         Err(e) => explain_refusal(&e),
     };
-    let response = CreateInteractionResponse::UpdateMessage(
-        CreateInteractionResponseMessage::new()
-            .embed(render::notice("Remove", &text))
-            .components(Vec::new())
-            .allowed_mentions(render::no_mentions()),
-    );
-    data.courier.respond(press.id, &press.token, &response).await?;
+    // The confirmation message becomes the outcome, without its button.
+    let edit = EditInteractionResponse::new()
+        .embed(render::notice("Remove", &text))
+        .components(Vec::new())
+        .allowed_mentions(render::no_mentions());
+    data.courier
+        .edit_original(data.application_id, &press.token, &edit)
+        .await?;
     Ok(())
 }
 

@@ -11,6 +11,7 @@
 //! connection) and read back what the bot did.
 #![allow(dead_code)]
 
+pub mod bot;
 mod gateway;
 pub mod payloads;
 mod rest;

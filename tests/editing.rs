@@ -1,0 +1,303 @@
+//! Changing the fact base from a terminal and from code: the audit trail,
+//! reloads under load, and writes that survive being killed.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use talksbot::answers::{Knowledge, Response};
+use talksbot::knowledge::edit::{Draft, Editor};
+use talksbot::knowledge::reload::Reloader;
+
+/// A copy of the bundled base and a config whose records live beside it.
+struct Workspace {
+    knowledge: tempfile::TempDir,
+    data: tempfile::TempDir,
+    config: PathBuf,
+}
+
+impl Workspace {
+    fn new() -> Workspace {
+        let knowledge = common::copy_of(&common::repo().join("knowledge"));
+        let data = tempfile::tempdir().unwrap();
+        let bundled = std::fs::read_to_string(common::repo().join("config/talksbot.toml")).unwrap();
+        let config = data.path().join("talksbot.toml");
+        let data_dir = data.path().join("records");
+        std::fs::write(
+            &config,
+            bundled.replace(
+                "data_dir = \"data\"",
+                &format!("data_dir = {:?}", data_dir.to_str().unwrap()),
+            ),
+        )
+        .unwrap();
+        Workspace {
+            knowledge,
+            data,
+            config,
+        }
+    }
+
+    fn dir(&self) -> &Path {
+        self.knowledge.path()
+    }
+
+    fn talksbot(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_talksbot"))
+            .arg("--knowledge")
+            .arg(self.dir())
+            .arg("--config")
+            .arg(&self.config)
+            .args(args)
+            .env("USER", "alice")
+            .env("RUST_LOG", "warn")
+            .current_dir(self.data.path())
+            .output()
+            .unwrap()
+    }
+
+    fn all_toml(&self) -> String {
+        let mut out = String::new();
+        for entry in walk(self.dir()) {
+            if entry.extension().is_some_and(|e| e == "toml") {
+                out.push_str(&std::fs::read_to_string(entry).unwrap());
+            }
+        }
+        out
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn the_command_line_adds_edits_and_removes_facts_and_keeps_their_history() {
+    let ws = Workspace::new();
+    let add = ws.talksbot(&[
+        "fact",
+        "add",
+        "lighthouse-summit",
+        "--question",
+        "Where is the lighthouse summit?",
+        "--answer",
+        "At the old lighthouse.",
+        "--source",
+        "newsmax-2025-05-18",
+        "--quote",
+        "the lighthouse summit was agreed",
+        "--date",
+        "2025-05-20",
+    ]);
+    assert!(add.status.success(), "{}", text(&add));
+    let asked = ws.talksbot(&["ask", "where's the lighthouse summit"]);
+    assert!(text(&asked).contains("At the old lighthouse."), "{}", text(&asked));
+
+    let edit = ws.talksbot(&[
+        "fact",
+        "edit",
+        "lighthouse-summit",
+        "--answer",
+        "At the new lighthouse.",
+    ]);
+    assert!(edit.status.success(), "{}", text(&edit));
+    let history = ws.talksbot(&["history", "lighthouse-summit"]);
+    let history = text(&history);
+    assert!(
+        history.contains("add") && history.contains("edit") && history.contains("cli:alice"),
+        "{history}"
+    );
+    assert!(history.contains("At the new lighthouse."), "{history}");
+
+    let remove = ws.talksbot(&["fact", "remove", "lighthouse-summit"]);
+    assert!(remove.status.success(), "{}", text(&remove));
+    assert!(!ws.all_toml().contains("lighthouse-summit"));
+    assert!(text(&ws.talksbot(&["history", "lighthouse-summit"])).contains("remove"));
+}
+
+#[test]
+fn a_bad_change_from_the_command_line_names_the_field_and_changes_nothing() {
+    let ws = Workspace::new();
+    let before = ws.all_toml();
+    let out = ws.talksbot(&["fact", "edit", "who-is-rubio", "--date", "2025-13-40"]);
+    assert!(!out.status.success());
+    let said = text(&out);
+    assert!(said.contains("2025-13-40") && said.contains("YYYY-MM-DD"), "{said}");
+    let out = ws.talksbot(&["fact", "edit", "who-is-rubio", "--source", "no-such-paper"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("no-such-paper"), "{}", text(&out));
+    assert_eq!(ws.all_toml(), before, "nothing on disk changed");
+}
+
+#[test]
+fn gaps_lists_the_most_asked_unanswered_questions_since_a_day() {
+    let ws = Workspace::new();
+    let records = talksbot::records::Records::open(&ws.data.path().join("records")).unwrap();
+    let ask = |q: &str, outcome: &str| {
+        records
+            .record_question(&talksbot::records::QuestionRecord {
+                at: chrono::Utc::now(),
+                guild: Some(1),
+                channel: Some(2),
+                user: None,
+                question: q.to_string(),
+                outcome: outcome.to_string(),
+                fact_id: None,
+                confidence: 0.1,
+                latency_us: 100,
+            })
+            .unwrap()
+    };
+    for _ in 0..3 {
+        ask("what is the capital of australia", "abstain");
+    }
+    ask("who won the world cup", "suggest");
+    ask("who met putin", "answer");
+    let out = ws.talksbot(&["gaps", "--since", "2025-01-01"]);
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    let (australia, cup) = (
+        said.find("what is the capital of australia"),
+        said.find("who won the world cup"),
+    );
+    assert!(australia.is_some() && cup.is_some() && australia < cup, "{said}");
+    assert!(said.contains('3'), "{said}");
+    assert!(!said.contains("who met putin"), "{said}");
+    let future = ws.talksbot(&["gaps", "--since", "2999-01-01"]);
+    assert!(!text(&future).contains("australia"), "{}", text(&future));
+}
+
+#[test]
+fn questions_asked_while_the_base_reloads_all_get_their_answers() {
+    let ws = Workspace::new();
+    let config = common::bundled_config();
+    let shared = Arc::new(ArcSwap::from_pointee(
+        Knowledge::load(ws.dir(), &config.matcher).unwrap(),
+    ));
+    let reloader = Arc::new(Reloader::new(ws.dir(), config.matcher.clone(), Arc::clone(&shared)));
+    let editor = Editor::new(ws.dir(), Path::new("facts/added.toml"));
+    let stop = Arc::new(AtomicBool::new(false));
+
+    let askers: Vec<_> = (0..4)
+        .map(|_| {
+            let shared = Arc::clone(&shared);
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let mut asked = 0;
+                while !stop.load(Ordering::Relaxed) || asked < 50 {
+                    let reply = shared.load().ask("who met Putin on March 13?").unwrap();
+                    match reply.response {
+                        Response::Answer(facts) => assert!(facts.iter().any(|f| f.answer.contains("Witkoff"))),
+                        other => panic!("a question in flight went unanswered: {other:?}"),
+                    }
+                    asked += 1;
+                }
+                asked
+            })
+        })
+        .collect();
+    for i in 0..20 {
+        let draft = Draft {
+            id: format!("reload-test-{i}"),
+            questions: vec![format!("What is reload test number {i}?")],
+            answer: format!("Reload test {i}."),
+            sources: vec!["newsmax-2025-05-18".into()],
+            quotes: vec![(None, "a quote".into())],
+            ..Default::default()
+        };
+        editor.add(&draft).unwrap();
+        reloader.reload().unwrap();
+    }
+    stop.store(true, Ordering::Relaxed);
+    let asked: usize = askers.into_iter().map(|t| t.join().expect("no asker failed")).sum();
+    assert!(asked >= 200);
+    assert_eq!(
+        shared.load().base.facts().len(),
+        common::bundled().base.facts().len() + 20
+    );
+}
+
+/// Run by `killing_a_writer_mid_write_never_leaves_a_broken_file` as a child
+/// process: rewrites one fact as fast as it can until it is killed.
+#[test]
+#[ignore = "a helper process, started by another test"]
+fn child_writer() {
+    let Some(dir) = std::env::var_os("TALKSBOT_TEST_WRITER_DIR") else {
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    let config = common::bundled_config();
+    let editor = Editor::new(&dir, Path::new("facts/people.toml"));
+    let base = Knowledge::load(&dir, &config.matcher).unwrap();
+    let fact = base.base.fact("who-is-rubio").unwrap();
+    let mut draft = talksbot::moderation::Form::from_fact(fact).to_draft().unwrap();
+    for i in 0.. {
+        // A long answer makes each write take long enough to be interrupted.
+        draft.answer = format!(
+            "Rewrite {i}. {}",
+            "Marco Rubio is the U.S. secretary of state. ".repeat(400)
+        );
+        editor.edit(&draft, None).unwrap();
+        println!("wrote {i}");
+    }
+}
+
+#[test]
+fn killing_a_writer_mid_write_never_leaves_a_broken_file() {
+    let ws = Workspace::new();
+    let config = common::bundled_config();
+    for round in 0..15u64 {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "child_writer", "--ignored", "--nocapture"])
+            .env("TALKSBOT_TEST_WRITER_DIR", ws.dir())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Once it is writing, kill it at a different moment each round.
+        let mut output = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        while !line.starts_with("wrote") {
+            line.clear();
+            let read = std::io::BufRead::read_line(&mut output, &mut line).unwrap();
+            assert!(read > 0, "the writer stopped before writing");
+        }
+        std::thread::sleep(Duration::from_millis(round * 7 % 40));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        drop(output);
+        let people = std::fs::read_to_string(ws.dir().join("facts/people.toml")).unwrap();
+        assert!(
+            people.trim_end().ends_with(']') || people.trim_end().ends_with('"'),
+            "round {round}: whole file"
+        );
+        let loaded = Knowledge::load(ws.dir(), &config.matcher)
+            .unwrap_or_else(|e| panic!("round {round}: the base no longer loads after a kill:\n{e}"));
+        assert_eq!(loaded.base.facts().len(), common::bundled().base.facts().len());
+    }
+    let rewritten = std::fs::read_to_string(ws.dir().join("facts/people.toml")).unwrap();
+    assert!(rewritten.contains("Rewrite "), "the child really was writing");
+}

@@ -1,0 +1,469 @@
+#![recursion_limit = "256"]
+//! Moderators keep the fact base current: through the Discord stand-in with
+//! the real bot, against a temporary copy of `knowledge/`.
+
+mod common;
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use support::bot::{embed_text, Bot, WAIT};
+use support::{modal_submit, modal_text_row, payloads, slash_command, user, with_member_roles, StandIn};
+use talksbot::answers::Knowledge;
+use talksbot::knowledge::edit::fingerprint;
+use talksbot::records::Records;
+
+/// A moderator: a member holding the configured Moderator role.
+fn moderator(n: u64) -> (Value, Vec<u64>) {
+    (user(8000 + n, &format!("mod{n}"), false), vec![StandIn::MOD_ROLE_ID])
+}
+
+/// A member without any role.
+fn member(n: u64) -> (Value, Vec<u64>) {
+    (user(9000 + n, &format!("member{n}"), false), vec![])
+}
+
+/// A bundled knowledge folder to change freely, and the bot serving it with
+/// the Moderator role of the stand-in's guild configured.
+struct Server {
+    bot: Bot,
+    knowledge: tempfile::TempDir,
+}
+
+impl Server {
+    async fn start() -> Server {
+        Server::start_with(|_| {}).await
+    }
+
+    async fn start_with(tweak: impl FnOnce(&mut talksbot::config::Config)) -> Server {
+        let knowledge = common::copy_of(&common::repo().join("knowledge"));
+        let bot = Bot::start_with(
+            |c| {
+                c.moderation
+                    .roles
+                    .insert(StandIn::GUILD_ID.to_string(), vec![StandIn::MOD_ROLE_ID]);
+                c.moderation.new_facts_file = PathBuf::from("facts/people.toml");
+                tweak(c);
+            },
+            knowledge.path().to_path_buf(),
+        )
+        .await;
+        Server { bot, knowledge }
+    }
+
+    fn dir(&self) -> &Path {
+        self.knowledge.path()
+    }
+
+    fn file(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir().join(name)).unwrap()
+    }
+
+    /// Runs `/fact <sub> [fact:<id>]` as `who`; returns the interaction id.
+    async fn fact_command(&self, who: &(Value, Vec<u64>), sub: &str, fact: Option<&str>) -> u64 {
+        let mut option = json!({"name": sub, "type": 1, "options": []});
+        if let Some(f) = fact {
+            option["options"] = json!([{"name": "fact", "type": 3, "value": f}]);
+        }
+        let payload = slash_command(payloads::new_snowflake(), "fact", json!([option]), who.0.clone());
+        self.bot.interact(with_member_roles(payload, &who.1)).await
+    }
+
+    /// Opens the form for `sub` (`add` or `edit`) and returns its custom id
+    /// and prefilled boxes.
+    async fn open_form(
+        &self,
+        who: &(Value, Vec<u64>),
+        sub: &str,
+        fact: Option<&str>,
+    ) -> (String, BTreeMap<String, String>) {
+        let id = self.fact_command(who, sub, fact).await;
+        let response = self.bot.response_to(id).await;
+        assert_eq!(response["type"], 9, "a form opens: {response}");
+        let boxes = response["data"]["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|row| row["components"].as_array().unwrap().iter())
+            .map(|c| {
+                (
+                    c["custom_id"].as_str().unwrap().to_string(),
+                    c["value"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        (response["data"]["custom_id"].as_str().unwrap().to_string(), boxes)
+    }
+
+    /// Submits a form as `who`; returns the interaction id.
+    async fn submit(&self, who: &(Value, Vec<u64>), custom_id: &str, boxes: &BTreeMap<String, String>) -> u64 {
+        let rows: Vec<Value> = boxes.iter().map(|(k, v)| modal_text_row(k, v)).collect();
+        let payload = modal_submit(payloads::new_snowflake(), custom_id, json!(rows), who.0.clone());
+        self.bot.interact(with_member_roles(payload, &who.1)).await
+    }
+
+    /// What the person sees in the end, as text.
+    async fn outcome_of(&self, interaction: u64) -> String {
+        embed_text(&self.bot.final_response_to(interaction).await)
+    }
+
+    /// Asks with `/ask` and returns the reply's text.
+    async fn ask(&self, question: &str) -> String {
+        let id = self
+            .bot
+            .slash("ask", json!([{"name": "question", "type": 3, "value": question}]))
+            .await;
+        embed_text(&self.bot.response_to(id).await["data"])
+    }
+}
+
+fn new_fact_form(id: &str, question: &str, answer: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("id".to_string(), id.to_string()),
+        (
+            "questions".to_string(),
+            format!("{question}\nAnother way to ask about the lighthouse summit?"),
+        ),
+        ("answer".to_string(), answer.to_string()),
+        ("quotes".to_string(), "the lighthouse summit was agreed".to_string()),
+        (
+            "details".to_string(),
+            "sources: newsmax-2025-05-18\ndates: 2025-05-20\ntags: test".to_string(),
+        ),
+    ])
+}
+
+/// Every file under `dir`, byte for byte.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.insert(path.clone(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, &mut out);
+    out
+}
+
+fn check_passes(dir: &Path) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_talksbot"))
+        .args(["--knowledge", dir.to_str().unwrap(), "check"])
+        .current_dir(common::repo())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "talksbot check fails on the result:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_moderator_adds_a_fact_with_the_form_and_the_next_ask_answers_from_it() {
+    let server = Server::start().await;
+    let before = server.file("facts/people.toml");
+    assert!(
+        server.ask("where is the lighthouse summit").await.contains("don't"),
+        "not known yet"
+    );
+
+    let (form_id, boxes) = server.open_form(&moderator(1), "add", None).await;
+    assert!(boxes["questions"].is_empty(), "an empty form for a new fact");
+    let mut form = new_fact_form(
+        "lighthouse-summit",
+        "Where is the lighthouse summit?",
+        "At the old lighthouse, according to the test article.",
+    );
+    form.insert("id".into(), "lighthouse-summit".into());
+    let submitted = server.submit(&moderator(1), &form_id, &form).await;
+    let outcome = server.outcome_of(submitted).await;
+    assert!(
+        outcome.contains("Added") && outcome.contains("lighthouse-summit"),
+        "{outcome}"
+    );
+
+    let reply = server.ask("where's the lighthouse summit?").await;
+    assert!(
+        reply.contains("At the old lighthouse") && reply.contains("lighthouse-summit"),
+        "{reply}"
+    );
+
+    let after = server.file("facts/people.toml");
+    assert!(
+        after.starts_with(&before),
+        "every comment, blank line and fact the file had is still there, unchanged"
+    );
+    assert!(after[before.len()..].contains("id = \"lighthouse-summit\""));
+    check_passes(server.dir());
+    let history = Records::open(server.bot.data_dir())
+        .unwrap()
+        .history("lighthouse-summit")
+        .unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].moderator, "8001");
+    server.bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_who_are_not_moderators_cannot_change_the_facts() {
+    let server = Server::start().await;
+    let files = snapshot(server.dir());
+
+    // An ordinary member: the command itself is refused.
+    let id = server.fact_command(&member(1), "add", None).await;
+    let response = server.bot.response_to(id).await;
+    assert_eq!(response["type"], 4, "a message, not a form: {response}");
+    assert_eq!(response["data"]["flags"], 64, "only they see it");
+    assert!(embed_text(&response["data"]).contains("Only the fact base's moderators"));
+
+    // A member holding a role with the Moderator role's id, in another server.
+    let elsewhere = {
+        let (u, roles) = moderator(2);
+        let mut p = with_member_roles(
+            slash_command(
+                payloads::new_snowflake(),
+                "fact",
+                json!([{"name": "remove", "type": 1, "options": [{"name": "fact", "type": 3, "value": "who-is-rubio"}]}]),
+                u,
+            ),
+            &roles,
+        );
+        p["guild_id"] = json!("1180000000000000999");
+        p["guild"]["id"] = json!("1180000000000000999");
+        p["channel"]["guild_id"] = json!("1180000000000000999");
+        server.bot.interact(p).await
+    };
+    let response = server.bot.response_to(elsewhere).await;
+    assert!(
+        embed_text(&response["data"]).contains("Only the fact base's moderators"),
+        "{response}"
+    );
+
+    // Forged form submissions and a forged confirm button, with real ids and fingerprints.
+    let rubio = talksbot::knowledge::edit::Editor::new(server.dir(), Path::new("facts/people.toml"))
+        .current("who-is-rubio")
+        .unwrap()
+        .unwrap()
+        .1;
+    let seen = fingerprint(&rubio);
+    let form = new_fact_form("forged", "Who forged this?", "Nobody.");
+    for custom_id in ["fact:add".to_string(), format!("fact:edit:who-is-rubio:{seen}")] {
+        let id = server.submit(&member(3), &custom_id, &form).await;
+        let text = server.outcome_of(id).await;
+        assert!(text.contains("Only the fact base's moderators"), "{custom_id}: {text}");
+    }
+    let message = server
+        .bot
+        .discord
+        .messages(StandIn::CHANNEL_ID)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| json!({"id": payloads::new_snowflake().to_string(), "channel_id": StandIn::CHANNEL_ID.to_string(), "author": support::bot_user(), "content": "", "embeds": [], "components": [], "attachments": [], "mentions": [], "mention_roles": [], "mention_everyone": false, "pinned": false, "tts": false, "type": 0, "flags": 0, "timestamp": payloads::now_timestamp(), "edited_timestamp": null}));
+    let press = support::button_press(
+        payloads::new_snowflake(),
+        &format!("fact:remove:who-is-rubio:{seen}"),
+        message,
+        member(4).0,
+    );
+    let id = server.bot.interact(press).await;
+    let text = embed_text(&server.bot.response_to(id).await["data"]);
+    assert!(text.contains("Only the fact base's moderators"), "{text}");
+
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(snapshot(server.dir()), files, "the files are byte-identical");
+    assert_eq!(Records::open(server.bot.data_dir()).unwrap().change_count().unwrap(), 0);
+    assert!(server.ask("who is rubio").await.contains("Secretary of State"));
+    server.bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_edits_from_several_moderators_all_land_once() {
+    let server = Server::start().await;
+    let facts: Vec<String> = Knowledge::load(server.dir(), &common::bundled_config().matcher)
+        .unwrap()
+        .base
+        .facts()
+        .iter()
+        .take(50)
+        .map(|f| f.id.clone())
+        .collect();
+    assert_eq!(facts.len(), 50, "the bundled base has at least 50 facts");
+
+    // Five moderators open the forms, then all save at once.
+    let mut forms = Vec::new();
+    for (i, fact) in facts.iter().enumerate() {
+        let who = moderator(i as u64 % 5);
+        let (custom_id, mut boxes) = server.open_form(&who, "edit", Some(fact)).await;
+        let answer = boxes["answer"].clone();
+        boxes.insert("answer".into(), format!("{answer} [revision {fact}]"));
+        forms.push((who, custom_id, boxes));
+    }
+    let mut submitted = Vec::new();
+    for (who, custom_id, boxes) in &forms {
+        submitted.push(server.submit(who, custom_id, boxes).await);
+    }
+    for (id, fact) in submitted.iter().zip(&facts) {
+        let text = server.outcome_of(*id).await;
+        assert!(
+            text.contains("Edited") && text.contains(fact.as_str()),
+            "{fact}: {text}"
+        );
+    }
+
+    let all_text: String = snapshot(server.dir())
+        .into_iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "toml"))
+        .map(|(_, b)| String::from_utf8(b).unwrap())
+        .collect();
+    for fact in &facts {
+        let marker = format!("[revision {fact}]");
+        assert_eq!(
+            all_text.matches(&marker).count(),
+            1,
+            "{fact}'s edit is on disk exactly once"
+        );
+    }
+    check_passes(server.dir());
+    let records = Records::open(server.bot.data_dir()).unwrap();
+    assert_eq!(records.change_count().unwrap(), 50, "one audit entry per edit");
+    for fact in &facts {
+        assert_eq!(records.history(fact).unwrap().len(), 1, "{fact}");
+    }
+    server.bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hand_edit_made_after_the_form_opened_is_never_lost() {
+    let server = Server::start().await;
+    let people = server.dir().join("facts/people.toml");
+
+    // The same fact changed by hand while the form was open: refused.
+    let (custom_id, mut boxes) = server.open_form(&moderator(1), "edit", Some("who-is-rubio")).await;
+    let text = std::fs::read_to_string(&people).unwrap();
+    let hand = text.replacen("answer = \"", "answer = \"(Hand edit.) ", 1);
+    assert!(hand.contains("(Hand edit.)") && hand.find("(Hand edit.)") > hand.find("who-is-rubio"));
+    std::fs::write(&people, &hand).unwrap();
+    boxes.insert("answer".into(), "Bot edit of Rubio.".into());
+    let outcome = server
+        .outcome_of(server.submit(&moderator(1), &custom_id, &boxes).await)
+        .await;
+    assert!(
+        outcome.contains("Not saved") && outcome.contains("changed"),
+        "{outcome}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&people).unwrap(),
+        hand,
+        "the hand edit stands, untouched"
+    );
+
+    // Another fact in the same file changed by hand: both changes kept.
+    let (custom_id, mut boxes) = server.open_form(&moderator(1), "edit", Some("who-is-witkoff")).await;
+    let text = std::fs::read_to_string(&people).unwrap();
+    let hand = text.replace("# People, their roles", "# Hand-edited comment.\n# People, their roles");
+    std::fs::write(&people, &hand).unwrap();
+    boxes.insert("answer".into(), "Steve Witkoff, edited from Discord.".into());
+    let outcome = server
+        .outcome_of(server.submit(&moderator(1), &custom_id, &boxes).await)
+        .await;
+    assert!(outcome.contains("Edited"), "{outcome}");
+    let now = std::fs::read_to_string(&people).unwrap();
+    assert!(
+        now.contains("# Hand-edited comment.") && now.contains("(Hand edit.)"),
+        "the hand edits survive"
+    );
+    assert!(now.contains("Steve Witkoff, edited from Discord."));
+    check_passes(server.dir());
+    server.bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_file_keeps_the_last_good_base_and_the_fix_loads_without_a_restart() {
+    let server = Server::start_with(|c| {
+        c.moderation.watch = true;
+        c.moderation.watch_settle_ms = 100;
+        c.moderation.mod_log_channel = Some(StandIn::OTHER_CHANNEL_ID);
+    })
+    .await;
+    let broken = server.dir().join("facts/hand-written.toml");
+    std::fs::write(
+        &broken,
+        "# Written by hand.\n\n[[fact]]\nid = \"lighthouse-summit\"\nquestions = [\"Where is the lighthouse summit?\" \"Where?\"]\nanswer = \"At the old lighthouse.\"\n",
+    )
+    .unwrap();
+    let logged = server
+        .bot
+        .discord
+        .wait_until(WAIT, |d| !d.messages(StandIn::OTHER_CHANNEL_ID).is_empty())
+        .await;
+    assert!(
+        logged,
+        "the mod log hears about the broken file: {:?}",
+        server.bot.requests_since(0)
+    );
+    let report = embed_text(&server.bot.discord.messages(StandIn::OTHER_CHANNEL_ID)[0]);
+    assert!(report.contains("hand-written.toml:5:"), "the exact line: {report}");
+    assert!(
+        server.ask("who met putin on march 13").await.contains("Witkoff"),
+        "still answering"
+    );
+
+    std::fs::write(
+        &broken,
+        "# Written by hand.\n\n[[fact]]\nid = \"lighthouse-summit\"\nquestions = [\"Where is the lighthouse summit?\"]\nanswer = \"At the old lighthouse.\"\nsources = [\"newsmax-2025-05-18\"]\nquotes = [\"the lighthouse summit was agreed\"]\n",
+    )
+    .unwrap();
+    let mut answered = String::new();
+    for _ in 0..50 {
+        answered = server.ask("where is the lighthouse summit").await;
+        if answered.contains("At the old lighthouse") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        answered.contains("At the old lighthouse"),
+        "the fixed file is served: {answered}"
+    );
+    server.bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unanswered_questions_show_up_in_fact_gaps_with_their_counts() {
+    let server = Server::start().await;
+    for q in [
+        "What is the capital of Australia?",
+        "what is the capital of australia",
+        "WHAT IS THE CAPITAL OF AUSTRALIA??",
+        "who won the 2018 world cup",
+        "who met putin on march 13",
+    ] {
+        server.bot.mention(q).await;
+    }
+    server.bot.wait_for_replies(5).await;
+    let records = Records::open(server.bot.data_dir()).unwrap();
+    server
+        .bot
+        .discord
+        .wait_until(WAIT, |_| {
+            records.gaps(None, 10).unwrap().iter().map(|g| g.count).sum::<u64>() >= 4
+        })
+        .await;
+
+    let id = server.fact_command(&moderator(1), "gaps", None).await;
+    let text = embed_text(&server.bot.response_to(id).await["data"]);
+    let australia = text.find("**3**: what is the capital of australia").expect(&text);
+    let world_cup = text.find("**1**: who won the 2018 world cup").expect(&text);
+    assert!(australia < world_cup, "most asked first: {text}");
+    assert!(!text.contains("putin"), "answered questions are not gaps: {text}");
+    server.bot.finish();
+}
