@@ -5,6 +5,8 @@
 mod common;
 mod support;
 
+use std::time::Duration;
+
 use serde_json::{json, Value};
 use support::bot::{assert_pings_nobody, embed_text, Bot, WAIT};
 use support::{autocomplete, bot_user, button_press, user, StandIn};
@@ -369,4 +371,135 @@ async fn timeline_source_and_about_answer() {
     assert_eq!(response["data"]["flags"], 64);
     assert!(embed_text(&response["data"]).contains("YYYY-MM-DD"));
     bot.finish();
+}
+
+fn bundled_knowledge() -> std::path::PathBuf {
+    common::repo().join("knowledge")
+}
+
+const MESSAGE_CONTENT_INTENT: u64 = 1 << 15;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unprompted_answers_come_only_when_sure_and_once_per_fact_per_cooldown() {
+    let bot = Bot::start_with(
+        |c| {
+            c.discord.auto_answer_channels = vec![StandIn::CHANNEL_ID];
+            c.discord.auto_answer_cooldown_secs = 600;
+        },
+        bundled_knowledge(),
+    )
+    .await;
+    let intents = bot.discord.identifies()[0]["intents"].as_u64().unwrap();
+    assert_ne!(
+        intents & MESSAGE_CONTENT_INTENT,
+        0,
+        "reading unprompted questions needs Message Content"
+    );
+
+    bot.message_from(user(7101, "curious", false), "who met putin on march 13?", vec![])
+        .await;
+    assert_eq!(bot.wait_for_replies(1).await.len(), 1, "a confident answer, unprompted");
+    let unsure = format!("{}?", an_unsure_question());
+    for (who, text) in [
+        (7102, "Who did Putin meet on 13 March?"),
+        (7103, "what is the capital of australia?"),
+        (7104, "nice weather in kyiv today"),
+        (7105, unsure.as_str()),
+    ] {
+        bot.message_from(user(who, "chatter", false), text, vec![]).await;
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let replies = bot.replies();
+    assert_eq!(
+        replies.len(),
+        1,
+        "no repeat of the same fact, no guesses, no answers to chat: {:?}",
+        replies.iter().map(embed_text).collect::<Vec<_>>()
+    );
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_unprompted_channels_the_bot_asks_for_no_message_content() {
+    let bot = Bot::start().await;
+    let intents = bot.discord.identifies()[0]["intents"].as_u64().unwrap();
+    assert_eq!(intents & MESSAGE_CONTENT_INTENT, 0);
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_person_cannot_flood_a_channel_through_the_bot() {
+    let bot = Bot::start_with(|c| c.discord.user_cooldown_secs = 60, bundled_knowledge()).await;
+    let mention = |q: &str| format!("<@{}> {q}", StandIn::BOT_USER_ID);
+    for q in [
+        "who met putin on march 13",
+        "how many prisoners were exchanged",
+        "who is rubio",
+    ] {
+        bot.message_from(user(7201, "flooder", false), &mention(q), vec![bot_user()])
+            .await;
+    }
+    bot.message_from(
+        user(7202, "someone else", false),
+        &mention("who is rubio"),
+        vec![bot_user()],
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(
+        bot.replies().len(),
+        2,
+        "one reply to the flooder, one to the other person"
+    );
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_very_long_question_is_answered_from_its_first_part() {
+    let bot = Bot::start().await;
+    let long = format!("who met putin on march 13? {}", "and so on ".repeat(1_000));
+    bot.mention(&long).await;
+    let replies = bot.wait_for_replies(1).await;
+    assert_eq!(replies.len(), 1);
+    assert!(
+        embed_text(&replies[0]).contains("Witkoff"),
+        "{}",
+        embed_text(&replies[0])
+    );
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gateway_address_is_asked_of_the_configured_base_until_it_answers() {
+    let discord = StandIn::start().await;
+    discord.fail_next(
+        "GET",
+        "gateway",
+        503,
+        json!({"message": "Service Unavailable", "code": 0}),
+        2,
+        false,
+    );
+    let data = tempfile::tempdir().unwrap();
+    let mut config = common::bundled_config();
+    config.records.data_dir = data.path().to_path_buf();
+    config.moderation.watch = false;
+    config.discord.max_backoff_ms = 200;
+    let task = tokio::spawn(talksbot::discord::serve(talksbot::discord::ServeOptions {
+        config,
+        knowledge_dir: bundled_knowledge(),
+        token: talksbot::discord::courier::Token::new(StandIn::TOKEN),
+        api_base: Some(discord.base_url()),
+    }));
+    assert!(
+        discord.wait_for_ready(WAIT).await,
+        "it connected to the stand-in's gateway, not Discord's"
+    );
+    let asked = discord
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/v10/gateway")
+        .count();
+    assert!(asked >= 3, "two failures, then the address: {asked} requests");
+    task.abort();
 }
