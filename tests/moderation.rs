@@ -467,3 +467,138 @@ async fn unanswered_questions_show_up_in_fact_gaps_with_their_counts() {
     assert!(!text.contains("putin"), "answered questions are not gaps: {text}");
     server.bot.finish();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_change_names_the_field_and_the_fix_and_writes_nothing() {
+    let server = Server::start().await;
+    let files = snapshot(server.dir());
+    let (form_id, _) = server.open_form(&moderator(1), "add", None).await;
+    let mut form = new_fact_form("bad-date", "When is the lighthouse summit?", "Soon.");
+    form.insert(
+        "details".into(),
+        "sources: newsmax-2025-05-18\ndates: 2025-02-30".into(),
+    );
+    let text = server
+        .outcome_of(server.submit(&moderator(1), &form_id, &form).await)
+        .await;
+    assert!(
+        text.contains("Not saved") && text.contains("2025-02-30") && text.contains("fix:"),
+        "{text}"
+    );
+
+    let (form_id, _) = server.open_form(&moderator(1), "add", None).await;
+    let mut form = new_fact_form("who-is-rubio", "Who is Rubio really?", "Someone.");
+    form.insert("id".into(), "who-is-rubio".into());
+    let text = server
+        .outcome_of(server.submit(&moderator(1), &form_id, &form).await)
+        .await;
+    assert!(
+        text.contains("Not saved") && text.contains("who-is-rubio"),
+        "an id already taken: {text}"
+    );
+
+    assert_eq!(snapshot(server.dir()), files, "nothing on disk changed");
+    server.bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderators_can_show_list_remove_and_trace_facts_and_the_mod_log_hears_of_changes() {
+    let server = Server::start_with(|c| c.moderation.mod_log_channel = Some(StandIn::OTHER_CHANNEL_ID)).await;
+    let private_text = |r: &Value| {
+        assert_eq!(r["data"]["flags"], 64, "only the moderator sees it: {r}");
+        embed_text(&r["data"])
+    };
+
+    let shown = server
+        .bot
+        .response_to(server.fact_command(&moderator(1), "show", Some("who-is-rubio")).await)
+        .await;
+    let shown = private_text(&shown);
+    assert!(
+        shown.contains("people.toml") && shown.contains("id = \"who-is-rubio\""),
+        "{shown}"
+    );
+
+    let listed = server
+        .bot
+        .response_to(server.fact_command(&moderator(1), "list", None).await)
+        .await;
+    assert!(private_text(&listed).contains("`witkoff-met-putin`"));
+
+    // Remove, confirmed with the button on the private confirmation.
+    let asked = server.fact_command(&moderator(1), "remove", Some("who-is-rubio")).await;
+    let confirm = server.bot.response_to(asked).await;
+    let button = confirm["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut message = server.bot.discord.original_response(asked).unwrap();
+    message["flags"] = json!(64);
+    let press = support::button_press(payloads::new_snowflake(), &button, message, moderator(1).0);
+    let pressed = server
+        .bot
+        .interact(with_member_roles(press, &[StandIn::MOD_ROLE_ID]))
+        .await;
+    // The confirmation itself turns into the outcome.
+    let edited = |d: &StandIn| {
+        d.original_response(pressed)
+            .is_some_and(|m| m["edited_timestamp"].is_string())
+    };
+    assert!(
+        server.bot.discord.wait_until(WAIT, edited).await,
+        "the confirmation was updated"
+    );
+    let updated = server.bot.discord.original_response(pressed).unwrap();
+    let outcome = embed_text(&updated);
+    assert!(
+        outcome.contains("Removed") && outcome.contains("who-is-rubio"),
+        "{outcome}"
+    );
+    assert_eq!(updated["components"], json!([]), "the button is gone");
+    assert!(!server.file("facts/people.toml").contains("id = \"who-is-rubio\""));
+    assert!(
+        !server.ask("who is marco rubio").await.contains("fact who-is-rubio"),
+        "no longer answered from it"
+    );
+
+    let history = server
+        .bot
+        .response_to(
+            server
+                .fact_command(&moderator(1), "history", Some("who-is-rubio"))
+                .await,
+        )
+        .await;
+    let history = private_text(&history);
+    assert!(
+        history.contains("remove") && history.contains(&format!("<@{}>", 8001)),
+        "{history}"
+    );
+
+    let logged = server
+        .bot
+        .discord
+        .wait_until(WAIT, |d| {
+            d.messages(StandIn::OTHER_CHANNEL_ID)
+                .iter()
+                .any(|m| embed_text(m).contains("Removed"))
+        })
+        .await;
+    assert!(logged, "the mod log hears of the change");
+    let reloaded = server
+        .bot
+        .response_to(server.fact_command(&moderator(1), "reload", None).await)
+        .await;
+    assert!(private_text(&reloaded).contains("facts from"));
+    server.bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_its_database_the_bot_still_answers() {
+    let blocked = tempfile::NamedTempFile::new().unwrap();
+    let server = Server::start_with(|c| c.records.data_dir = blocked.path().join("records")).await;
+    assert!(server.ask("who met putin on march 13").await.contains("Witkoff"));
+    server.bot.mention("how many prisoners were exchanged").await;
+    assert_eq!(server.bot.wait_for_replies(1).await.len(), 1);
+    server.bot.finish();
+}
