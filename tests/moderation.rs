@@ -217,6 +217,18 @@ async fn a_moderator_adds_a_fact_with_the_form_and_the_next_ask_answers_from_it(
 async fn people_who_are_not_moderators_cannot_change_the_facts() {
     let server = Server::start().await;
     let files = snapshot(server.dir());
+    let fact = server
+        .bot
+        .discord
+        .registered_commands()
+        .into_iter()
+        .find(|c| c["name"] == "fact")
+        .expect("/fact is registered");
+    assert_eq!(
+        fact["default_member_permissions"],
+        json!(1u64 << 13),
+        "Discord shows /fact only to members who can manage messages"
+    );
 
     // An ordinary member: the command itself is refused.
     let id = server.fact_command(&member(1), "add", None).await;
