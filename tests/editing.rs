@@ -301,3 +301,48 @@ fn killing_a_writer_mid_write_never_leaves_a_broken_file() {
     let rewritten = std::fs::read_to_string(ws.dir().join("facts/people.toml")).unwrap();
     assert!(rewritten.contains("Rewrite "), "the child really was writing");
 }
+
+#[test]
+fn two_processes_adding_facts_at_once_lose_nothing() {
+    let ws = Arc::new(Workspace::new());
+    let writers: Vec<_> = (0..3)
+        .map(|w| {
+            let ws = Arc::clone(&ws);
+            std::thread::spawn(move || {
+                for i in 0..6 {
+                    let id = format!("parallel-{w}-{i}");
+                    let question = format!("What is parallel fact {w} {i}?");
+                    let out = ws.talksbot(&[
+                        "fact",
+                        "add",
+                        &id,
+                        "--question",
+                        &question,
+                        "--answer",
+                        "A parallel fact.",
+                        "--source",
+                        "newsmax-2025-05-18",
+                        "--quote",
+                        "a quote",
+                    ]);
+                    assert!(out.status.success(), "{id}: {}", text(&out));
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().expect("a writer failed");
+    }
+    let all = ws.all_toml();
+    for w in 0..3 {
+        for i in 0..6 {
+            assert_eq!(
+                all.matches(&format!("id = \"parallel-{w}-{i}\"")).count(),
+                1,
+                "parallel-{w}-{i}"
+            );
+        }
+    }
+    let records = talksbot::records::Records::open(&ws.data.path().join("records")).unwrap();
+    assert_eq!(records.change_count().unwrap(), 18);
+}

@@ -157,6 +157,7 @@ impl Editor {
 
     fn change(&self, action: Action, id: &str, draft: Option<&Draft>, seen: Option<&str>) -> Result<Change, EditError> {
         let _writer = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let _across_processes = lock_folder(&self.dir)?;
         for _ in 0..ATTEMPTS {
             // Always start from what is on disk now, so an edit made by hand or
             // merged from git since the bot loaded the base is built upon.
@@ -394,6 +395,27 @@ fn apply(doc: &mut DocumentMut, action: Action, id: &str, draft: Option<&Draft>)
         }
         _ => None,
     }
+}
+
+/// The bot and `talksbot fact` may run at once: an advisory lock on the
+/// knowledge folder itself makes them take turns too, without adding a file.
+/// It is released when the handle drops, and by the OS if the process dies.
+#[cfg(unix)]
+fn lock_folder(dir: &Path) -> Result<std::fs::File, EditError> {
+    let io = |source| EditError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let handle = std::fs::File::open(dir).map_err(io)?;
+    handle.lock().map_err(io)?;
+    Ok(handle)
+}
+
+/// Elsewhere a folder cannot be opened as a file; one process at a time
+/// is then up to whoever runs it.
+#[cfg(not(unix))]
+fn lock_folder(_dir: &Path) -> Result<(), EditError> {
+    Ok(())
 }
 
 /// Replaces `path` with `text` so that a crash at any moment leaves either

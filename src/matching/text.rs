@@ -340,7 +340,7 @@ fn read_number_words(tokens: &[Token]) -> Option<(u64, usize)> {
         match value {
             Some(v) => {
                 // "twenty five" adds; "five twenty" is two numbers.
-                if saw_any && current != 0 && (current % 10 != 0 || v >= 10) && current < 100 {
+                if saw_any && current != 0 && (!current.is_multiple_of(10) || v >= 10) && current < 100 {
                     break;
                 }
                 current += v;
