@@ -480,26 +480,18 @@ async fn the_gateway_address_is_asked_of_the_configured_base_until_it_answers() 
         2,
         false,
     );
-    let data = tempfile::tempdir().unwrap();
-    let mut config = common::bundled_config();
-    config.records.data_dir = data.path().to_path_buf();
-    config.moderation.watch = false;
-    config.discord.max_backoff_ms = 200;
-    let task = tokio::spawn(talksbot::discord::serve(talksbot::discord::ServeOptions {
-        config,
-        knowledge_dir: bundled_knowledge(),
-        token: talksbot::discord::courier::Token::new(StandIn::TOKEN),
-        api_base: Some(discord.base_url()),
-    }));
-    assert!(
-        discord.wait_for_ready(WAIT).await,
+    let bot = Bot::serve_on(discord, |c| c.discord.max_backoff_ms = 200, bundled_knowledge()).await;
+    assert_eq!(
+        bot.discord.identify_count(),
+        1,
         "it connected to the stand-in's gateway, not Discord's"
     );
-    let asked = discord
+    let asked = bot
+        .discord
         .requests()
         .iter()
         .filter(|r| r.path == "/api/v10/gateway")
         .count();
     assert!(asked >= 3, "two failures, then the address: {asked} requests");
-    task.abort();
+    bot.finish();
 }

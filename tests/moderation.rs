@@ -178,12 +178,11 @@ async fn a_moderator_adds_a_fact_with_the_form_and_the_next_ask_answers_from_it(
 
     let (form_id, boxes) = server.open_form(&moderator(1), "add", None).await;
     assert!(boxes["questions"].is_empty(), "an empty form for a new fact");
-    let mut form = new_fact_form(
+    let form = new_fact_form(
         "lighthouse-summit",
         "Where is the lighthouse summit?",
         "At the old lighthouse, according to the test article.",
     );
-    form.insert("id".into(), "lighthouse-summit".into());
     let submitted = server.submit(&moderator(1), &form_id, &form).await;
     let outcome = server.outcome_of(submitted).await;
     assert!(
@@ -273,13 +272,16 @@ async fn people_who_are_not_moderators_cannot_change_the_facts() {
         let text = server.outcome_of(id).await;
         assert!(text.contains("Only the fact base's moderators"), "{custom_id}: {text}");
     }
-    let message = server
-        .bot
-        .discord
-        .messages(StandIn::CHANNEL_ID)
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| json!({"id": payloads::new_snowflake().to_string(), "channel_id": StandIn::CHANNEL_ID.to_string(), "author": support::bot_user(), "content": "", "embeds": [], "components": [], "attachments": [], "mentions": [], "mention_roles": [], "mention_everyone": false, "pinned": false, "tts": false, "type": 0, "flags": 0, "timestamp": payloads::now_timestamp(), "edited_timestamp": null}));
+    // A message of the bot's to hang the forged button on.
+    let message = support::message_create(
+        payloads::new_snowflake(),
+        StandIn::CHANNEL_ID,
+        support::bot_user(),
+        "Remove who-is-rubio?",
+        vec![],
+        vec![],
+        false,
+    );
     let press = support::button_press(
         payloads::new_snowflake(),
         &format!("fact:remove:who-is-rubio:{seen}"),
@@ -499,8 +501,7 @@ async fn a_refused_change_names_the_field_and_the_fix_and_writes_nothing() {
     );
 
     let (form_id, _) = server.open_form(&moderator(1), "add", None).await;
-    let mut form = new_fact_form("who-is-rubio", "Who is Rubio really?", "Someone.");
-    form.insert("id".into(), "who-is-rubio".into());
+    let form = new_fact_form("who-is-rubio", "Who is Rubio really?", "Someone.");
     let text = server
         .outcome_of(server.submit(&moderator(1), &form_id, &form).await)
         .await;

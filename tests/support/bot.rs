@@ -41,7 +41,12 @@ impl Bot {
     }
 
     pub async fn start_with(tweak: impl FnOnce(&mut Config), knowledge: PathBuf) -> Bot {
-        let discord = StandIn::start().await;
+        Bot::serve_on(StandIn::start().await, tweak, knowledge).await
+    }
+
+    /// Runs the bot against a stand-in the test has already set up (e.g.
+    /// with failures arranged for start-up).
+    pub async fn serve_on(discord: StandIn, tweak: impl FnOnce(&mut Config), knowledge: PathBuf) -> Bot {
         let data = tempfile::tempdir().unwrap();
         let mut config = test_config(data.path());
         tweak(&mut config);

@@ -443,26 +443,13 @@ pub fn message_create(
     mention_roles: Vec<u64>,
     mention_everyone: bool,
 ) -> Value {
-    json!({
-        "type": 0,
-        "tts": false,
-        "timestamp": now_timestamp(),
-        "pinned": false,
-        "mentions": with_member_in_mentions(mentions),
-        "mention_roles": ids(&mention_roles),
-        "mention_everyone": mention_everyone,
-        "member": member(None, &[]),
-        "id": id.to_string(),
-        "flags": 0,
-        "embeds": [],
-        "edited_timestamp": null,
-        "content": content,
-        "components": [],
-        "channel_id": channel_id.to_string(),
-        "author": author,
-        "attachments": [],
-        "guild_id": StandIn::GUILD_ID.to_string(),
-    })
+    let mut d = dm_message_create(id, channel_id, author, content);
+    d["mentions"] = with_member_in_mentions(mentions);
+    d["mention_roles"] = ids(&mention_roles);
+    d["mention_everyone"] = json!(mention_everyone);
+    d["member"] = member(None, &[]);
+    d["guild_id"] = json!(StandIn::GUILD_ID.to_string());
+    d
 }
 
 /// The `d` of a MESSAGE_CREATE in a direct-message channel (no guild, no member).

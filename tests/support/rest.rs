@@ -66,7 +66,7 @@ fn route(method: &str, path: &str) -> Option<Route> {
         ("GET" | "PUT", ["applications", _app, "guilds", g, "commands"]) => Route::Commands { guild: Some(id(g)?) },
         ("GET", ["channels", c]) => Route::Channel(id(c)?),
         ("POST", ["channels", c, "messages"]) => Route::CreateMessage(id(c)?),
-        ("GET" | "PATCH" | "DELETE", ["channels", c, "messages", m]) => Route::Message {
+        ("GET" | "PATCH", ["channels", c, "messages", m]) => Route::Message {
             channel: id(c)?,
             message: id(m)?,
         },
@@ -76,13 +76,13 @@ fn route(method: &str, path: &str) -> Option<Route> {
         ("GET", ["guilds", _g, "channels"]) => Route::GuildChannels,
         ("GET", ["guilds", _g, "members", u]) => Route::Member { user: id(u)? },
         ("POST", ["interactions", i, _token, "callback"]) => Route::Callback { interaction: id(i)? },
-        ("GET" | "PATCH" | "DELETE", ["webhooks", _app, token, "messages", "@original"]) => Route::Original {
+        ("GET" | "PATCH", ["webhooks", _app, token, "messages", "@original"]) => Route::Original {
             token: (*token).to_string(),
         },
         ("POST", ["webhooks", _app, token]) => Route::Followup {
             token: (*token).to_string(),
         },
-        ("GET" | "PATCH" | "DELETE", ["webhooks", _app, token, "messages", m]) => Route::FollowupMessage {
+        ("GET" | "PATCH", ["webhooks", _app, token, "messages", m]) => Route::FollowupMessage {
             token: (*token).to_string(),
             message: id(m)?,
         },
@@ -288,12 +288,7 @@ fn serve(inner: &Inner, st: &mut State, route: Route, body: Value) -> (u16, Valu
             let Some(pos) = list.iter().position(|m| payloads::id_of(m) == Some(message)) else {
                 return error(404, 10008, "Unknown Message");
             };
-            if body.is_null() {
-                // GET or DELETE
-                return (200, list[pos].clone());
-            }
-            apply_edit(&mut list[pos], &body);
-            (200, list[pos].clone())
+            edit_or_show(&mut list[pos], body, None)
         }
         Route::Typing => (204, Value::Null),
         Route::Guild(g) if g == super::StandIn::GUILD_ID => (200, payloads::guild()),
@@ -312,24 +307,16 @@ fn serve(inner: &Inner, st: &mut State, route: Route, body: Value) -> (u16, Valu
             let Some(original) = i.original.as_mut() else {
                 return error(404, 10008, "Unknown Message");
             };
-            if !body.is_null() {
-                apply_edit(original, &body);
-                let edited = original.clone();
-                st.webhook_edits.push(body);
-                return (200, edited);
-            }
-            (200, original.clone())
+            edit_or_show(original, body, Some(&mut st.webhook_edits))
         }
         Route::Followup { token } => {
-            let Some(id) = payloads::interaction_of_token(&token) else {
+            // Follow-ups exist only once the interaction has been answered.
+            let Some(i) = payloads::interaction_of_token(&token)
+                .and_then(|id| st.interactions.get_mut(&id))
+                .filter(|i| i.acknowledged)
+            else {
                 return error(404, 10015, "Unknown Webhook");
             };
-            let Some(i) = st.interactions.get_mut(&id) else {
-                return error(404, 10015, "Unknown Webhook");
-            };
-            if !i.acknowledged {
-                return error(404, 10015, "Unknown Webhook");
-            }
             let message = bot_message(i.channel_id, &body, None);
             i.followups.push(message.clone());
             st.webhook_edits.push(body);
@@ -342,13 +329,7 @@ fn serve(inner: &Inner, st: &mut State, route: Route, body: Value) -> (u16, Valu
             let Some(m) = i.followups.iter_mut().find(|m| payloads::id_of(m) == Some(message)) else {
                 return error(404, 10008, "Unknown Message");
             };
-            if !body.is_null() {
-                apply_edit(m, &body);
-                let edited = m.clone();
-                st.webhook_edits.push(body);
-                return (200, edited);
-            }
-            (200, m.clone())
+            edit_or_show(m, body, Some(&mut st.webhook_edits))
         }
     }
 }
@@ -389,14 +370,24 @@ fn bot_message(channel: u64, body: &Value, reference: Option<Value>) -> Value {
 }
 
 fn apply_edit(message: &mut Value, body: &Value) {
-    for k in ["content", "embeds", "components", "flags", "allowed_mentions"] {
+    for k in ["content", "embeds", "components", "flags"] {
         if let Some(v) = body.get(k) {
-            if k != "allowed_mentions" {
-                message[k] = v.clone();
-            }
+            message[k] = v.clone();
         }
     }
     message["edited_timestamp"] = json!(payloads::now_timestamp());
+}
+
+/// A GET (no body) shows the message; a PATCH edits it, noting the edit in
+/// `edits` when given, and returns it as it is now.
+fn edit_or_show(message: &mut Value, body: Value, edits: Option<&mut Vec<Value>>) -> (u16, Value) {
+    if !body.is_null() {
+        apply_edit(message, &body);
+        if let Some(edits) = edits {
+            edits.push(body);
+        }
+    }
+    (200, message.clone())
 }
 
 fn create_message(st: &mut State, channel: u64, body: &Value) -> (u16, Value) {
