@@ -50,6 +50,23 @@ pub enum Command {
         #[arg(default_value = "tests/eval/questions.toml")]
         file: PathBuf,
     },
+    /// Fit the confidence calibration to labelled questions (dev sets only, never
+    /// the test set) and show how well confidence matches being right.
+    Calibrate {
+        /// Labelled question files to fit on.
+        #[arg(default_values = ["tests/eval/questions.toml", "tests/eval/dev.toml"])]
+        files: Vec<PathBuf>,
+        /// Write the fitted weights into the config file's [matcher.calibration].
+        #[arg(long)]
+        write: bool,
+        /// Draw the reliability diagram, as SVG, of the files given with --plot-on
+        /// (or the fitted ones) under the fitted weights, to this path.
+        #[arg(long)]
+        plot: Option<PathBuf>,
+        /// The labelled file(s) to draw and report; fitting never reads them.
+        #[arg(long = "plot-on")]
+        plot_on: Vec<PathBuf>,
+    },
     /// Run the Discord bot (token from DISCORD_TOKEN or the configured token file).
     Serve,
     /// Print the link that adds the bot to a server, with the permissions it needs.
@@ -272,6 +289,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
+        Command::Calibrate {
+            ref files,
+            write,
+            ref plot,
+            ref plot_on,
+        } => calibrate(&cli, config, files, write, plot.as_deref(), plot_on),
         Command::Check { articles } => check(&cli.knowledge, articles.as_deref()),
         Command::Serve => serve(config, cli.knowledge),
         Command::Gaps { since, limit } => {
@@ -494,3 +517,83 @@ fn check(dir: &Path, articles: Option<&Path>) -> anyhow::Result<ExitCode> {
     )?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// Fits the calibration on `files`, prints it (and writes it with `--write`),
+/// then reports, and draws with `--plot`, how it does on `plot_on`.
+fn calibrate(
+    cli: &Cli,
+    mut config: Config,
+    files: &[PathBuf],
+    write: bool,
+    plot: Option<&Path>,
+    plot_on: &[PathBuf],
+) -> anyhow::Result<ExitCode> {
+    use crate::matching::calibrate::{reliability, reliability_svg, Calibration};
+    let examples_of = |knowledge: &Knowledge, paths: &[PathBuf]| -> anyhow::Result<Vec<_>> {
+        let mut examples = Vec::new();
+        for path in paths {
+            let file = crate::eval::load(path)?;
+            examples.extend(crate::eval::top_features(knowledge, &file).map_err(anyhow::Error::msg)?);
+        }
+        Ok(examples)
+    };
+    let knowledge = load_knowledge(&cli.knowledge, &config)?;
+    let examples = examples_of(&knowledge, files)?;
+    let fitted = Calibration::fit(&examples, CALIBRATION_L2);
+    let mut out = std::io::stdout().lock();
+    let weights = fitted.named_weights();
+    writeln!(out, "fitted on {} questions:\n\n[matcher.calibration]", examples.len())?;
+    for (name, weight) in &weights {
+        writeln!(out, "{name} = {weight}")?;
+    }
+    writeln!(out)?;
+    if write {
+        let path = cli
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(crate::config::DEFAULT_CONFIG));
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut doc: toml_edit::DocumentMut = text
+            .parse()
+            .with_context(|| format!("{} is not valid TOML", path.display()))?;
+        let matcher = doc["matcher"].or_insert(toml_edit::table());
+        // Values are set in place, so the table keeps its comments and place.
+        let table = matcher["calibration"].or_insert(toml_edit::table());
+        for (name, weight) in &weights {
+            table[name] = toml_edit::value(*weight);
+        }
+        std::fs::write(&path, doc.to_string()).with_context(|| format!("cannot write {}", path.display()))?;
+        writeln!(out, "written to {}", path.display())?;
+    }
+    config.matcher.calibration = fitted;
+    let knowledge = load_knowledge(&cli.knowledge, &config)?;
+    let shown = if plot_on.is_empty() { files } else { plot_on };
+    let scored: Vec<(f32, bool)> = examples_of(&knowledge, shown)?
+        .into_iter()
+        .map(|(f, right)| (fitted.confidence(&f), right))
+        .collect();
+    let names: Vec<String> = shown.iter().map(|p| p.display().to_string()).collect();
+    writeln!(out, "reliability on {} ({} questions):", names.join(", "), scored.len())?;
+    writeln!(out, "  confidence   questions   mean confidence   share right")?;
+    for (i, (n, mean, right)) in reliability(&scored, 10).into_iter().enumerate() {
+        if n > 0 {
+            writeln!(
+                out,
+                "  {:.1}-{:.1}      {n:>5}        {mean:.2}              {right:.2}",
+                i as f64 / 10.0,
+                (i + 1) as f64 / 10.0
+            )?;
+        }
+    }
+    if let Some(path) = plot {
+        let title = format!("Calibration on {}", names.join(", "));
+        std::fs::write(path, reliability_svg(&title, &scored, 10))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        writeln!(out, "diagram written to {}", path.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Shrinkage of the calibration weights: the dev sets are a few hundred
+/// questions, so the fit must not chase single cases.
+const CALIBRATION_L2: f64 = 1.0;

@@ -24,6 +24,8 @@ pub struct EvalThresholds {
     pub min_decline_rate: Option<f64>,
     pub min_answered_right: Option<f64>,
     pub max_answered_wrong: Option<f64>,
+    /// Share of near misses (kind = "near-miss") the bot must decline.
+    pub min_near_miss_declined: Option<f64>,
 }
 
 /// One labelled question: the facts that would be a right answer, or none
@@ -34,6 +36,11 @@ pub struct EvalCase {
     pub question: String,
     #[serde(default)]
     pub expect: Vec<String>,
+    /// What sort of question it is: "answerable", "off-topic", "near-miss"
+    /// (names what the articles cover, asks what they don't say) or
+    /// "uncovered"; optional, for reporting near misses apart.
+    #[serde(default)]
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,7 +75,13 @@ pub struct EvalReport {
     pub answered_right: usize,
     pub wrong_answers: usize,
     pub declined: usize,
+    pub near_misses: usize,
+    pub near_misses_declined: usize,
+    pub min_near_miss_declined: Option<f64>,
     pub reciprocal_rank_sum: f64,
+    /// Per question, the confidence of the top candidate and whether it was
+    /// a right answer (answerable, top fact expected): for calibration.
+    pub scored: Vec<(f32, bool)>,
     pub misses: Vec<Miss>,
     pub thresholds: EvalConfig,
 }
@@ -102,9 +115,33 @@ impl EvalReport {
         }
     }
 
+    pub fn near_miss_decline_rate(&self) -> f64 {
+        ratio(self.near_misses_declined, self.near_misses)
+    }
+
+    /// Mean squared error of the confidence as a probability that the top
+    /// fact is right (lower is better; 0.25 is a coin toss).
+    pub fn brier(&self) -> f64 {
+        if self.scored.is_empty() {
+            return 0.0;
+        }
+        let sum: f64 = self
+            .scored
+            .iter()
+            .map(|&(c, right)| (c as f64 - if right { 1.0 } else { 0.0 }).powi(2))
+            .sum();
+        sum / self.scored.len() as f64
+    }
+
     pub fn passed(&self) -> bool {
-        self.precision_at_1() >= self.thresholds.min_precision_at_1
-            && self.decline_rate() >= self.thresholds.min_decline_rate
+        let t = &self.thresholds;
+        self.precision_at_1() >= t.min_precision_at_1
+            && self.decline_rate() >= t.min_decline_rate
+            && self.answered_right_rate() >= t.min_answered_right
+            && self.answered_wrong_rate() <= t.max_answered_wrong
+            && self
+                .min_near_miss_declined
+                .is_none_or(|m| self.near_miss_decline_rate() >= m)
     }
 
     pub fn render(&self) -> String {
@@ -142,7 +179,19 @@ impl EvalReport {
             self.unanswerable,
             t.min_decline_rate
         );
+        if self.near_misses > 0 {
+            let _ = writeln!(
+                out,
+                "declined (near misses):                   {:.3}  ({}/{}){}",
+                self.near_miss_decline_rate(),
+                self.near_misses_declined,
+                self.near_misses,
+                self.min_near_miss_declined
+                    .map_or(String::new(), |m| format!("  pass mark {m:.2}"))
+            );
+        }
         let _ = writeln!(out, "MRR (answerable):                         {:.3}", self.mrr());
+        let _ = writeln!(out, "Brier score (confidence vs right):        {:.3}", self.brier());
         if !self.misses.is_empty() {
             let _ = writeln!(out, "\n{} miss(es):", self.misses.len());
             for m in &self.misses {
@@ -215,7 +264,11 @@ pub fn run(knowledge: &Knowledge, file: &EvalFile, defaults: EvalConfig) -> Resu
         answered_right: 0,
         wrong_answers: 0,
         declined: 0,
+        near_misses: 0,
+        near_misses_declined: 0,
+        min_near_miss_declined: t.and_then(|t| t.min_near_miss_declined),
         reciprocal_rank_sum: 0.0,
+        scored: Vec::new(),
         misses: Vec::new(),
         thresholds: EvalConfig {
             min_precision_at_1: t
@@ -250,8 +303,14 @@ pub fn run(knowledge: &Knowledge, file: &EvalFile, defaults: EvalConfig) -> Resu
                 confidence: reply.confidence,
             })
         };
+        let top_right = reply.ranking.first().is_some_and(|r| case.expect.contains(&r.fact_id));
+        report.scored.push((reply.confidence, top_right));
         if case.expect.is_empty() {
             report.unanswerable += 1;
+            if case.kind.as_deref() == Some("near-miss") {
+                report.near_misses += 1;
+                report.near_misses_declined += usize::from(!answered);
+            }
             if answered {
                 miss(&mut report);
             } else {
@@ -278,4 +337,24 @@ pub fn run(knowledge: &Knowledge, file: &EvalFile, defaults: EvalConfig) -> Resu
         }
     }
     Ok(report)
+}
+
+/// For each case, what the matcher measured about its top candidate and
+/// whether that candidate is right (one of `expect`; never, when `expect` is
+/// empty): the examples the calibration is fitted on.
+pub fn top_features(knowledge: &Knowledge, file: &EvalFile) -> Result<Vec<(crate::matching::Features, bool)>, String> {
+    let mut out = Vec::new();
+    for case in &file.cases {
+        let verdict = knowledge
+            .matcher
+            .ask(&case.question)
+            .map_err(|e| format!("question {:?}: {e}", case.question))?;
+        let Some(top) = verdict.candidates.first() else {
+            out.push((crate::matching::Features::default(), false));
+            continue;
+        };
+        let id = &knowledge.base.facts()[top.fact].id;
+        out.push((top.features, case.expect.contains(id)));
+    }
+    Ok(out)
 }

@@ -226,7 +226,7 @@ fn explain_shows_how_a_question_was_read() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("prisner: prisoner"),
+        text.contains("prisner: prison"),
         "a typo is shown with what it matched: {text}"
     );
     assert!(text.contains("Best candidates"), "{text}");

@@ -13,3 +13,21 @@ fn the_labelled_question_set_passes_its_marks() {
     let report = talksbot::eval::run(bundled(), &file, bundled_config().eval).expect("labels name real facts");
     assert!(report.passed(), "\n{}", report.render());
 }
+
+/// The blind questions (written from the articles alone, never the fact base):
+/// the dev split, which the calibration is fitted on, and the test split,
+/// which nothing is tuned on.
+#[test]
+fn the_blind_question_sets_pass_their_marks() {
+    for name in ["dev", "test"] {
+        let file = talksbot::eval::load(&repo().join(format!("tests/eval/{name}.toml"))).expect("question file loads");
+        let near_misses = file
+            .cases
+            .iter()
+            .filter(|c| c.kind.as_deref() == Some("near-miss"))
+            .count();
+        assert!(near_misses >= 10, "{name}: too few near misses");
+        let report = talksbot::eval::run(bundled(), &file, bundled_config().eval).expect("labels name real facts");
+        assert!(report.passed(), "{name}:\n{}", report.render());
+    }
+}

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::analyzer::{self, Synonyms};
+use super::fuzzy::FuzzyWords;
 
 /// What a word in a question turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -15,120 +16,33 @@ pub enum Resolved {
     Stop,
 }
 
-#[derive(Debug)]
+/// Where a word of the fuzzy look-up leads.
+#[derive(Debug, Clone, Copy)]
 enum Target {
     Term(u32),
     Stop,
-}
-
-#[derive(Debug)]
-struct Entry {
-    text: String,
-    chars: usize,
-    target: Target,
 }
 
 /// Words the fuzzy look-up can land on: every indexed word, every one-word
 /// synonym (pointing at its group's term) and every stop word.
 #[derive(Debug, Default)]
 struct Lexicon {
-    entries: Vec<Entry>,
-    exact: HashMap<String, u32>,
-    grams: HashMap<(char, char), Vec<u32>>,
-}
-
-fn bigrams(word: &str) -> Vec<(char, char)> {
-    let padded: Vec<char> = std::iter::once('^')
-        .chain(word.chars())
-        .chain(std::iter::once('$'))
-        .collect();
-    let mut grams: Vec<(char, char)> = padded.windows(2).map(|w| (w[0], w[1])).collect();
-    grams.sort_unstable();
-    grams.dedup();
-    grams
-}
-
-/// How many edits a word of this length may carry and still be recognised.
-fn typo_budget(chars: usize) -> usize {
-    match chars {
-        0..=3 => 0,
-        4..=5 => 1,
-        6..=11 => 2,
-        _ => 3,
-    }
+    words: FuzzyWords,
+    targets: Vec<Target>,
 }
 
 impl Lexicon {
     fn add(&mut self, text: &str, target: Target) {
-        if self.exact.contains_key(text) {
-            return;
+        if self.words.add(text) as usize == self.targets.len() {
+            self.targets.push(target);
         }
-        let id = self.entries.len() as u32;
-        for g in bigrams(text) {
-            self.grams.entry(g).or_default().push(id);
-        }
-        self.exact.insert(text.to_string(), id);
-        self.entries.push(Entry {
-            text: text.to_string(),
-            chars: text.chars().count(),
-            target,
-        });
     }
+}
 
-    fn resolve(&self, word: &str) -> Vec<(&Entry, f32)> {
-        if let Some(&id) = self.exact.get(word) {
-            return vec![(&self.entries[id as usize], 1.0)];
-        }
-        let chars = word.chars().count();
-        let budget = typo_budget(chars);
-        if budget == 0 {
-            return Vec::new();
-        }
-        let grams = bigrams(word);
-        // Each edit destroys at most two letter pairs, so a word within the
-        // budget shares at least this many pairs with the typed one.
-        let needed = grams.len().saturating_sub(2 * budget).max(1);
-        let mut shared: HashMap<u32, usize> = HashMap::new();
-        for g in &grams {
-            if let Some(ids) = self.grams.get(g) {
-                for &id in ids {
-                    *shared.entry(id).or_default() += 1;
-                }
-            }
-        }
-        let mut best: Vec<(usize, u32)> = Vec::new();
-        for (id, count) in shared {
-            let entry = &self.entries[id as usize];
-            if count < needed || entry.chars.abs_diff(chars) > budget {
-                continue;
-            }
-            // The first letter is rarely the typo; words that differ there
-            // need a closer match.
-            let first_differs = entry.text.chars().next() != word.chars().next();
-            let allowed = if first_differs {
-                budget.saturating_sub(1)
-            } else {
-                budget
-            };
-            let distance = strsim::damerau_levenshtein(word, &entry.text);
-            if distance <= allowed {
-                best.push((distance, id));
-            }
-        }
-        let Some(min) = best.iter().map(|(d, _)| *d).min() else {
-            return Vec::new();
-        };
-        let mut found: Vec<u32> = best.into_iter().filter(|(d, _)| *d == min).map(|(_, id)| id).collect();
-        found.sort_unstable_by(|a, b| self.entries[*a as usize].text.cmp(&self.entries[*b as usize].text));
-        found.truncate(3);
-        found
-            .into_iter()
-            .map(|id| {
-                let entry = &self.entries[id as usize];
-                let sim = strsim::normalized_damerau_levenshtein(word, &entry.text) as f32;
-                (entry, sim)
-            })
-            .collect()
+fn resolved(target: Target, similarity: f32) -> Resolved {
+    match target {
+        Target::Term(id) => Resolved::Term(id, similarity),
+        Target::Stop => Resolved::Stop,
     }
 }
 
@@ -158,6 +72,8 @@ pub struct Index {
     df: Vec<u32>,
     /// Per doc, its terms, sorted.
     doc_terms: Vec<Vec<u32>>,
+    /// Per fact, how many stored texts it has.
+    fact_texts: Vec<u32>,
 }
 
 /// What the index is built from: per fact, its questions and its body text.
@@ -209,6 +125,7 @@ impl Index {
             }
             fact_terms.sort_unstable();
             index.fact_terms.push(fact_terms);
+            index.fact_texts.push(fact.questions.len() as u32 + 1);
         }
         // Rare words tell facts apart; words every fact shares tell nothing.
         let n = fact_count.max(1) as f32;
@@ -255,16 +172,21 @@ impl Index {
         self.terms.get(text).copied()
     }
 
-    /// Exact index term, else the closest words within the typo budget.
-    pub fn resolve(&self, word: &str) -> Vec<Resolved> {
-        self.lexicon
-            .resolve(word)
-            .into_iter()
-            .map(|(entry, sim)| match entry.target {
-                Target::Term(id) => Resolved::Term(id, sim),
-                Target::Stop => Resolved::Stop,
-            })
-            .collect()
+    /// Exact index term, else the closest words within the typo budget,
+    /// with the edits it took (0 when exact).
+    pub fn resolve(&self, word: &str) -> (Vec<Resolved>, usize) {
+        let lex = &self.lexicon;
+        if let Some(id) = lex.words.id(word) {
+            return (vec![resolved(lex.targets[id as usize], 1.0)], 0);
+        }
+        let near = lex.words.nearest(word);
+        let edits = near.first().map_or(0, |n| n.edits);
+        let found = near
+            .iter()
+            .take(3)
+            .map(|n| resolved(lex.targets[n.id as usize], n.similarity))
+            .collect();
+        (found, edits)
     }
 
     pub fn idf(&self, term: u32) -> f32 {
@@ -294,6 +216,11 @@ impl Index {
         self.fact_terms[fact as usize].binary_search(&term).is_ok()
     }
 
+    /// How many stored texts (phrasings and the body) the fact has.
+    pub fn fact_texts(&self, fact: u32) -> u32 {
+        self.fact_texts[fact as usize]
+    }
+
     /// Share of facts that use the term, in [0, 1].
     pub fn fact_share(&self, term: u32) -> f32 {
         self.df[term as usize] as f32 / self.fact_terms.len().max(1) as f32
@@ -310,6 +237,7 @@ impl Index {
 
 #[cfg(test)]
 mod tests {
+    use super::super::text;
     use super::*;
 
     fn index(texts: &[&str]) -> Index {
@@ -325,18 +253,24 @@ mod tests {
     #[test]
     fn misspelt_words_find_the_indexed_word() {
         let idx = index(&["When was the ceasefire agreed?", "How many prisoners were exchanged?"]);
-        let ceasefire = idx.term("ceasefir").unwrap();
-        assert!(matches!(idx.resolve("ceasfir")[..], [Resolved::Term(id, sim)] if id == ceasefire && sim > 0.8));
-        let prisoner = idx.term("prisoner").unwrap();
-        assert!(matches!(idx.resolve("prisner")[..], [Resolved::Term(id, _)] if id == prisoner));
-        assert!(idx.resolve("australia").is_empty());
-        assert_eq!(idx.resolve("whta"), vec![Resolved::Stop]);
+        let ceasefire = idx.term(&text::stem("ceasefire")).unwrap();
+        assert!(
+            matches!(idx.resolve(&text::stem("ceasfire")).0[..], [Resolved::Term(id, sim)] if id == ceasefire && sim > 0.8)
+        );
+        let prisoner = idx.term(&text::stem("prisoners")).unwrap();
+        assert!(matches!(idx.resolve("prsion").0[..], [Resolved::Term(id, _)] if id == prisoner));
+        assert!(idx.resolve("australia").0.is_empty());
+        let stop = idx.resolve("whta").0;
+        assert!(
+            !stop.is_empty() && stop.iter().all(|r| *r == Resolved::Stop),
+            "{stop:?}"
+        );
     }
 
     #[test]
     fn short_words_must_be_exact() {
         let idx = index(&["Who met Putin?"]);
-        assert!(idx.resolve("mat").is_empty());
+        assert!(idx.resolve("mat").0.is_empty());
     }
 
     #[test]

@@ -8,7 +8,10 @@
 //! common ones and words the fact base has never seen counting against it.
 
 pub mod analyzer;
+pub mod calibrate;
+pub mod fuzzy;
 pub mod index;
+pub mod lexicon;
 pub mod text;
 
 use std::collections::HashMap;
@@ -17,7 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::knowledge::FactBase;
 use analyzer::Synonyms;
+pub use calibrate::{Calibration, Features};
 use index::{FactText, Index, Resolved};
+use lexicon::Lexicon;
 
 /// Tuning of the matcher; the `[matcher]` table of the config file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,8 +45,8 @@ pub struct MatcherConfig {
     pub body_weight: f32,
     /// Weight of a word no fact uses, relative to the rarest word in the base.
     pub unknown_word_weight: f32,
-    /// Weight of an everyday word no fact uses ("fix", "right"), relative to
-    /// the rarest word in the base.
+    /// No longer used: a word the base does not know now weighs by what the
+    /// English lexicon says of it. Accepted so that older configs still load.
     pub generic_word_weight: f32,
     /// Words read from a question; the rest of a very long question is ignored.
     pub max_question_words: usize,
@@ -62,12 +67,31 @@ pub struct MatcherConfig {
     pub fact_word_credit: f32,
     /// How much a fact's second-best matching text adds to its best.
     pub support_weight: f32,
+    /// Share of the ranking score that comes from how typical the question's
+    /// words are of the fact across all its stored texts, between 0 and 1.
+    pub typicality_weight: f32,
+    /// What the confidence is: the calibrated probability of being right,
+    /// or the coverage score of the best text alone.
+    pub confidence: ConfidenceModel,
+    /// From the matcher's measurements to a probability of being right;
+    /// fitted by `talksbot calibrate`.
+    pub calibration: Calibration,
+}
+
+/// How a candidate's confidence is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfidenceModel {
+    /// The logistic calibration over all features.
+    Calibrated,
+    /// The coverage score of the best stored text, as hand-tuned.
+    Coverage,
 }
 
 impl Default for MatcherConfig {
     fn default() -> Self {
         MatcherConfig {
-            answer_threshold: 0.72,
+            answer_threshold: 0.65,
             suggest_threshold: 0.3,
             tie_margin: 0.02,
             max_suggestions: 3,
@@ -82,6 +106,9 @@ impl Default for MatcherConfig {
             contrast_penalty: 0.6,
             fact_word_credit: 0.3,
             support_weight: 0.2,
+            typicality_weight: 0.5,
+            confidence: ConfidenceModel::Calibrated,
+            calibration: Calibration::default(),
         }
     }
 }
@@ -91,7 +118,12 @@ impl Default for MatcherConfig {
 pub struct Candidate {
     /// Position of the fact in the base it was built from.
     pub fact: usize,
+    /// The calibrated probability that this fact is the right answer.
     pub confidence: f32,
+    /// The ranking score (coverage and typicality), in [0, 1].
+    pub score: f32,
+    /// What the confidence was computed from.
+    pub features: Features,
     /// The stored question that matched best, if it was a question rather
     /// than the answer text.
     pub question: Option<usize>,
@@ -272,6 +304,17 @@ struct DocScore {
 /// scores texts that rarer terms of the question found.
 const COMMON_POSTINGS: usize = 2_000;
 
+/// Close questions offered are those scoring at least this share of the best.
+const SUGGEST_SHARE: f32 = 0.75;
+
+/// A one-word question is a topic when another fact scores this share of the
+/// best: "rubio" is asked about in many facts.
+const TOPIC_SHARE: f32 = 0.9;
+
+/// How much a word related in English ("truce" to "ceasefire") counts next
+/// to the word itself.
+const RELATED_SIMILARITY: f32 = 0.6;
+
 /// Factor for a match made of bare numbers alone: "2+2" shares a number
 /// with "phase two" and nothing else.
 const NUMBERS_ONLY_FACTOR: f32 = 0.6;
@@ -350,8 +393,8 @@ impl Matcher {
     }
 
     fn query_terms(&self, analyzed: Vec<analyzer::Term>) -> Vec<QueryTerm> {
+        let english = Lexicon::english();
         let unknown = self.index.max_idf() * self.config.unknown_word_weight;
-        let unknown_generic = self.index.max_idf() * self.config.generic_word_weight;
         let mut terms: Vec<QueryTerm> = Vec::new();
         let mut seen: Vec<String> = Vec::new();
         for term in analyzed {
@@ -360,11 +403,14 @@ impl Matcher {
             }
             seen.push(term.text.clone());
             if let Some(id) = self.index.term(&term.text) {
-                let idf = self.index.idf(id);
+                let mut variants = vec![(id, 1.0)];
+                if term.is_word && !term.stop {
+                    self.add_related(&term.raw, &mut variants);
+                }
                 terms.push(QueryTerm {
                     text: term.text.clone(),
-                    variants: vec![(id, 1.0)],
-                    weight: idf,
+                    variants,
+                    weight: self.index.idf(id),
                     entity: self.entities.binary_search(&id).is_ok(),
                     specific: is_specific(&term),
                 });
@@ -373,31 +419,62 @@ impl Matcher {
             if term.stop {
                 continue;
             }
-            let resolved = if term.is_word && !term.canonical {
-                let by_stem = self.index.resolve(&term.text);
-                if by_stem.is_empty() && term.raw != term.text {
-                    self.index.resolve(&term.raw)
+            let mut variants: Vec<(u32, f32)> = Vec::new();
+            // The English word the question is taken to use, when it is one.
+            let mut reading: Option<(String, f32)> = None;
+            if term.is_word && !term.canonical {
+                if english.is_real_word(&term.raw) {
+                    // Meant as written: "tanks" is not a misspelt "thanks".
+                    reading = Some((term.raw.clone(), 1.0));
                 } else {
-                    by_stem
+                    let (mut in_base, mut edits) = self.index.resolve(&term.text);
+                    if in_base.is_empty() && term.raw != term.text {
+                        (in_base, edits) = self.index.resolve(&term.raw);
+                    }
+                    let in_english = english.nearest_real(&term.raw);
+                    let english_edits = in_english.first().map_or(usize::MAX, |n| n.1);
+                    // Ties go to the fact base's own words: the question is
+                    // about what the base covers far more often than not.
+                    if !in_base.is_empty() && edits <= english_edits {
+                        if in_base.contains(&Resolved::Stop) {
+                            continue;
+                        }
+                        variants.extend(in_base.into_iter().filter_map(|r| match r {
+                            Resolved::Term(id, sim) => Some((id, sim)),
+                            Resolved::Stop => None,
+                        }));
+                    } else if let Some(&(word, _, sim)) = in_english.iter().max_by(|a, b| {
+                        let count = |w: &str| english.log_count(w).unwrap_or(0.0);
+                        count(a.0).total_cmp(&count(b.0)).then(b.0.cmp(a.0))
+                    }) {
+                        reading = Some((word.to_string(), sim));
+                    }
                 }
-            } else {
-                Vec::new()
-            };
-            if resolved.contains(&Resolved::Stop) {
-                continue;
             }
-            let variants: Vec<(u32, f32)> = resolved
-                .into_iter()
-                .filter_map(|r| match r {
-                    Resolved::Term(id, sim) => Some((id, sim)),
-                    Resolved::Stop => None,
-                })
-                .collect();
+            if let Some((word, sim)) = &reading {
+                let stemmed = text::stem(word);
+                if analyzer::is_stop_word(word) || analyzer::is_stop_word(&stemmed) {
+                    continue;
+                }
+                let name = self.synonyms.name_of(&stemmed).unwrap_or(&stemmed);
+                if let Some(id) = self.index.term(name) {
+                    variants.push((id, *sim));
+                }
+                self.add_related(word, &mut variants);
+                for v in variants.iter_mut() {
+                    v.1 = v.1.min(*sim);
+                }
+            }
             let weight = variants
                 .iter()
                 .map(|&(id, _)| self.index.idf(id))
                 .fold(None, |acc: Option<f32>, w| Some(acc.map_or(w, |a| a.max(w))))
-                .unwrap_or(if term.generic { unknown_generic } else { unknown });
+                .unwrap_or_else(|| {
+                    // A word the base does not know weighs by what it says
+                    // in English: a name or a rare noun a lot, "gonna" nothing.
+                    let info = reading.as_ref().and_then(|(w, _)| english.informativeness(w));
+                    info.map_or(unknown, |i| unknown * i)
+                });
             let entity = variants.iter().any(|(id, _)| self.entities.binary_search(id).is_ok());
             terms.push(QueryTerm {
                 text: term.text.clone(),
@@ -408,6 +485,25 @@ impl Matcher {
             });
         }
         terms
+    }
+
+    /// Adds the index terms of words related to `word` in English ("truce"
+    /// -> "ceasefire"), at a similarity that keeps them below the word itself.
+    fn add_related(&self, word: &str, variants: &mut Vec<(u32, f32)>) {
+        let english = Lexicon::english();
+        let base = english.base_form(word);
+        for related in english
+            .related(word)
+            .chain(base.into_iter().flat_map(|b| english.related(b)))
+        {
+            let stemmed = text::stem(related);
+            let name = self.synonyms.name_of(&stemmed).unwrap_or(&stemmed);
+            if let Some(id) = self.index.term(name) {
+                if !variants.iter().any(|v| v.0 == id) {
+                    variants.push((id, RELATED_SIMILARITY));
+                }
+            }
+        }
     }
 
     /// How the matcher reads a question: each term, what it was matched to
@@ -510,22 +606,9 @@ impl Matcher {
         let terms = self.query_terms(analyzed);
         let total: f32 = terms.iter().map(|t| t.weight).sum();
         let alpha = self.config.question_coverage_weight.clamp(0.0, 1.0);
-        // The best any text could score, were it to hold every word of the
-        // question the base knows. Below the bar for suggesting anything,
-        // there is no point scoring at all (and on a large base, much to save).
+        // Every fact sharing a term is ranked, however little of the question
+        // the base knows: the calibrated confidence decides, not an early cut.
         let known: f32 = terms.iter().filter(|t| !t.variants.is_empty()).map(|t| t.weight).sum();
-        let ceiling = if total > 0.0 {
-            (known / total).min(1.0).powf(alpha)
-        } else {
-            0.0
-        };
-        let ceiling = ceiling + self.config.support_weight.max(0.0) * ceiling * (1.0 - ceiling);
-        if ceiling < self.config.suggest_threshold {
-            return Ok(Verdict {
-                outcome: Outcome::Abstain,
-                candidates: Vec::new(),
-            });
-        }
         let mut best: HashMap<u32, (Candidate, f32)> = HashMap::new();
         for (doc_id, s) in self.score_docs(&terms) {
             let doc = self.index.doc(doc_id);
@@ -566,29 +649,35 @@ impl Matcher {
                 }
             };
             let fact = doc.fact as usize;
-            let mut confidence = confidence;
+            let mut checks = 1.0;
             if !s.specific {
-                confidence *= NUMBERS_ONLY_FACTOR;
+                checks *= NUMBERS_ONLY_FACTOR;
             }
             if !self.kinds[fact].can_answer(asked) {
-                confidence *= self.config.answer_type_penalty;
+                checks *= self.config.answer_type_penalty;
             }
             if dates_disagree(&query_dates, &self.fact_dates[fact]) {
-                confidence *= self.config.date_mismatch_penalty;
+                checks *= self.config.date_mismatch_penalty;
             }
             if self.contrasted(&terms, doc_id) {
-                confidence *= self.config.contrast_penalty;
+                checks *= self.config.contrast_penalty;
             }
             // A question about Graham is not answered by a fact Graham has no part in.
             for term in terms.iter().filter(|t| t.entity) {
                 if !term.variants.iter().any(|&(id, _)| self.index.fact_has(doc.fact, id)) {
-                    confidence *= self.config.missing_entity_penalty;
+                    checks *= self.config.missing_entity_penalty;
                 }
             }
+            let confidence = confidence * checks;
             let candidate = Candidate {
                 fact: doc.fact as usize,
                 confidence,
+                score: confidence,
                 question: doc.question.map(|q| q as usize),
+                features: Features {
+                    checks,
+                    ..Features::default()
+                },
             };
             match best.get_mut(&doc.fact) {
                 Some((c, runner_up)) if confidence > c.confidence => {
@@ -604,18 +693,69 @@ impl Matcher {
         // A second text of the same fact that also matches (another phrasing,
         // or the answer) is more evidence for the fact.
         let support = self.config.support_weight;
+        let typical = self.typicality(&terms);
+        let gamma = self.config.typicality_weight.clamp(0.0, 1.0);
         let mut candidates: Vec<Candidate> = best
             .into_values()
             .map(|(mut c, runner_up)| {
-                c.confidence = (c.confidence + support * runner_up * (1.0 - c.confidence)).min(1.0);
+                let coverage = (c.confidence + support * runner_up * (1.0 - c.confidence)).min(1.0);
+                // The checks that mark a text down (another date, a missing
+                // person) mark the fact's typicality down alike.
+                let typicality = c.features.checks * typical.get(&(c.fact as u32)).copied().unwrap_or(0.0);
+                c.features.coverage = coverage;
+                c.features.typicality = typicality;
+                c.score = (1.0 - gamma) * coverage + gamma * typicality;
                 c
             })
-            .filter(|c| c.confidence > 0.0)
+            .filter(|c| c.score > 0.0)
             .collect();
-        candidates.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then(a.fact.cmp(&b.fact)));
+        candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
         candidates.truncate(10);
-        let outcome = self.decide(&candidates);
+        let known_share = if total > 0.0 { (known / total).min(1.0) } else { 0.0 };
+        let weighty = terms.iter().filter(|t| t.weight > 0.0).count();
+        let length = weighty.min(6) as f32 / 6.0;
+        let top = candidates.first().map_or(0.0, |c| c.score);
+        let second = candidates.get(1).map_or(0.0, |c| c.score);
+        for (i, c) in candidates.iter_mut().enumerate() {
+            c.features.margin = if i == 0 { top - second } else { c.score - top };
+            c.features.known = known_share;
+            c.features.length = length;
+            c.confidence = match self.config.confidence {
+                ConfidenceModel::Calibrated => self.config.calibration.confidence(&c.features),
+                ConfidenceModel::Coverage => c.features.coverage,
+            };
+        }
+        let outcome = self.decide(&candidates, weighty);
         Ok(Verdict { outcome, candidates })
+    }
+
+    /// Per fact, how typical the question's words are of it: each word
+    /// weighs by the share of the fact's stored texts that use it (square
+    /// root, so that a word in a few phrasings still counts), in [0, 1].
+    fn typicality(&self, terms: &[QueryTerm]) -> HashMap<u32, f32> {
+        let total: f32 = terms.iter().map(|t| t.weight).sum();
+        let mut per_fact: HashMap<u32, f32> = HashMap::new();
+        if total <= 0.0 {
+            return per_fact;
+        }
+        for term in terms {
+            let mut best: HashMap<u32, f32> = HashMap::new();
+            for &(id, sim) in &term.variants {
+                for &doc in self.index.postings(id) {
+                    let slot = best.entry(doc).or_insert(0.0);
+                    *slot = slot.max(sim);
+                }
+            }
+            let mut share: HashMap<u32, f32> = HashMap::new();
+            for (doc, sim) in best {
+                *share.entry(self.index.doc(doc).fact).or_insert(0.0) += sim;
+            }
+            for (fact, sum) in share {
+                let p = sum / self.index.fact_texts(fact) as f32;
+                *per_fact.entry(fact).or_insert(0.0) += term.weight * p.sqrt() / total;
+            }
+        }
+        per_fact
     }
 
     /// True when the question names one member of a contrast group and the
@@ -634,27 +774,42 @@ impl Matcher {
         })
     }
 
-    fn decide(&self, candidates: &[Candidate]) -> Outcome {
+    /// Answer, suggest or abstain, from the calibrated confidence of the
+    /// best candidate. A question of one word ("rubio", "ceasefire", a bare
+    /// date) that several facts match as well is a topic, not a question: it
+    /// gets the close questions on that topic to choose from.
+    fn decide(&self, candidates: &[Candidate], weighty_terms: usize) -> Outcome {
         let c = &self.config;
-        match candidates {
-            [top, rest @ ..] if top.confidence >= c.answer_threshold => {
-                let mut answer = vec![*top];
-                if let Some(second) = rest.first() {
-                    if second.confidence >= c.answer_threshold && top.confidence - second.confidence <= c.tie_margin {
-                        answer.push(*second);
-                    }
+        let Some(top) = candidates.first() else {
+            return Outcome::Abstain;
+        };
+        let close = |x: &&Candidate| x.score >= SUGGEST_SHARE * top.score;
+        let topic_only = weighty_terms <= 1
+            && candidates
+                .iter()
+                .skip(1)
+                .filter(|x| x.score >= TOPIC_SHARE * top.score)
+                .count()
+                >= 1;
+        if top.confidence >= c.answer_threshold && !topic_only {
+            let mut answer = vec![*top];
+            if let Some(second) = candidates.get(1) {
+                if second.confidence >= c.answer_threshold && top.score - second.score <= c.tie_margin {
+                    answer.push(*second);
                 }
-                Outcome::Answer(answer)
             }
-            [top, ..] if top.confidence >= c.suggest_threshold => Outcome::Suggest(
+            return Outcome::Answer(answer);
+        }
+        if top.confidence >= c.suggest_threshold || (topic_only && top.confidence >= c.answer_threshold) {
+            return Outcome::Suggest(
                 candidates
                     .iter()
-                    .take_while(|x| x.confidence >= c.suggest_threshold)
+                    .filter(close)
                     .take(c.max_suggestions)
                     .copied()
                     .collect(),
-            ),
-            _ => Outcome::Abstain,
+            );
         }
+        Outcome::Abstain
     }
 }

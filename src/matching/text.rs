@@ -431,48 +431,19 @@ pub fn tokens(text: &str) -> Vec<Token> {
     fold_dates(fold_number_words(raw))
 }
 
-/// A light English stemmer: enough that "exchanged", "exchanges" and
-/// "exchange" meet, without the surprises of aggressive stemming.
+/// The Snowball (Porter 2) English stem of a word, after irregular forms
+/// are brought to their base ("went" -> "go", "met" -> "meet"), so that
+/// "exchanged", "exchanges" and "exchange" meet.
 pub fn stem(word: &str) -> String {
-    if let Some(base) = irregular(word) {
+    static SNOWBALL: std::sync::OnceLock<rust_stemmers::Stemmer> = std::sync::OnceLock::new();
+    let snowball = SNOWBALL.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
+    let base = irregular(word)
+        .or_else(|| super::lexicon::Lexicon::english().base_form(word))
+        .unwrap_or(word);
+    if !base.is_ascii() {
         return base.to_string();
     }
-    if word.chars().count() <= 3 || !word.is_ascii() {
-        return word.to_string();
-    }
-    let mut w = word.to_string();
-    if w.ends_with("ies") && w.len() > 4 {
-        w.truncate(w.len() - 3);
-        w.push('y');
-    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") && w.len() > 3 {
-        w.pop();
-    }
-    if w.ends_with("ly") && w.len() > 5 {
-        w.truncate(w.len() - 2);
-    }
-    for suffix in ["ing", "ed"] {
-        if w.ends_with(suffix) && w.len() > suffix.len() + 2 {
-            w.truncate(w.len() - suffix.len());
-            let b = w.as_bytes();
-            let n = b.len();
-            // "stopped" -> "stop", but "called" -> "call".
-            if n >= 2 && b[n - 1] == b[n - 2] && !b"lsz".contains(&b[n - 1]) && !b"aeiou".contains(&b[n - 1]) {
-                w.pop();
-            }
-            break;
-        }
-    }
-    for (suffix, keep) in [("ization", "iz"), ("isation", "iz"), ("ation", "at"), ("ion", "")] {
-        if w.ends_with(suffix) && w.len() > suffix.len() + 3 {
-            w.truncate(w.len() - suffix.len());
-            w.push_str(keep);
-            break;
-        }
-    }
-    if w.ends_with('e') && w.len() > 4 {
-        w.pop();
-    }
-    w
+    snowball.stem(base).into_owned()
 }
 
 fn irregular(word: &str) -> Option<&'static str> {

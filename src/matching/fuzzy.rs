@@ -1,0 +1,172 @@
+//! Finding the words closest to a misspelt one without comparing it to every
+//! word: candidates must share enough letter pairs with it to be within the
+//! typo budget, and only those are compared with strsim.
+
+use std::collections::HashMap;
+
+/// A set of words searchable by edit distance.
+#[derive(Debug, Default)]
+pub struct FuzzyWords {
+    words: Vec<String>,
+    chars: Vec<usize>,
+    exact: HashMap<String, u32>,
+    grams: HashMap<(char, char), Vec<u32>>,
+}
+
+/// A word of the set near the one looked up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Near {
+    pub id: u32,
+    /// Damerau-Levenshtein edits from the word looked up.
+    pub edits: usize,
+    /// Normalised similarity in [0, 1].
+    pub similarity: f32,
+}
+
+fn bigrams(word: &str) -> Vec<(char, char)> {
+    let padded: Vec<char> = std::iter::once('^')
+        .chain(word.chars())
+        .chain(std::iter::once('$'))
+        .collect();
+    let mut grams: Vec<(char, char)> = padded.windows(2).map(|w| (w[0], w[1])).collect();
+    grams.sort_unstable();
+    grams.dedup();
+    grams
+}
+
+/// How many edits a word of this length may carry and still be recognised.
+pub fn typo_budget(chars: usize) -> usize {
+    match chars {
+        0..=2 => 0,
+        3..=5 => 1,
+        6..=11 => 2,
+        _ => 3,
+    }
+}
+
+impl FuzzyWords {
+    /// Adds a word and returns its id; a word already there keeps its id.
+    pub fn add(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.exact.get(word) {
+            return id;
+        }
+        let id = self.words.len() as u32;
+        for g in bigrams(word) {
+            self.grams.entry(g).or_default().push(id);
+        }
+        self.exact.insert(word.to_string(), id);
+        self.words.push(word.to_string());
+        self.chars.push(word.chars().count());
+        id
+    }
+
+    pub fn word(&self, id: u32) -> &str {
+        &self.words[id as usize]
+    }
+
+    pub fn id(&self, word: &str) -> Option<u32> {
+        self.exact.get(word).copied()
+    }
+
+    /// The words within the typo budget of `word` at the fewest edits, in
+    /// the order they were added. A different first letter costs an edit
+    /// more, since it is rarely the typo. A three-letter word may only have
+    /// two letters swapped ("teh") or one left out ("wer"): a changed letter
+    /// there makes another word as often as a typo ("mat", "met").
+    pub fn nearest(&self, word: &str) -> Vec<Near> {
+        let chars = word.chars().count();
+        let budget = typo_budget(chars);
+        if budget == 0 {
+            return Vec::new();
+        }
+        let grams = bigrams(word);
+        // Each edit destroys at most three letter pairs (a swap of two
+        // letters: "teh" keeps only "^t" of "the"), so a word within the
+        // budget shares at least this many pairs with the typed one.
+        let needed = grams.len().saturating_sub(3 * budget).max(1);
+        let mut shared: HashMap<u32, usize> = HashMap::new();
+        for g in &grams {
+            if let Some(ids) = self.grams.get(g) {
+                for &id in ids {
+                    *shared.entry(id).or_default() += 1;
+                }
+            }
+        }
+        let mut found: Vec<Near> = Vec::new();
+        for (id, count) in shared {
+            let other_chars = self.chars[id as usize];
+            if count < needed || other_chars.abs_diff(chars) > budget {
+                continue;
+            }
+            let other = &self.words[id as usize];
+            let first_differs = other.chars().next() != word.chars().next();
+            let allowed = if first_differs { budget - 1 } else { budget };
+            let edits = strsim::damerau_levenshtein(word, other);
+            if edits > allowed || (chars <= 3 && !(is_transposition(word, other) || other_chars == chars + 1)) {
+                continue;
+            }
+            if found.first().is_some_and(|f| f.edits < edits) {
+                continue;
+            }
+            if found.first().is_some_and(|f| f.edits > edits) {
+                found.clear();
+            }
+            found.push(Near {
+                id,
+                edits,
+                similarity: strsim::normalized_damerau_levenshtein(word, other) as f32,
+            });
+        }
+        found.sort_unstable_by_key(|n| n.id);
+        found
+    }
+}
+
+/// Whether two words differ by one swap of neighbouring letters.
+fn is_transposition(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    matches!(diff[..], [i, j] if j == i + 1 && a[i] == b[j] && a[j] == b[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(words: &[&str]) -> FuzzyWords {
+        let mut s = FuzzyWords::default();
+        for w in words {
+            s.add(w);
+        }
+        s
+    }
+
+    #[test]
+    fn a_misspelling_finds_the_word_it_was_meant_to_be() {
+        let s = set(&["ceasefire", "prisoner", "putin"]);
+        let near = s.nearest("ceasfire");
+        assert_eq!(near.len(), 1);
+        assert_eq!(s.word(near[0].id), "ceasefire");
+        assert_eq!(near[0].edits, 1);
+        assert!(s.nearest("australia").is_empty());
+    }
+
+    #[test]
+    fn only_the_closest_words_are_returned() {
+        let s = set(&["were", "where", "war"]);
+        let near: Vec<&str> = s.nearest("wer").iter().map(|n| s.word(n.id)).collect();
+        assert_eq!(near, ["were"], "a letter left out, not one changed");
+        let near: Vec<&str> = s.nearest("whree").iter().map(|n| s.word(n.id)).collect();
+        assert_eq!(near, ["where"]);
+    }
+
+    #[test]
+    fn short_words_allow_only_a_swap_of_letters() {
+        let s = set(&["met", "the"]);
+        assert!(s.nearest("mat").is_empty());
+        assert_eq!(s.nearest("teh").len(), 1);
+    }
+}
