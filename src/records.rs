@@ -134,8 +134,9 @@ impl Records {
         })?;
         // WAL lets `talksbot gaps` read while the bot writes; a busy timeout
         // rides out the moments when both write.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // Wait for other processes before anything else, switching to WAL included.
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
         migrate(&conn)?;
         Ok(Records {
             conn: Mutex::new(conn),
@@ -251,17 +252,20 @@ fn parse_time(text: &str) -> DateTime<Utc> {
 }
 
 fn migrate(conn: &Connection) -> Result<(), RecordsError> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    // The write lock is taken before the version is read: two processes
+    // opening a new database at once would otherwise both read version 0 and
+    // the second would fail creating tables the first had just made.
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let known = MIGRATIONS.len() as i64;
     if version > known {
         return Err(RecordsError::TooNew { found: version, known });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.unchecked_transaction()?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
     }
+    tx.commit()?;
     Ok(())
 }
 
