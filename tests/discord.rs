@@ -20,6 +20,8 @@ fn an_unsure_question() -> String {
         "russia demands no mobilization during truce?",
         "is russia serious",
         "what did the witkoff meeting tell the us about russias intentions",
+        // A bare topic gets the close questions on it by design.
+        "rubio",
     ];
     candidates
         .iter()

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod convert;
 mod data;
 mod engines;
+mod latency;
 mod metrics;
 mod report;
 mod typos;
@@ -30,6 +31,26 @@ enum Command {
         path: PathBuf,
         /// Folder to write the three files to.
         outdir: PathBuf,
+    },
+    /// Times the bot's own answering path on a knowledge folder: load, check and
+    /// index once, then every question of the eval files, per question.
+    Latency {
+        /// The knowledge folder.
+        #[arg(long, default_value = "knowledge")]
+        knowledge: PathBuf,
+        /// talksbot's config file (default: config/talksbot.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Eval question files to ask; repeat or separate with commas.
+        #[arg(
+            long = "eval",
+            value_delimiter = ',',
+            default_value = "tests/eval/questions.toml,tests/eval/dev.toml,tests/eval/test.toml"
+        )]
+        evals: Vec<PathBuf>,
+        /// How many times to ask each question.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
     },
     /// Exports a talksbot knowledge folder and its eval questions as faq.jsonl and queries.jsonl.
     ExportKnowledge {
@@ -73,12 +94,21 @@ struct Retrieval {
     /// One JSON object per engine a line instead of a table.
     #[arg(long)]
     json: bool,
+    /// Print the first N in-scope queries each engine ranks wrongly (to stderr).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    misses: usize,
 }
 
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Retrieval(args) => retrieval(args),
         Command::ConvertClinc { path, outdir } => convert::convert_clinc(&path, &outdir),
+        Command::Latency {
+            knowledge,
+            config,
+            evals,
+            rounds,
+        } => latency::run(&knowledge, config.as_deref(), &evals, rounds),
         Command::ExportKnowledge { dir, out, evals } => convert::export_knowledge(&dir, &evals, &out),
     }
 }
@@ -145,7 +175,7 @@ fn retrieval(args: Retrieval) -> Result<()> {
     let mut no_candidate = Vec::new();
     for engine in &mut engines {
         let started = std::time::Instant::now();
-        let engine_rows = report::run(engine.as_mut(), &entries, tune.as_deref(), &queries)?;
+        let engine_rows = report::run(engine.as_mut(), &entries, tune.as_deref(), &queries, args.misses)?;
         eprintln!("{}: done in {:.1} s", engine.name(), started.elapsed().as_secs_f64());
         no_candidate.push((engine.name(), engine_rows[0].no_candidate_in_scope));
         for row in engine_rows {

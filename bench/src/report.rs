@@ -37,6 +37,7 @@ pub fn run(
     entries: &[Entry],
     tune: Option<&[LabelledQuery]>,
     queries: &[LabelledQuery],
+    misses: usize,
 ) -> Result<Vec<Row>> {
     let started = Instant::now();
     engine.build(entries)?;
@@ -54,6 +55,7 @@ pub fn run(
     }
     let total: Duration = latencies.iter().sum();
     latencies.sort();
+    print_misses(engine.name(), entries, queries, &found, misses);
 
     let mut rows = Vec::new();
     for view in engine.views() {
@@ -101,6 +103,29 @@ pub fn run(
         });
     }
     Ok(rows)
+}
+
+/// Prints, to standard error, the first `limit` in-scope queries whose top
+/// entry is wrong, with what the engine ranked first: for reading, not scoring.
+fn print_misses(engine: &str, entries: &[Entry], queries: &[LabelledQuery], found: &[Found], limit: usize) {
+    let misses = queries
+        .iter()
+        .zip(found)
+        .filter(|(q, f)| q.in_scope() && !f.ranking.first().is_some_and(|(e, _)| q.right.contains(e)));
+    for (q, f) in misses.take(limit) {
+        let got: Vec<String> = f
+            .ranking
+            .iter()
+            .take(2)
+            .map(|(e, s)| format!("{} {s:.2}", entries[*e].id))
+            .collect();
+        eprintln!(
+            "{engine} miss: {:?} want {} got [{}]",
+            q.text,
+            entries[q.right[0]].id,
+            got.join(", ")
+        );
+    }
 }
 
 fn ratio(x: f64) -> String {

@@ -768,10 +768,21 @@ pub fn analyze(text: &str, synonyms: &Synonyms, max_tokens: usize) -> Vec<Term> 
 
 /// Terms to index for a stored text: analysed, stop words gone, each once.
 pub fn index_terms(text: &str, synonyms: &Synonyms) -> Vec<String> {
-    let mut seen = Vec::new();
+    index_terms_and_stops(text, synonyms)
+        .into_iter()
+        .filter(|(_, stop)| !stop)
+        .map(|(t, _)| t)
+        .collect()
+}
+
+/// Every term of a stored text, each once, and whether it is a stop word:
+/// stop words are indexed too, at a small weight, since in some questions
+/// they are all there is ("hi", "what does it mean").
+pub fn index_terms_and_stops(text: &str, synonyms: &Synonyms) -> Vec<(String, bool)> {
+    let mut seen: Vec<(String, bool)> = Vec::new();
     for t in analyze(text, synonyms, usize::MAX) {
-        if !t.stop && !seen.contains(&t.text) {
-            seen.push(t.text);
+        if !seen.iter().any(|(s, _)| *s == t.text) {
+            seen.push((t.text, t.stop));
         }
     }
     seen

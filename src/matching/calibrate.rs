@@ -23,10 +23,13 @@ pub struct Features {
     /// Product of the factors of the checks its best text failed (1 when
     /// it failed none): another date, a person it lacks, a contrast.
     pub checks: f32,
+    /// Weight share of the heaviest question word the base knows but the
+    /// fact never uses.
+    pub missing: f32,
 }
 
 impl Features {
-    fn values(&self) -> [f32; 6] {
+    fn values(&self) -> [f32; FEATURES] {
         [
             self.coverage,
             self.typicality,
@@ -34,11 +37,20 @@ impl Features {
             self.known,
             self.length,
             self.checks,
+            self.missing,
         ]
     }
 
     /// The names, in the order of [`Calibration`]'s weights.
-    pub const NAMES: [&'static str; 6] = ["coverage", "typicality", "margin", "known", "length", "checks"];
+    pub const NAMES: [&'static str; FEATURES] = [
+        "coverage",
+        "typicality",
+        "margin",
+        "known",
+        "length",
+        "checks",
+        "missing",
+    ];
 }
 
 /// Logistic weights: confidence = 1 / (1 + e^-(bias + Σ weight × feature)).
@@ -52,25 +64,30 @@ pub struct Calibration {
     pub known: f32,
     pub length: f32,
     pub checks: f32,
+    pub missing: f32,
 }
+
+/// How many features the calibration weighs.
+const FEATURES: usize = 7;
 
 impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -3.735,
-            coverage: 3.713,
-            typicality: 1.621,
-            margin: 2.205,
-            known: 0.025,
-            length: -0.187,
-            checks: 1.095,
+            bias: -4.117,
+            coverage: 3.584,
+            typicality: 2.178,
+            margin: 2.484,
+            known: 0.698,
+            length: -0.567,
+            checks: 0.937,
+            missing: -1.486,
         }
     }
 }
 
 impl Calibration {
-    fn weights(&self) -> [f32; 6] {
+    fn weights(&self) -> [f32; FEATURES] {
         [
             self.coverage,
             self.typicality,
@@ -78,10 +95,11 @@ impl Calibration {
             self.known,
             self.length,
             self.checks,
+            self.missing,
         ]
     }
 
-    fn from_weights(bias: f32, w: [f32; 6]) -> Calibration {
+    fn from_weights(bias: f32, w: [f32; FEATURES]) -> Calibration {
         Calibration {
             bias,
             coverage: w[0],
@@ -90,6 +108,7 @@ impl Calibration {
             known: w[3],
             length: w[4],
             checks: w[5],
+            missing: w[6],
         }
     }
 
@@ -111,7 +130,7 @@ impl Calibration {
     /// whether it was right) by Newton's method on the L2-regularised log
     /// loss. Deterministic: the same examples give the same weights.
     pub fn fit(examples: &[(Features, bool)], l2: f64) -> Calibration {
-        const N: usize = 7;
+        const N: usize = FEATURES + 1;
         let rows: Vec<([f64; N], f64)> = examples
             .iter()
             .map(|(f, right)| {

@@ -10,14 +10,20 @@ pub struct FuzzyWords {
     words: Vec<String>,
     chars: Vec<usize>,
     exact: HashMap<String, u32>,
-    grams: HashMap<(char, char), Vec<u32>>,
+    /// Letter pair and word length (capped) to the words holding the pair:
+    /// a look-up reads only the lengths within its typo budget.
+    grams: HashMap<(char, char, u8), Vec<u32>>,
+}
+
+fn length_key(chars: usize) -> u8 {
+    chars.min(u8::MAX as usize) as u8
 }
 
 /// A word of the set near the one looked up.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Near {
     pub id: u32,
-    /// Damerau-Levenshtein edits from the word looked up.
+    /// Edits from the word looked up (a swap of neighbouring letters is one).
     pub edits: usize,
     /// Normalised similarity in [0, 1].
     pub similarity: f32,
@@ -51,8 +57,9 @@ impl FuzzyWords {
             return id;
         }
         let id = self.words.len() as u32;
-        for g in bigrams(word) {
-            self.grams.entry(g).or_default().push(id);
+        let len = length_key(word.chars().count());
+        for (a, b) in bigrams(word) {
+            self.grams.entry((a, b, len)).or_default().push(id);
         }
         self.exact.insert(word.to_string(), id);
         self.words.push(word.to_string());
@@ -74,26 +81,43 @@ impl FuzzyWords {
     /// two letters swapped ("teh") or one left out ("wer"): a changed letter
     /// there makes another word as often as a typo ("mat", "met").
     pub fn nearest(&self, word: &str) -> Vec<Near> {
+        self.nearest_within(word, usize::MAX)
+    }
+
+    /// [`FuzzyWords::nearest`], with the typo budget capped at `max_edits`.
+    pub fn nearest_within(&self, word: &str, max_edits: usize) -> Vec<Near> {
         let chars = word.chars().count();
-        let budget = typo_budget(chars);
+        let budget = typo_budget(chars).min(max_edits);
         if budget == 0 {
             return Vec::new();
         }
         let grams = bigrams(word);
-        // Each edit destroys at most three letter pairs (a swap of two
-        // letters: "teh" keeps only "^t" of "the"), so a word within the
-        // budget shares at least this many pairs with the typed one.
-        let needed = grams.len().saturating_sub(3 * budget).max(1);
-        let mut shared: HashMap<u32, usize> = HashMap::new();
-        for g in &grams {
-            if let Some(ids) = self.grams.get(g) {
+        // Each edit destroys at most two letter pairs, and a swap of two
+        // letters one more ("teh" keeps only "^t" of "the"), so a word within
+        // the budget shares at least this many pairs with the typed one
+        // (a word with two swaps at the edge of its budget can slip through).
+        let needed = grams.len().saturating_sub(2 * budget + 1).max(1);
+        // A dense counter: a large word set shares common letter pairs
+        // ("^s", "e$") with thousands of words, too many for a hash map.
+        let mut shared = vec![0u16; self.words.len()];
+        let mut touched: Vec<u32> = Vec::new();
+        for len in chars.saturating_sub(budget)..=chars + budget {
+            for &(a, b) in &grams {
+                let Some(ids) = self.grams.get(&(a, b, length_key(len))) else {
+                    continue;
+                };
                 for &id in ids {
-                    *shared.entry(id).or_default() += 1;
+                    let count = &mut shared[id as usize];
+                    if *count == 0 {
+                        touched.push(id);
+                    }
+                    *count += 1;
                 }
             }
         }
         let mut found: Vec<Near> = Vec::new();
-        for (id, count) in shared {
+        for id in touched {
+            let count = shared[id as usize] as usize;
             let other_chars = self.chars[id as usize];
             if count < needed || other_chars.abs_diff(chars) > budget {
                 continue;
@@ -101,7 +125,10 @@ impl FuzzyWords {
             let other = &self.words[id as usize];
             let first_differs = other.chars().next() != word.chars().next();
             let allowed = if first_differs { budget - 1 } else { budget };
-            let edits = strsim::damerau_levenshtein(word, other);
+            // Optimal string alignment: edits, with a swap of neighbours as
+            // one; unlike full Damerau it needs no table of the alphabet,
+            // which matters when thousands of candidates pass the filter.
+            let edits = strsim::osa_distance(word, other);
             if edits > allowed || (chars <= 3 && !(is_transposition(word, other) || other_chars == chars + 1)) {
                 continue;
             }
@@ -114,7 +141,7 @@ impl FuzzyWords {
             found.push(Near {
                 id,
                 edits,
-                similarity: strsim::normalized_damerau_levenshtein(word, other) as f32,
+                similarity: 1.0 - edits as f32 / chars.max(other_chars) as f32,
             });
         }
         found.sort_unstable_by_key(|n| n.id);

@@ -68,12 +68,16 @@ pub struct Index {
     max_idf: f32,
     /// Per fact, every term in any of its texts, sorted.
     fact_terms: Vec<Vec<u32>>,
+    /// Per fact, beside `fact_terms`: how many of its texts hold each term.
+    fact_counts: Vec<Vec<u32>>,
     /// Per term, how many facts use it.
     df: Vec<u32>,
     /// Per doc, its terms, sorted.
     doc_terms: Vec<Vec<u32>>,
     /// Per fact, how many stored texts it has.
     fact_texts: Vec<u32>,
+    /// Per term, whether it is a stop word.
+    stops: Vec<bool>,
 }
 
 /// What the index is built from: per fact, its questions and its body text.
@@ -83,14 +87,18 @@ pub struct FactText<'a> {
 }
 
 impl Index {
-    pub fn build<'a>(facts: impl IntoIterator<Item = FactText<'a>>, synonyms: &Synonyms) -> Index {
+    /// Indexes the facts. Stop words weigh `stop_weight` of what their
+    /// rarity alone would give (0 leaves them out).
+    pub fn build<'a>(facts: impl IntoIterator<Item = FactText<'a>>, synonyms: &Synonyms, stop_weight: f32) -> Index {
         let mut index = Index::default();
+        let mut stops: Vec<bool> = Vec::new();
         let mut doc_terms: Vec<Vec<u32>> = Vec::new();
         let mut df: Vec<u32> = Vec::new();
         let mut fact_count = 0u32;
         for (fact_no, fact) in facts.into_iter().enumerate() {
             fact_count += 1;
             let mut fact_terms: Vec<u32> = Vec::new();
+            let mut texts_with: HashMap<u32, u32> = HashMap::new();
             let texts = fact
                 .questions
                 .iter()
@@ -99,14 +107,19 @@ impl Index {
                 .chain(std::iter::once((None, fact.body.as_str())));
             for (question, text) in texts {
                 let mut ids = Vec::new();
-                for term in analyzer::index_terms(text, synonyms) {
+                for (term, stop) in analyzer::index_terms_and_stops(text, synonyms) {
+                    if stop && stop_weight <= 0.0 {
+                        continue;
+                    }
                     let next = index.terms.len() as u32;
                     let id = *index.terms.entry(term).or_insert(next);
                     if id == next {
                         index.postings.push(Vec::new());
                         df.push(0);
+                        stops.push(stop);
                     }
                     ids.push(id);
+                    *texts_with.entry(id).or_default() += 1;
                     if !fact_terms.contains(&id) {
                         fact_terms.push(id);
                         df[id as usize] += 1;
@@ -124,6 +137,9 @@ impl Index {
                 doc_terms.push(ids);
             }
             fact_terms.sort_unstable();
+            index
+                .fact_counts
+                .push(fact_terms.iter().map(|id| texts_with[id]).collect());
             index.fact_terms.push(fact_terms);
             index.fact_texts.push(fact.questions.len() as u32 + 1);
         }
@@ -131,8 +147,17 @@ impl Index {
         let n = fact_count.max(1) as f32;
         index.idf = df
             .iter()
-            .map(|&df| (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln())
+            .zip(&stops)
+            .map(|(&df, &stop)| {
+                let idf = (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
+                if stop {
+                    idf * stop_weight
+                } else {
+                    idf
+                }
+            })
             .collect();
+        index.stops = stops;
         index.max_idf = (1.0 + (n + 0.5) / 0.5).ln();
         index.df = df;
         index.term_texts = vec![String::new(); index.terms.len()];
@@ -216,9 +241,22 @@ impl Index {
         self.fact_terms[fact as usize].binary_search(&term).is_ok()
     }
 
+    /// Whether the term is a stop word (indexed at a small weight).
+    pub fn is_stop(&self, term: u32) -> bool {
+        self.stops[term as usize]
+    }
+
     /// How many stored texts (phrasings and the body) the fact has.
     pub fn fact_texts(&self, fact: u32) -> u32 {
         self.fact_texts[fact as usize]
+    }
+
+    /// How many of the fact's stored texts hold the term.
+    pub fn texts_with(&self, fact: u32, term: u32) -> u32 {
+        let terms = &self.fact_terms[fact as usize];
+        terms
+            .binary_search(&term)
+            .map_or(0, |i| self.fact_counts[fact as usize][i])
     }
 
     /// Share of facts that use the term, in [0, 1].
@@ -247,6 +285,7 @@ mod tests {
                 body: String::new(),
             }),
             &Synonyms::default(),
+            0.0,
         )
     }
 

@@ -70,6 +70,10 @@ pub struct MatcherConfig {
     /// Share of the ranking score that comes from how typical the question's
     /// words are of the fact across all its stored texts, between 0 and 1.
     pub typicality_weight: f32,
+    /// Weight of a stop word the base uses, next to a word as rare (0 leaves
+    /// stop words out): enough for "hi" to find a greeting, too little to
+    /// outweigh any real word.
+    pub stop_word_weight: f32,
     /// What the confidence is: the calibrated probability of being right,
     /// or the coverage score of the best text alone.
     pub confidence: ConfidenceModel,
@@ -95,7 +99,7 @@ impl Default for MatcherConfig {
             suggest_threshold: 0.3,
             tie_margin: 0.02,
             max_suggestions: 3,
-            question_coverage_weight: 0.8,
+            question_coverage_weight: 0.6,
             body_weight: 0.8,
             unknown_word_weight: 3.0,
             generic_word_weight: 0.1,
@@ -105,8 +109,9 @@ impl Default for MatcherConfig {
             missing_entity_penalty: 0.75,
             contrast_penalty: 0.6,
             fact_word_credit: 0.3,
-            support_weight: 0.2,
-            typicality_weight: 0.5,
+            support_weight: 0.5,
+            typicality_weight: 0.3,
+            stop_word_weight: 1.0,
             confidence: ConfidenceModel::Calibrated,
             calibration: Calibration::default(),
         }
@@ -183,6 +188,8 @@ struct QueryTerm {
     entity: bool,
     /// A word or a day, as opposed to a bare number, month or year.
     specific: bool,
+    /// A stop word the base uses, weighing little.
+    stop: bool,
 }
 
 /// The index of one fact base, ready to answer questions.
@@ -326,6 +333,7 @@ fn is_specific(term: &analyzer::Term) -> bool {
 
 impl Matcher {
     pub fn new(base: &FactBase, config: MatcherConfig) -> Matcher {
+        Lexicon::english().warm();
         let synonyms = Synonyms::new(base.synonyms());
         let facts = base.facts().iter().map(|f| {
             let dates = f
@@ -338,7 +346,7 @@ impl Matcher {
                 body: format!("{} {} {}{dates}", f.answer, f.entities.join(" "), f.tags.join(" ")),
             }
         });
-        let index = Index::build(facts, &synonyms);
+        let index = Index::build(facts, &synonyms, config.stop_word_weight.max(0.0));
         let kinds = base.facts().iter().map(|f| AnswerKinds::of_answer(&f.answer)).collect();
         let fact_dates = base
             .facts()
@@ -412,7 +420,8 @@ impl Matcher {
                     variants,
                     weight: self.index.idf(id),
                     entity: self.entities.binary_search(&id).is_ok(),
-                    specific: is_specific(&term),
+                    specific: is_specific(&term) && !term.stop,
+                    stop: term.stop,
                 });
                 continue;
             }
@@ -431,7 +440,14 @@ impl Matcher {
                     if in_base.is_empty() && term.raw != term.text {
                         (in_base, edits) = self.index.resolve(&term.raw);
                     }
-                    let in_english = english.nearest_real(&term.raw);
+                    // A word that is not real English is at least one edit from
+                    // every real word, and ties go to the base: one edit there
+                    // settles it without searching English.
+                    let in_english = if !in_base.is_empty() && edits <= 1 {
+                        Vec::new()
+                    } else {
+                        english.nearest_real(&term.raw)
+                    };
                     let english_edits = in_english.first().map_or(usize::MAX, |n| n.1);
                     // Ties go to the fact base's own words: the question is
                     // about what the base covers far more often than not.
@@ -482,6 +498,7 @@ impl Matcher {
                 weight,
                 entity,
                 specific: is_specific(&term),
+                stop: false,
             });
         }
         terms
@@ -537,10 +554,14 @@ impl Matcher {
                 .map(|&(id, _)| self.index.postings(id).len())
                 .sum::<usize>()
         };
+        // Stop words refine what the other words found; they find texts
+        // themselves only when the question has nothing else ("hi").
+        let has_content = terms.iter().any(|t| !t.stop && !t.variants.is_empty());
+        let finds = |t: &QueryTerm| !(t.variants.is_empty() || (t.stop && has_content));
         // With no rare word at all, the least common one finds, alone.
         let limit = terms
             .iter()
-            .filter(|t| !t.variants.is_empty())
+            .filter(|t| finds(t))
             .map(postings)
             .min()
             .map_or(limit, |fewest| limit.max(fewest));
@@ -552,7 +573,7 @@ impl Matcher {
         };
         let mut common = Vec::new();
         for term in terms {
-            if postings(term) > limit {
+            if postings(term) > limit || !finds(term) {
                 common.push(term);
                 continue;
             }
@@ -693,7 +714,6 @@ impl Matcher {
         // A second text of the same fact that also matches (another phrasing,
         // or the answer) is more evidence for the fact.
         let support = self.config.support_weight;
-        let typical = self.typicality(&terms);
         let gamma = self.config.typicality_weight.clamp(0.0, 1.0);
         let mut candidates: Vec<Candidate> = best
             .into_values()
@@ -701,7 +721,7 @@ impl Matcher {
                 let coverage = (c.confidence + support * runner_up * (1.0 - c.confidence)).min(1.0);
                 // The checks that mark a text down (another date, a missing
                 // person) mark the fact's typicality down alike.
-                let typicality = c.features.checks * typical.get(&(c.fact as u32)).copied().unwrap_or(0.0);
+                let typicality = c.features.checks * self.typicality(&terms, total, c.fact as u32);
                 c.features.coverage = coverage;
                 c.features.typicality = typicality;
                 c.score = (1.0 - gamma) * coverage + gamma * typicality;
@@ -712,7 +732,7 @@ impl Matcher {
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
         candidates.truncate(10);
         let known_share = if total > 0.0 { (known / total).min(1.0) } else { 0.0 };
-        let weighty = terms.iter().filter(|t| t.weight > 0.0).count();
+        let weighty = terms.iter().filter(|t| t.weight > 0.0 && !t.stop).count();
         let length = weighty.min(6) as f32 / 6.0;
         let top = candidates.first().map_or(0.0, |c| c.score);
         let second = candidates.get(1).map_or(0.0, |c| c.score);
@@ -720,6 +740,14 @@ impl Matcher {
             c.features.margin = if i == 0 { top - second } else { c.score - top };
             c.features.known = known_share;
             c.features.length = length;
+            // The heaviest word of the question that the base knows but this
+            // fact never uses: "zelensky" asked of a fact without him.
+            c.features.missing = terms
+                .iter()
+                .filter(|t| !t.stop && !t.variants.is_empty())
+                .filter(|t| !t.variants.iter().any(|&(id, _)| self.index.fact_has(c.fact as u32, id)))
+                .map(|t| t.weight / total)
+                .fold(0.0, f32::max);
             c.confidence = match self.config.confidence {
                 ConfidenceModel::Calibrated => self.config.calibration.confidence(&c.features),
                 ConfidenceModel::Coverage => c.features.coverage,
@@ -729,33 +757,26 @@ impl Matcher {
         Ok(Verdict { outcome, candidates })
     }
 
-    /// Per fact, how typical the question's words are of it: each word
-    /// weighs by the share of the fact's stored texts that use it (square
-    /// root, so that a word in a few phrasings still counts), in [0, 1].
-    fn typicality(&self, terms: &[QueryTerm]) -> HashMap<u32, f32> {
-        let total: f32 = terms.iter().map(|t| t.weight).sum();
-        let mut per_fact: HashMap<u32, f32> = HashMap::new();
+    /// How typical the question's words are of a fact: each word weighs by
+    /// the share of the fact's stored texts that use it (square root, so
+    /// that a word in a few phrasings still counts), in [0, 1].
+    fn typicality(&self, terms: &[QueryTerm], total: f32, fact: u32) -> f32 {
         if total <= 0.0 {
-            return per_fact;
+            return 0.0;
         }
-        for term in terms {
-            let mut best: HashMap<u32, f32> = HashMap::new();
-            for &(id, sim) in &term.variants {
-                for &doc in self.index.postings(id) {
-                    let slot = best.entry(doc).or_insert(0.0);
-                    *slot = slot.max(sim);
-                }
-            }
-            let mut share: HashMap<u32, f32> = HashMap::new();
-            for (doc, sim) in best {
-                *share.entry(self.index.doc(doc).fact).or_insert(0.0) += sim;
-            }
-            for (fact, sum) in share {
-                let p = sum / self.index.fact_texts(fact) as f32;
-                *per_fact.entry(fact).or_insert(0.0) += term.weight * p.sqrt() / total;
-            }
-        }
-        per_fact
+        let texts = self.index.fact_texts(fact) as f32;
+        terms
+            .iter()
+            .map(|term| {
+                let share = term
+                    .variants
+                    .iter()
+                    .map(|&(id, sim)| sim * self.index.texts_with(fact, id) as f32 / texts)
+                    .fold(0.0, f32::max);
+                term.weight * share.min(1.0).sqrt()
+            })
+            .sum::<f32>()
+            / total
     }
 
     /// True when the question names one member of a contrast group and the

@@ -132,10 +132,21 @@ impl Lexicon {
         self.words.get(word).is_some_and(|w| w.log_count >= REAL_WORD_LOG_COUNT)
     }
 
-    /// The real words closest to a misspelt one, with the edits it takes and
-    /// the similarity; only those at the fewest edits.
+    /// The real words one edit from a misspelt one, with the edits it takes
+    /// and the similarity. Only one: a word two edits from English is more
+    /// often a name or a word of the fact base than a slip.
     pub fn nearest_real(&self, word: &str) -> Vec<(&str, usize, f32)> {
-        let real = self.real.get_or_init(|| {
+        let real = self.real_words();
+        real.nearest_within(word, 1)
+            .into_iter()
+            .map(|n| (real.word(n.id), n.edits, n.similarity))
+            .collect()
+    }
+
+    /// The look-up of real words, built on first use (tens of milliseconds):
+    /// [`Lexicon::warm`] builds it ahead, so no question waits for it.
+    fn real_words(&self) -> &FuzzyWords {
+        self.real.get_or_init(|| {
             let mut words: Vec<&String> = self
                 .words
                 .iter()
@@ -148,11 +159,13 @@ impl Lexicon {
                 set.add(w);
             }
             set
-        });
-        real.nearest(word)
-            .into_iter()
-            .map(|n| (real.word(n.id), n.edits, n.similarity))
-            .collect()
+        })
+    }
+
+    /// Builds everything built on first use, so that the first question
+    /// costs what any other does.
+    pub fn warm(&self) {
+        self.real_words();
     }
 
     /// log10 count of a word, for choosing between corrections; `None` when
