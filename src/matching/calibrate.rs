@@ -74,14 +74,14 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -4.117,
-            coverage: 3.584,
-            typicality: 2.178,
-            margin: 2.484,
-            known: 0.698,
-            length: -0.567,
-            checks: 0.937,
-            missing: -1.486,
+            bias: -4.068,
+            coverage: 3.52,
+            typicality: 2.161,
+            margin: 2.355,
+            known: 0.708,
+            length: -0.549,
+            checks: 0.94,
+            missing: -1.687,
         }
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::analyzer::{self, Synonyms};
 use super::fuzzy::FuzzyWords;
+use super::lexicon::Lexicon as English;
 
 /// What a word in a question turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -143,15 +144,23 @@ impl Index {
             index.fact_terms.push(fact_terms);
             index.fact_texts.push(fact.questions.len() as u32 + 1);
         }
+        index.term_texts = vec![String::new(); index.terms.len()];
+        for (text, &id) in &index.terms {
+            index.term_texts[id as usize] = text.clone();
+        }
         // Rare words tell facts apart; words every fact shares tell nothing.
+        // A stop word rare in a small base ("could") is still common in
+        // English, and weighs as such.
         let n = fact_count.max(1) as f32;
+        let english = English::english();
         index.idf = df
             .iter()
             .zip(&stops)
-            .map(|(&df, &stop)| {
+            .zip(&index.term_texts)
+            .map(|((&df, &stop), text)| {
                 let idf = (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
                 if stop {
-                    idf * stop_weight
+                    idf * stop_weight * english.rarity(text)
                 } else {
                     idf
                 }
@@ -160,10 +169,6 @@ impl Index {
         index.stops = stops;
         index.max_idf = (1.0 + (n + 0.5) / 0.5).ln();
         index.df = df;
-        index.term_texts = vec![String::new(); index.terms.len()];
-        for (text, &id) in &index.terms {
-            index.term_texts[id as usize] = text.clone();
-        }
         for (doc, ids) in index.docs.iter_mut().zip(&mut doc_terms) {
             doc.weight = ids.iter().map(|&id| index.idf[id as usize]).sum();
             ids.sort_unstable();
