@@ -22,6 +22,7 @@ fn an_unsure_question() -> String {
         "what did the witkoff meeting tell the us about russias intentions",
         // A bare topic gets the close questions on it by design.
         "rubio",
+        "putin",
     ];
     candidates
         .iter()

@@ -26,6 +26,9 @@ pub struct Features {
     /// Weight share of the heaviest question word the base knows but the
     /// fact never uses.
     pub missing: f32,
+    /// Letter-pair (Sørensen-Dice) likeness of the question to the stored
+    /// phrasing that matched; 0 when the answer text matched.
+    pub surface: f32,
 }
 
 impl Features {
@@ -38,6 +41,7 @@ impl Features {
             self.length,
             self.checks,
             self.missing,
+            self.surface,
         ]
     }
 
@@ -50,6 +54,7 @@ impl Features {
         "length",
         "checks",
         "missing",
+        "surface",
     ];
 }
 
@@ -65,23 +70,25 @@ pub struct Calibration {
     pub length: f32,
     pub checks: f32,
     pub missing: f32,
+    pub surface: f32,
 }
 
 /// How many features the calibration weighs.
-const FEATURES: usize = 7;
+const FEATURES: usize = 8;
 
 impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -4.068,
-            coverage: 3.52,
-            typicality: 2.161,
-            margin: 2.355,
-            known: 0.708,
-            length: -0.549,
-            checks: 0.94,
-            missing: -1.687,
+            bias: -4.838,
+            coverage: 3.03,
+            typicality: 1.701,
+            margin: 1.865,
+            known: 1.019,
+            length: -0.412,
+            checks: 0.879,
+            missing: -1.832,
+            surface: 2.018,
         }
     }
 }
@@ -96,6 +103,7 @@ impl Calibration {
             self.length,
             self.checks,
             self.missing,
+            self.surface,
         ]
     }
 
@@ -109,6 +117,7 @@ impl Calibration {
             length: w[4],
             checks: w[5],
             missing: w[6],
+            surface: w[7],
         }
     }
 

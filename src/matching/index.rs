@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use super::analyzer::{self, Synonyms};
 use super::fuzzy::FuzzyWords;
-use super::lexicon::Lexicon as English;
 
 /// What a word in a question turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -149,18 +148,14 @@ impl Index {
             index.term_texts[id as usize] = text.clone();
         }
         // Rare words tell facts apart; words every fact shares tell nothing.
-        // A stop word rare in a small base ("could") is still common in
-        // English, and weighs as such.
         let n = fact_count.max(1) as f32;
-        let english = English::english();
         index.idf = df
             .iter()
             .zip(&stops)
-            .zip(&index.term_texts)
-            .map(|((&df, &stop), text)| {
+            .map(|(&df, &stop)| {
                 let idf = (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
                 if stop {
-                    idf * stop_weight * english.rarity(text)
+                    idf * stop_weight
                 } else {
                     idf
                 }

@@ -95,7 +95,7 @@ pub enum ConfidenceModel {
 impl Default for MatcherConfig {
     fn default() -> Self {
         MatcherConfig {
-            answer_threshold: 0.65,
+            answer_threshold: 0.7,
             suggest_threshold: 0.3,
             tie_margin: 0.02,
             max_suggestions: 3,
@@ -206,6 +206,9 @@ pub struct Matcher {
     entities: Vec<u32>,
     /// Groups of terms naming different things of one kind.
     contrasts: Vec<Vec<u32>>,
+    /// Per fact, its stored questions as normalised text, for comparing the
+    /// question's surface with the one that matched.
+    phrasings: Vec<Vec<String>>,
 }
 
 /// An entity named by fewer than this share of facts is distinctive: asking
@@ -380,6 +383,11 @@ impl Matcher {
                     .collect()
             })
             .collect();
+        let phrasings = base
+            .facts()
+            .iter()
+            .map(|f| f.questions.iter().map(|q| text::normalize_question(q)).collect())
+            .collect();
         Matcher {
             index,
             synonyms,
@@ -388,6 +396,7 @@ impl Matcher {
             fact_dates,
             entities,
             contrasts,
+            phrasings,
         }
     }
 
@@ -647,7 +656,11 @@ impl Matcher {
             } else {
                 0.0
             };
-            let q_cov = ((s.question_covered + self.config.fact_word_credit * elsewhere) / total).min(1.0);
+            let q_cov = if total > 0.0 {
+                ((s.question_covered + self.config.fact_word_credit * elsewhere) / total).min(1.0)
+            } else {
+                0.0
+            };
             let confidence = match doc.question {
                 Some(_) => {
                     let d_cov = if doc.weight > 0.0 {
@@ -734,19 +747,35 @@ impl Matcher {
         let known_share = if total > 0.0 { (known / total).min(1.0) } else { 0.0 };
         let weighty = terms.iter().filter(|t| t.weight > 0.0 && !t.stop).count();
         let length = weighty.min(6) as f32 / 6.0;
+        // Words said again add nothing to how the question reads.
+        let mut said: Vec<&str> = Vec::new();
+        let normalized = text::normalize_question(question);
+        for word in normalized.split(' ') {
+            if !said.contains(&word) {
+                said.push(word);
+            }
+        }
+        let asked = said.join(" ");
         let top = candidates.first().map_or(0.0, |c| c.score);
         let second = candidates.get(1).map_or(0.0, |c| c.score);
         for (i, c) in candidates.iter_mut().enumerate() {
             c.features.margin = if i == 0 { top - second } else { c.score - top };
             c.features.known = known_share;
             c.features.length = length;
+            // Letter-pair likeness of the question to the phrasing that
+            // matched: robust to typos, and low for a question that shares
+            // words with a phrasing but reads nothing like it.
+            c.features.surface = c
+                .question
+                .and_then(|q| self.phrasings[c.fact].get(q))
+                .map_or(0.0, |p| strsim::sorensen_dice(&asked, p) as f32);
             // The heaviest word of the question that the base knows but this
             // fact never uses: "zelensky" asked of a fact without him.
             c.features.missing = terms
                 .iter()
                 .filter(|t| !t.stop && !t.variants.is_empty())
                 .filter(|t| !t.variants.iter().any(|&(id, _)| self.index.fact_has(c.fact as u32, id)))
-                .map(|t| t.weight / total)
+                .map(|t| t.weight / total.max(f32::MIN_POSITIVE))
                 .fold(0.0, f32::max);
             c.confidence = match self.config.confidence {
                 ConfidenceModel::Calibrated => self.config.calibration.confidence(&c.features),

@@ -186,14 +186,6 @@ impl Lexicon {
         Some(rarity * (0.15 + 0.85 * info.noun_share()))
     }
 
-    /// How rare a word is in English, from 0.1 ("the", "as") to 1 (a word
-    /// seen no more than about 10^7.5 times, "hi"); 1 for a word the
-    /// lexicon does not have.
-    pub fn rarity(&self, word: &str) -> f32 {
-        self.log_count(word)
-            .map_or(1.0, |log| ((11.0 - log) / 3.0).clamp(0.2, 1.0))
-    }
-
     /// Words that share a synonym set with this one (never the word itself).
     pub fn related<'a>(&'a self, word: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         let info = self.words.get(word);
