@@ -551,12 +551,17 @@ impl Matcher {
             .collect()
     }
 
+    /// Postings above which a term only adds to texts that rarer terms found.
+    fn common_limit(&self) -> usize {
+        COMMON_POSTINGS.max(self.index.doc_count() / 10)
+    }
+
     /// Scores every stored text that shares a term with the question.
     fn score_docs(&self, terms: &[QueryTerm]) -> Vec<(u32, DocScore)> {
         // Words that most texts share ("who" in a base of 200,000 phrasings)
         // would touch the whole index; they only add to texts that the rarer
         // words of the question found. On a small base every word finds.
-        let limit = COMMON_POSTINGS.max(self.index.doc_count() / 10);
+        let limit = self.common_limit();
         let postings = |t: &QueryTerm| {
             t.variants
                 .iter()
@@ -637,8 +642,30 @@ impl Matcher {
         let total: f32 = terms.iter().map(|t| t.weight).sum();
         let alpha = self.config.question_coverage_weight.clamp(0.0, 1.0);
         // Every fact sharing a term is ranked, however little of the question
-        // the base knows: the calibrated confidence decides, not an early cut.
+        // the base knows: the calibrated confidence decides. One exception
+        // bounds the work on a large base: when every word the base knows is
+        // in a great many texts ("who" in 200,000 phrasings) and together
+        // they are too little of the question to suggest anything, scoring
+        // all those texts would rank them at random, at great cost.
         let known: f32 = terms.iter().filter(|t| !t.variants.is_empty()).map(|t| t.weight).sum();
+        let only_common = terms.iter().filter(|t| !t.variants.is_empty()).all(|t| {
+            t.variants
+                .iter()
+                .map(|&(id, _)| self.index.postings(id).len())
+                .sum::<usize>()
+                > self.common_limit()
+        });
+        let ceiling = if total > 0.0 {
+            (known / total).min(1.0).powf(alpha)
+        } else {
+            0.0
+        };
+        if only_common && ceiling < self.config.suggest_threshold {
+            return Ok(Verdict {
+                outcome: Outcome::Abstain,
+                candidates: Vec::new(),
+            });
+        }
         let mut best: HashMap<u32, (Candidate, f32)> = HashMap::new();
         for (doc_id, s) in self.score_docs(&terms) {
             let doc = self.index.doc(doc_id);
