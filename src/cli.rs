@@ -522,7 +522,7 @@ fn check(dir: &Path, articles: Option<&Path>) -> anyhow::Result<ExitCode> {
 /// then reports, and draws with `--plot`, how it does on `plot_on`.
 fn calibrate(
     cli: &Cli,
-    mut config: Config,
+    config: Config,
     files: &[PathBuf],
     write: bool,
     plot: Option<&Path>,
@@ -565,8 +565,8 @@ fn calibrate(
         std::fs::write(&path, doc.to_string()).with_context(|| format!("cannot write {}", path.display()))?;
         writeln!(out, "written to {}", path.display())?;
     }
-    config.matcher.calibration = fitted;
-    let knowledge = load_knowledge(&cli.knowledge, &config)?;
+    // Features do not depend on the calibration, so the base loaded for
+    // fitting serves for the report too.
     let shown = if plot_on.is_empty() { files } else { plot_on };
     let scored: Vec<(f32, bool)> = examples_of(&knowledge, shown)?
         .into_iter()

@@ -556,18 +556,18 @@ impl Matcher {
         COMMON_POSTINGS.max(self.index.doc_count() / 10)
     }
 
+    /// How many stored texts hold a question term, all its variants together.
+    fn postings_len(&self, term: &QueryTerm) -> usize {
+        term.variants.iter().map(|&(id, _)| self.index.postings(id).len()).sum()
+    }
+
     /// Scores every stored text that shares a term with the question.
     fn score_docs(&self, terms: &[QueryTerm]) -> Vec<(u32, DocScore)> {
         // Words that most texts share ("who" in a base of 200,000 phrasings)
         // would touch the whole index; they only add to texts that the rarer
         // words of the question found. On a small base every word finds.
         let limit = self.common_limit();
-        let postings = |t: &QueryTerm| {
-            t.variants
-                .iter()
-                .map(|&(id, _)| self.index.postings(id).len())
-                .sum::<usize>()
-        };
+        let postings = |t: &QueryTerm| self.postings_len(t);
         // Stop words refine what the other words found; they find texts
         // themselves only when the question has nothing else ("hi").
         let has_content = terms.iter().any(|t| !t.stop && !t.variants.is_empty());
@@ -648,13 +648,10 @@ impl Matcher {
         // they are too little of the question to suggest anything, scoring
         // all those texts would rank them at random, at great cost.
         let known: f32 = terms.iter().filter(|t| !t.variants.is_empty()).map(|t| t.weight).sum();
-        let only_common = terms.iter().filter(|t| !t.variants.is_empty()).all(|t| {
-            t.variants
-                .iter()
-                .map(|&(id, _)| self.index.postings(id).len())
-                .sum::<usize>()
-                > self.common_limit()
-        });
+        let only_common = terms
+            .iter()
+            .filter(|t| !t.variants.is_empty())
+            .all(|t| self.postings_len(t) > self.common_limit());
         let ceiling = if total > 0.0 {
             (known / total).min(1.0).powf(alpha)
         } else {
@@ -861,13 +858,7 @@ impl Matcher {
             return Outcome::Abstain;
         };
         let close = |x: &&Candidate| x.score >= SUGGEST_SHARE * top.score;
-        let topic_only = weighty_terms <= 1
-            && candidates
-                .iter()
-                .skip(1)
-                .filter(|x| x.score >= TOPIC_SHARE * top.score)
-                .count()
-                >= 1;
+        let topic_only = weighty_terms <= 1 && candidates.iter().skip(1).any(|x| x.score >= TOPIC_SHARE * top.score);
         if top.confidence >= c.answer_threshold && !topic_only {
             let mut answer = vec![*top];
             if let Some(second) = candidates.get(1) {
