@@ -151,6 +151,16 @@ impl Knowledge {
         Ok(Knowledge::new(FactBase::load(dir)?, config))
     }
 
+    /// `load`, with every quote checked against the articles in `articles`
+    /// when it is given (see [`FactBase::load_verified`]).
+    pub fn load_verified(
+        dir: &Path,
+        config: &MatcherConfig,
+        articles: Option<&Path>,
+    ) -> Result<Knowledge, KnowledgeError> {
+        Ok(Knowledge::new(FactBase::load_verified(dir, articles)?, config))
+    }
+
     pub fn new(base: FactBase, config: &MatcherConfig) -> Knowledge {
         let matcher = Matcher::new(&base, config.clone());
         Knowledge {

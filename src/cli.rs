@@ -10,7 +10,9 @@ use clap::{Parser, Subcommand};
 
 use crate::answers::{render_text, Knowledge};
 use crate::config::Config;
-use crate::knowledge::{check_articles, FactBase};
+use crate::config::ARTICLES_ENV;
+use crate::knowledge::articles::{self, Articles};
+use crate::knowledge::FactBase;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -92,9 +94,16 @@ pub enum Command {
     /// Add, edit or remove a fact, checked and recorded exactly as from Discord.
     #[command(subcommand)]
     Fact(FactCommand),
+    /// Add a source: an article's text and its citation, for facts to quote.
+    #[command(subcommand)]
+    Source(SourceCommand),
+    /// Find an article's passages closest to some words, to copy a quote verbatim.
+    #[command(subcommand)]
+    Quote(QuoteCommand),
     /// Validate the whole fact base; exits non-zero on any problem.
     Check {
-        /// Also verify every quote word for word against the article texts in this folder.
+        /// Also verify every quote word for word against the article texts in this
+        /// folder [default: [knowledge] articles in the config, or TALKSBOT_ARTICLES].
         #[arg(long)]
         articles: Option<PathBuf>,
     },
@@ -110,6 +119,70 @@ pub enum FactCommand {
     Remove {
         /// The fact's id.
         id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// Store an article's text in the articles folder and its [[source]] in
+    /// sources.toml, checked and recorded like any change.
+    Add(SourceArgs),
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SourceKindArg {
+    /// The story itself.
+    Article,
+    /// The headline of another story printed on an article's page.
+    Headline,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("text_or_article").required(true).args(["text", "article"])))]
+pub struct SourceArgs {
+    /// The source's id (lowercase-with-dashes, e.g. gazette-2025-06-01).
+    pub id: String,
+    /// The publication, as readers know it.
+    #[arg(long)]
+    pub outlet: String,
+    /// The date of publication, YYYY-MM-DD.
+    #[arg(long)]
+    pub date: String,
+    /// The author or desk, as printed.
+    #[arg(long)]
+    pub byline: Option<String>,
+    /// The headline.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// What the article reports on, in one line.
+    #[arg(long)]
+    pub context: Option<String>,
+    /// Where it was published, only where known.
+    #[arg(long)]
+    pub url: Option<String>,
+    #[arg(long, value_enum, default_value = "article")]
+    pub kind: SourceKindArg,
+    /// A plain-text file with the article's text, as published.
+    #[arg(long)]
+    pub text: Option<PathBuf>,
+    /// Or: the name of a file already in the articles folder (a headline
+    /// printed on a page whose text is stored).
+    #[arg(long)]
+    pub article: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuoteCommand {
+    /// Print the passages of a source's article closest to some words.
+    Find {
+        /// The source's id in sources.toml.
+        source: String,
+        /// Words of the passage, as remembered.
+        #[arg(required = true)]
+        words: Vec<String>,
+        /// How many passages to show.
+        #[arg(long, default_value_t = 3)]
+        count: usize,
     },
 }
 
@@ -192,7 +265,7 @@ fn open_records(config: &Config) -> anyhow::Result<crate::records::Records> {
 }
 
 fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Result<ExitCode> {
-    use crate::moderation::{Form, Moderation, Request};
+    use crate::moderation::{Form, Request};
     let knowledge = load_knowledge(dir, config)?;
     let current_form = |id: &str| knowledge.base.fact(id).map(Form::from_fact);
     let request = match &command {
@@ -205,24 +278,8 @@ fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Re
         }
         FactCommand::Remove { id } => Request::Remove(id.clone(), None),
     };
-    let shared = std::sync::Arc::new(arc_swap::ArcSwap::from_pointee(knowledge));
-    let records = match open_records(config) {
-        Ok(r) => Some(std::sync::Arc::new(r)),
-        Err(e) => {
-            eprintln!("talksbot: warning: {e}; the change will not be in the audit trail");
-            None
-        }
-    };
-    let moderation = Moderation {
-        editor: crate::knowledge::edit::Editor::new(dir, &config.moderation.new_facts_file),
-        reloader: std::sync::Arc::new(crate::knowledge::reload::Reloader::new(
-            dir,
-            config.matcher.clone(),
-            shared,
-        )),
-        records,
-    };
-    let who = format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into()));
+    let moderation = moderation(dir, config, knowledge);
+    let who = cli_user();
     match moderation.apply(&who, request) {
         Ok(applied) => {
             let c = &applied.change;
@@ -246,6 +303,110 @@ fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Re
     }
 }
 
+fn moderation(dir: &Path, config: &Config, knowledge: Knowledge) -> crate::moderation::Moderation {
+    let records = match open_records(config) {
+        Ok(r) => Some(std::sync::Arc::new(r)),
+        Err(e) => {
+            eprintln!("talksbot: warning: {e}; the change will not be in the audit trail");
+            None
+        }
+    };
+    let shared = std::sync::Arc::new(arc_swap::ArcSwap::from_pointee(knowledge));
+    crate::moderation::Moderation {
+        editor: crate::knowledge::edit::Editor::new(dir, &config.moderation.new_facts_file)
+            .with_articles(config.knowledge.articles.clone()),
+        reloader: std::sync::Arc::new(
+            crate::knowledge::reload::Reloader::new(dir, config.matcher.clone(), shared)
+                .with_articles(config.knowledge.articles.clone()),
+        ),
+        records,
+    }
+}
+
+fn cli_user() -> String {
+    format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into()))
+}
+
+fn source_add(dir: &Path, config: &Config, args: SourceArgs) -> anyhow::Result<ExitCode> {
+    use crate::knowledge::new_source::{ArticleText, SourceDraft};
+    let text = match (&args.text, &args.article) {
+        (Some(file), _) => {
+            ArticleText::New(std::fs::read_to_string(file).with_context(|| format!("--text {}", file.display()))?)
+        }
+        (None, Some(name)) => ArticleText::Existing(name.clone()),
+        (None, None) => anyhow::bail!("give the article's text with --text FILE, or --article NAME"),
+    };
+    let draft = SourceDraft {
+        id: args.id,
+        kind: Some(
+            match args.kind {
+                SourceKindArg::Article => "article",
+                SourceKindArg::Headline => "headline",
+            }
+            .to_string(),
+        ),
+        outlet: args.outlet,
+        date: args.date,
+        byline: args.byline,
+        title: args.title,
+        context: args.context,
+        url: args.url,
+    };
+    let knowledge = load_knowledge(dir, config)?;
+    let moderation = moderation(dir, config, knowledge);
+    match moderation.add_source(&cli_user(), &draft, &text) {
+        Ok(applied) => {
+            writeln!(
+                std::io::stdout().lock(),
+                "added source {} in {}; its text is {}",
+                applied.added.source_id,
+                crate::knowledge::SOURCES_FILE,
+                applied.added.article.display()
+            )?;
+            if let Some(e) = applied.reload_error {
+                eprintln!("talksbot: the source was saved, but the base does not load:\n{e}");
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("talksbot: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn quote_find(dir: &Path, config: &Config, source: &str, words: &str, count: usize) -> anyhow::Result<ExitCode> {
+    let base = FactBase::load(dir).map_err(|e| anyhow::anyhow!("{e}\nRun `talksbot check` for the full list."))?;
+    let Some(found) = base.source(source.trim()) else {
+        let hint = crate::knowledge::did_you_mean_hint(source, base.sources().iter().map(|s| s.id.as_str()));
+        anyhow::bail!("there is no source with the id {source:?}{hint}");
+    };
+    let Some(folder) = config.knowledge.articles.as_deref() else {
+        anyhow::bail!(
+            "no articles folder: set [knowledge] articles in the config or {ARTICLES_ENV} to the folder of article texts"
+        );
+    };
+    let mut texts = Articles::open(folder)?;
+    let article = texts.article(found)?;
+    let passages = article.closest(words, count);
+    let mut out = std::io::stdout().lock();
+    if passages.is_empty() {
+        writeln!(out, "No passage of {} is like those words.", found.id)?;
+        return Ok(ExitCode::FAILURE);
+    }
+    writeln!(
+        out,
+        "Closest passages of {} ({}), to quote word for word:",
+        found.id,
+        found.article.as_deref().unwrap_or_default()
+    )?;
+    for p in passages {
+        writeln!(out, "  {:.2}  {:?}", p.likeness, p.text)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn load_knowledge(dir: &Path, config: &Config) -> anyhow::Result<Knowledge> {
     if !dir.is_dir() {
         anyhow::bail!(
@@ -253,7 +414,8 @@ fn load_knowledge(dir: &Path, config: &Config) -> anyhow::Result<Knowledge> {
             dir.display()
         );
     }
-    Knowledge::load(dir, &config.matcher).map_err(|e| anyhow::anyhow!("{e}\nRun `talksbot check` for the full list."))
+    Knowledge::load_verified(dir, &config.matcher, config.knowledge.articles.as_deref())
+        .map_err(|e| anyhow::anyhow!("{e}\nRun `talksbot check` for the full list."))
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -295,7 +457,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ref plot,
             ref plot_on,
         } => calibrate(&cli, config, files, write, plot.as_deref(), plot_on),
-        Command::Check { articles } => check(&cli.knowledge, articles.as_deref()),
+        Command::Check { articles } => check(
+            &cli.knowledge,
+            articles.as_deref().or(config.knowledge.articles.as_deref()),
+        ),
         Command::Serve => serve(config, cli.knowledge),
         Command::Gaps { since, limit } => {
             let records = open_records(&config)?;
@@ -341,6 +506,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Fact(command) => fact_command(&cli.knowledge, &config, command),
+        Command::Source(SourceCommand::Add(args)) => source_add(&cli.knowledge, &config, args),
+        Command::Quote(QuoteCommand::Find { source, words, count }) => {
+            quote_find(&cli.knowledge, &config, &source, &words.join(" "), count)
+        }
         Command::Invite { application_id } => {
             let Some(id) = application_id.or(config.discord.application_id) else {
                 anyhow::bail!(
@@ -493,8 +662,15 @@ fn check(dir: &Path, articles: Option<&Path>) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    if let Some(articles) = articles {
-        let problems = check_articles(&base, articles);
+    if let Some(folder) = articles {
+        let mut texts = match Articles::open(folder) {
+            Ok(texts) => texts,
+            Err(e) => {
+                eprintln!("talksbot check: {e}");
+                return Ok(ExitCode::FAILURE);
+            }
+        };
+        let problems = articles::verify(&base, &mut texts, None);
         if !problems.is_empty() {
             for p in &problems {
                 eprintln!("{p}");
@@ -503,16 +679,19 @@ fn check(dir: &Path, articles: Option<&Path>) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     }
+    let quotes: usize = base.facts().iter().map(|f| f.quotes.len()).sum();
     writeln!(
         std::io::stdout().lock(),
-        "ok: {} facts, {} sources, {} synonym groups{}",
+        "ok: {} facts, {} sources, {} synonym groups; {}",
         base.facts().len(),
         base.sources().len(),
         base.synonyms().len(),
         if articles.is_some() {
-            "; every quote found verbatim in its article"
+            format!("every quote ({quotes}) found verbatim in its article")
         } else {
-            ""
+            format!(
+                "{quotes} quotes unverified: no articles folder (set [knowledge] articles or {ARTICLES_ENV}, or pass --articles)"
+            )
         }
     )?;
     Ok(ExitCode::SUCCESS)

@@ -14,12 +14,26 @@ pub const DEFAULT_CONFIG: &str = "config/talksbot.toml";
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
+    pub knowledge: KnowledgeConfig,
     pub matcher: MatcherConfig,
     pub eval: EvalConfig,
     pub discord: DiscordConfig,
     pub moderation: ModerationConfig,
     pub records: RecordsConfig,
 }
+
+/// The `[knowledge]` table: where the fact base's sources are.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KnowledgeConfig {
+    /// The folder of article texts every quote is checked against on each
+    /// load, reload and edit; `TALKSBOT_ARTICLES` overrides it. Unset, quotes
+    /// are served but shown to moderators as unverified.
+    pub articles: Option<PathBuf>,
+}
+
+/// The environment variable naming the articles folder.
+pub const ARTICLES_ENV: &str = "TALKSBOT_ARTICLES";
 
 /// The `[moderation]` table: who may change the fact base from Discord.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -182,10 +196,12 @@ impl Config {
         };
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
-            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(source) => return Err(ConfigError::Io { path, source }),
         };
-        Config::parse(&path, &text)
+        let mut config = Config::parse(&path, &text)?;
+        config.knowledge.articles = articles_setting(std::env::var_os(ARTICLES_ENV), config.knowledge.articles);
+        Ok(config)
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
@@ -202,9 +218,31 @@ impl Config {
     }
 }
 
+/// The environment wins over the file; set but empty, it turns checking off.
+fn articles_setting(env: Option<std::ffi::OsString>, file: Option<PathBuf>) -> Option<PathBuf> {
+    match env {
+        Some(v) if v.is_empty() => None,
+        Some(v) => Some(PathBuf::from(v)),
+        None => file,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_articles_folder_comes_from_the_environment_before_the_file() {
+        let c = Config::parse(Path::new("c.toml"), "[knowledge]\narticles = \"texts\"\n").unwrap();
+        let file = c.knowledge.articles;
+        assert_eq!(file.as_deref(), Some(Path::new("texts")));
+        assert_eq!(
+            articles_setting(Some("other".into()), file.clone()),
+            Some(PathBuf::from("other"))
+        );
+        assert_eq!(articles_setting(Some("".into()), file.clone()), None);
+        assert_eq!(articles_setting(None, file.clone()), file);
+    }
 
     #[test]
     fn missing_keys_take_defaults() {

@@ -8,6 +8,7 @@ use chrono::Utc;
 
 use crate::answers::Knowledge;
 use crate::knowledge::edit::{Change, Draft, EditError, Editor};
+use crate::knowledge::new_source::{ArticleText, SourceAdded, SourceDraft, SourceError};
 use crate::knowledge::reload::Reloader;
 use crate::knowledge::{Fact, KnowledgeError};
 use crate::records::{ChangeRecord, Records};
@@ -29,6 +30,13 @@ pub struct Applied {
     pub reload_error: Option<KnowledgeError>,
 }
 
+/// A source that was added, and whether the new base is being served.
+#[derive(Debug)]
+pub struct SourceApplied {
+    pub added: SourceAdded,
+    pub reload_error: Option<KnowledgeError>,
+}
+
 /// The editor, the reloader and the records together.
 #[derive(Debug)]
 pub struct Moderation {
@@ -45,23 +53,49 @@ impl Moderation {
             Request::Edit(d, seen) => self.editor.edit(d, seen.as_deref())?,
             Request::Remove(id, seen) => self.editor.remove(id, seen.as_deref())?,
         };
-        if let Some(records) = &self.records {
-            let record = ChangeRecord {
-                at: Utc::now(),
-                moderator: moderator.to_string(),
-                fact_id: change.fact_id.clone(),
-                action: change.action.as_str().to_string(),
-                file: change.file.display().to_string(),
-                before: change.before.clone(),
-                after: change.after.clone(),
-            };
-            if let Err(e) = records.record_change(&record) {
-                tracing::error!(error = %e, fact = %change.fact_id, "the change was saved but could not be recorded in the audit trail");
-            }
-        }
+        self.audit(ChangeRecord {
+            at: Utc::now(),
+            moderator: moderator.to_string(),
+            fact_id: change.fact_id.clone(),
+            action: change.action.as_str().to_string(),
+            file: change.file.display().to_string(),
+            before: change.before.clone(),
+            after: change.after.clone(),
+        });
         tracing::info!(moderator, fact = %change.fact_id, action = change.action.as_str(), file = %change.file.display(), "fact base changed");
         let reload_error = self.reloader.reload().err();
         Ok(Applied { change, reload_error })
+    }
+
+    /// Adds a source and its article text on behalf of `moderator`; the
+    /// audit trail records it under the source's id.
+    pub fn add_source(
+        &self,
+        moderator: &str,
+        draft: &SourceDraft,
+        text: &ArticleText,
+    ) -> Result<SourceApplied, SourceError> {
+        let added = self.editor.add_source(draft, text)?;
+        self.audit(ChangeRecord {
+            at: Utc::now(),
+            moderator: moderator.to_string(),
+            fact_id: added.source_id.clone(),
+            action: "add source".to_string(),
+            file: crate::knowledge::SOURCES_FILE.to_string(),
+            before: None,
+            after: Some(added.table.clone()),
+        });
+        tracing::info!(moderator, source = %added.source_id, article = %added.article.display(), "source added");
+        let reload_error = self.reloader.reload().err();
+        Ok(SourceApplied { added, reload_error })
+    }
+
+    fn audit(&self, record: ChangeRecord) {
+        if let Some(records) = &self.records {
+            if let Err(e) = records.record_change(&record) {
+                tracing::error!(error = %e, id = %record.fact_id, "the change was saved but could not be recorded in the audit trail");
+            }
+        }
     }
 
     pub fn knowledge(&self) -> Arc<Knowledge> {

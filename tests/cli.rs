@@ -13,6 +13,7 @@ fn talksbot(args: &[&str], stdin: Option<&str>) -> Output {
         .current_dir(repo())
         .env_remove("TALKSBOT_KNOWLEDGE")
         .env_remove("TALKSBOT_CONFIG")
+        .env_remove("TALKSBOT_ARTICLES")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -160,7 +161,8 @@ fn check_with_articles_rejects_a_quote_that_is_not_verbatim() {
     let out = talksbot(&args, None);
     assert!(!out.status.success());
     assert!(
-        stderr(&out).contains("the quote is not in the article"),
+        stderr(&out).contains("is not in the article")
+            && stderr(&out).contains("the closest passage is \"Mayor Ada Quill cut the ribbon\""),
         "{}",
         stderr(&out)
     );

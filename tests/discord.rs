@@ -353,7 +353,7 @@ async fn timeline_source_and_about_answer() {
     let id = bot
         .slash(
             "source",
-            json!([{"name": "fact", "type": 3, "value": "witkoff-met-putin"}]),
+            json!([{"name": "show", "type": 1, "options": [{"name": "fact", "type": 3, "value": "witkoff-met-putin"}]}]),
         )
         .await;
     let text = embed_text(&bot.response_to(id).await["data"]);

@@ -55,6 +55,7 @@ impl Workspace {
             .arg(&self.config)
             .args(args)
             .env("USER", "alice")
+            .env_remove("TALKSBOT_ARTICLES")
             .env("RUST_LOG", "warn")
             .current_dir(self.data.path())
             .output()

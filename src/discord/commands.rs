@@ -12,7 +12,13 @@ use super::{interaction_message, render, Asker, Context, Data, Error, Via};
 use crate::matching::QuestionError;
 
 pub fn all() -> Vec<poise::Command<Arc<Data>, Error>> {
-    vec![ask(), timeline(), source(), about(), super::moderation::fact()]
+    vec![
+        ask(),
+        timeline(),
+        super::sources::source(),
+        about(),
+        super::moderation::fact(),
+    ]
 }
 
 /// serenity writes `default_member_permissions` as a string, the form
@@ -81,11 +87,37 @@ pub(super) async fn tell_privately(ctx: Context<'_>, title: &str, text: &str) ->
     .await
 }
 
+/// Acknowledges at once, privately, so that slow work (a download, a write
+/// queued behind another, a reload) never misses Discord's 3-second limit;
+/// [`finish_privately`] then replaces the "thinking…" message.
+pub(super) async fn defer_privately(ctx: Context<'_>) -> Result<(), Error> {
+    respond(
+        ctx,
+        CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new().ephemeral(true)),
+    )
+    .await
+}
+
+/// The answer to a deferred command.
+pub(super) async fn finish_privately(ctx: Context<'_>, title: &str, text: &str) -> Result<(), Error> {
+    let poise::Context::Application(app) = ctx else {
+        anyhow::bail!("these commands are slash commands only");
+    };
+    let edit = serenity::all::EditInteractionResponse::new()
+        .embed(render::notice(title, text))
+        .allowed_mentions(render::no_mentions());
+    ctx.data()
+        .courier
+        .edit_original(ctx.data().application_id, &app.interaction.token, &edit)
+        .await?;
+    Ok(())
+}
+
 async fn autocomplete_question(ctx: Context<'_>, partial: &str) -> Vec<serenity::AutocompleteChoice> {
     render::question_choices(&ctx.data().knowledge.load(), partial, false)
 }
 
-async fn autocomplete_fact(ctx: Context<'_>, partial: &str) -> Vec<serenity::AutocompleteChoice> {
+pub(super) async fn autocomplete_fact(ctx: Context<'_>, partial: &str) -> Vec<serenity::AutocompleteChoice> {
     render::question_choices(&ctx.data().knowledge.load(), partial, true)
 }
 
@@ -153,45 +185,6 @@ pub async fn timeline(
         ),
     )
     .await
-}
-
-/// The full citation and quotes behind one fact.
-#[poise::command(slash_command)]
-pub async fn source(
-    ctx: Context<'_>,
-    #[description = "The fact (start typing a question)"]
-    #[autocomplete = "autocomplete_fact"]
-    fact: String,
-) -> Result<(), Error> {
-    let knowledge = ctx.data().knowledge.load_full();
-    // Accept a fact id (what autocomplete sends) or a question typed in full.
-    let found = knowledge.base.fact(fact.trim()).cloned().or_else(|| {
-        knowledge
-            .ask(&fact)
-            .ok()
-            .and_then(|r| r.fact_id().and_then(|id| knowledge.base.fact(id).cloned()))
-    });
-    match found {
-        Some(f) => {
-            respond(
-                ctx,
-                CreateInteractionResponse::Message(
-                    CreateInteractionResponseMessage::new()
-                        .embed(render::source_embed(&knowledge, &f))
-                        .allowed_mentions(render::no_mentions()),
-                ),
-            )
-            .await
-        }
-        None => {
-            tell_privately(
-                ctx,
-                "No such fact",
-                "Pick a fact from the list that appears as you type, or use /ask with your question.",
-            )
-            .await
-        }
-    }
 }
 
 /// What this bot is, and what it knows.

@@ -9,6 +9,7 @@ pub mod courier;
 pub mod events;
 pub mod moderation;
 pub mod render;
+pub mod sources;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -256,8 +257,12 @@ impl ServeOptions {
 /// Connects to Discord and answers until the gateway ends the session for
 /// good (a rejected token) or the process is asked to stop.
 pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
-    let knowledge = Knowledge::load(&options.knowledge_dir, &options.config.matcher)
-        .map_err(|e| anyhow::anyhow!("the fact base cannot be loaded:\n{e}"))?;
+    let knowledge = Knowledge::load_verified(
+        &options.knowledge_dir,
+        &options.config.matcher,
+        options.config.knowledge.articles.as_deref(),
+    )
+    .map_err(|e| anyhow::anyhow!("the fact base cannot be loaded:\n{e}"))?;
     serve_with(options, Arc::new(ArcSwap::from_pointee(knowledge))).await
 }
 
@@ -272,13 +277,17 @@ pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>
             None
         }
     };
-    let reloader = Arc::new(Reloader::new(
-        &options.knowledge_dir,
-        options.config.matcher.clone(),
-        Arc::clone(&knowledge),
-    ));
+    let articles = options.config.knowledge.articles.clone();
+    let reloader = Arc::new(
+        Reloader::new(
+            &options.knowledge_dir,
+            options.config.matcher.clone(),
+            Arc::clone(&knowledge),
+        )
+        .with_articles(articles.clone()),
+    );
     let moderation = Arc::new(Moderation {
-        editor: Editor::new(&options.knowledge_dir, &moderation_config.new_facts_file),
+        editor: Editor::new(&options.knowledge_dir, &moderation_config.new_facts_file).with_articles(articles),
         reloader: Arc::clone(&reloader),
         records,
     });

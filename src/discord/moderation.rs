@@ -34,7 +34,7 @@ fn may_moderate(data: &Data, user: u64, guild: Option<u64>, roles: &[u64]) -> bo
 }
 
 /// The poise check for every `/fact` command.
-async fn is_moderator(ctx: Context<'_>) -> Result<bool, Error> {
+pub(super) async fn is_moderator(ctx: Context<'_>) -> Result<bool, Error> {
     let poise::Context::Application(app) = ctx else {
         return Ok(false);
     };
@@ -237,7 +237,15 @@ pub async fn show(
             )
         })
         .unwrap_or_default();
-    let body = format!("In `{}`{last}\n```toml\n{}\n```", file.display(), clip(&text, 3600));
+    let quotes = match ctx.data().knowledge.load().base.verified_against() {
+        Some(_) => "Quotes: found word for word in their articles when the base was loaded.",
+        None => "Quotes: **unverified**. No articles folder is set, so nothing has checked them against the article texts (see the README's moderator guide).",
+    };
+    let body = format!(
+        "In `{}`{last}\n{quotes}\n```toml\n{}\n```",
+        file.display(),
+        clip(&text, 3400)
+    );
     tell_privately(ctx, id, &body).await
 }
 

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use toml::Spanned;
 
 use super::raw::{self, RawFact, RawQuote, RawSource};
-use super::{Fact, FactBase, KnowledgeError, Location, Quote, Source, SourceKind, SynonymGroup};
+use super::{Fact, KnowledgeError, Location, Quote, Source, SourceKind, SynonymGroup};
 
 /// One thing wrong with the fact base.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -501,79 +501,10 @@ fn check_synonym_overlap(groups: &[SynonymGroup], problems: &mut Problems) {
     }
 }
 
-/// Quote text compared as the article prints it, up to spacing and the shape
-/// of quote marks.
-fn quote_key(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
-            c => c,
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Checks that every quote appears word for word in its source's article
-/// text, found in `articles` under the file name the source gives.
-pub fn check_articles(base: &FactBase, articles: &Path) -> Vec<Problem> {
-    let mut problems = Problems(Vec::new());
-    let mut texts: HashMap<&str, Option<String>> = HashMap::new();
-    for source in base.sources() {
-        let text = match &source.article {
-            None => {
-                problems.add(
-                    source.location.clone(),
-                    format!(
-                        "source {:?} names no article file, so its quotes cannot be verified",
-                        source.id
-                    ),
-                    "add article = \"FILE\" with the article's file name in the articles folder",
-                );
-                None
-            }
-            Some(name) => match std::fs::read_to_string(articles.join(name)) {
-                Ok(text) => Some(quote_key(&text)),
-                Err(err) => {
-                    problems.add(
-                        source.location.clone(),
-                        format!(
-                            "cannot read article {} for source {:?}: {err}",
-                            articles.join(name).display(),
-                            source.id
-                        ),
-                        "check the article file name, or pass the right folder with --articles",
-                    );
-                    None
-                }
-            },
-        };
-        texts.insert(&source.id, text);
-    }
-    for fact in base.facts() {
-        for quote in &fact.quotes {
-            if let Some(Some(text)) = texts.get(quote.source.as_str()) {
-                if !text.contains(&quote_key(&quote.text)) {
-                    problems.add(
-                        quote.location.clone(),
-                        format!(
-                            "fact {:?}: the quote is not in the article of {:?}",
-                            fact.id, quote.source
-                        ),
-                        "copy the passage word for word from the article (spacing and quote-mark style may differ)",
-                    );
-                }
-            }
-        }
-    }
-    problems.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::knowledge::FactBase;
 
     const SOURCES: &str = r#"
 [[source]]
@@ -664,11 +595,15 @@ dates = ["2025-03-13"]
             "Yesterday “Witkoff   met Putin” in Moscow.",
         )
         .unwrap();
-        let base = load(GOOD).unwrap();
-        assert!(check_articles(&base, dir.path()).is_empty());
-        let base = load(&GOOD.replace("Witkoff met Putin", "Witkoff met Biden")).unwrap();
-        let p = check_articles(&base, dir.path());
+        let base = load(GOOD).unwrap().verified(dir.path()).unwrap();
+        assert_eq!(base.verified_against(), Some(dir.path()));
+        let err = load(&GOOD.replace("Witkoff met Putin", "Witkoff met Biden"))
+            .unwrap()
+            .verified(dir.path())
+            .unwrap_err();
+        let p = err.problems();
         assert_eq!(p.len(), 1);
-        assert!(p[0].message.contains("not in the article"));
+        assert!(p[0].message.contains("not in the article"), "{}", p[0]);
+        assert!(p[0].fix.contains("\"Witkoff met Putin\""), "{}", p[0]);
     }
 }

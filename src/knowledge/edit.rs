@@ -102,7 +102,18 @@ pub struct Editor {
     dir: PathBuf,
     /// Where new facts go, relative to the knowledge folder.
     new_facts_file: PathBuf,
+    /// Where the article texts are: each quote a change touches must be in its article.
+    articles: Option<PathBuf>,
     lock: Mutex<()>,
+}
+
+/// The right to write, held while it lives.
+pub(crate) struct Exclusive<'a> {
+    _thread: std::sync::MutexGuard<'a, ()>,
+    #[cfg(unix)]
+    _process: std::fs::File,
+    #[cfg(not(unix))]
+    _process: (),
 }
 
 /// How many times a change is rebuilt when the file keeps changing under it.
@@ -113,7 +124,30 @@ impl Editor {
         Editor {
             dir: dir.to_path_buf(),
             new_facts_file: new_facts_file.to_path_buf(),
+            articles: None,
             lock: Mutex::new(()),
+        }
+    }
+
+    /// Refuses any change whose quotes are not word for word in their
+    /// articles, found in this folder.
+    pub fn with_articles(mut self, articles: Option<PathBuf>) -> Editor {
+        self.articles = articles;
+        self
+    }
+
+    /// The quotes of the fact a change writes, checked against their
+    /// articles; the rest of the base is checked on every load.
+    fn verify_quotes(&self, base: &FactBase, id: &str) -> Result<(), EditError> {
+        let Some(folder) = &self.articles else {
+            return Ok(());
+        };
+        let mut texts = super::articles::Articles::open(folder).map_err(KnowledgeError::from)?;
+        let problems = super::articles::verify(base, &mut texts, Some(&[id]));
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(EditError::Invalid(problems))
         }
     }
 
@@ -149,6 +183,21 @@ impl Editor {
 
     pub fn remove(&self, id: &str, seen: Option<&str>) -> Result<Change, EditError> {
         self.change(Action::Remove, id, None, seen)
+    }
+
+    /// The articles folder quotes are checked against, if one is set.
+    pub fn articles(&self) -> Option<&Path> {
+        self.articles.as_deref()
+    }
+
+    /// Holds off every other writer, in this process and in others, until dropped.
+    pub(crate) fn exclusive(&self) -> Result<Exclusive<'_>, EditError> {
+        let thread = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let process = lock_folder(&self.dir)?;
+        Ok(Exclusive {
+            _thread: thread,
+            _process: process,
+        })
     }
 
     fn relative(&self, path: &Path) -> PathBuf {
@@ -194,11 +243,10 @@ impl Editor {
                 Some(entry) => entry.1 = new_text.clone(),
                 None => files.push((target.clone(), new_text.clone())),
             }
-            if let Err(e) = FactBase::from_files(&self.dir, &files) {
-                return Err(match e {
-                    KnowledgeError::Invalid(problems) => EditError::Invalid(problems),
-                    other => other.into(),
-                });
+            match FactBase::from_files(&self.dir, &files) {
+                Ok(base) => self.verify_quotes(&base, id)?,
+                Err(KnowledgeError::Invalid(problems)) => return Err(EditError::Invalid(problems)),
+                Err(other) => return Err(other.into()),
             }
             // The file may have changed while we worked; if so, start over
             // from the new text rather than overwrite it.

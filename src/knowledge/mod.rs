@@ -6,8 +6,10 @@
 //! - `synonyms.toml` (optional): `[[synonyms]]` groups of words that mean the same;
 //! - `facts/*.toml`: `[[fact]]` tables, in as many files as curators like.
 
+pub mod articles;
 mod check;
 pub mod edit;
+pub mod new_source;
 mod raw;
 pub mod reload;
 
@@ -17,7 +19,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-pub use check::{check_articles, Problem};
+pub use check::Problem;
+pub use raw::SOURCES_FILE;
 
 /// Where something was written: a file and a 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +100,8 @@ pub struct FactBase {
     contrasts: Vec<SynonymGroup>,
     fact_index: HashMap<String, usize>,
     source_index: HashMap<String, usize>,
+    /// The articles folder every quote was found in, if it was checked.
+    verified_against: Option<PathBuf>,
 }
 
 /// Why a fact base could not be loaded.
@@ -110,6 +115,8 @@ pub enum KnowledgeError {
     },
     #[error("{} problem(s) in the fact base:\n{}", .0.len(), ProblemList(.0))]
     Invalid(Vec<Problem>),
+    #[error(transparent)]
+    Articles(#[from] articles::ArticleError),
 }
 
 struct ProblemList<'a>(&'a [Problem]);
@@ -139,6 +146,16 @@ impl KnowledgeError {
                 },
                 message: format!("cannot read the file: {source}"),
                 fix: "check that the path exists and is readable by the bot".into(),
+            }],
+            KnowledgeError::Articles(e) => vec![Problem {
+                location: Location {
+                    file: e.path().map(Path::to_path_buf).unwrap_or_default(),
+                    line: 0,
+                    column: 0,
+                },
+                message: e.to_string(),
+                fix: "point the articles setting at the folder of article texts, or unset it to load with quotes unverified"
+                    .into(),
             }],
         }
     }
@@ -171,7 +188,36 @@ impl FactBase {
             contrasts,
             fact_index,
             source_index,
+            verified_against: None,
         })
+    }
+
+    /// Loads the folder and, given an articles folder, checks every quote
+    /// word for word against its source's article: a base with a quote
+    /// that is not in its article is refused like any other problem.
+    pub fn load_verified(dir: &Path, articles: Option<&Path>) -> Result<FactBase, KnowledgeError> {
+        let base = Self::load(dir)?;
+        match articles {
+            Some(folder) => base.verified(folder),
+            None => Ok(base),
+        }
+    }
+
+    /// This base, once every quote is found in its article in `folder`.
+    pub fn verified(mut self, folder: &Path) -> Result<FactBase, KnowledgeError> {
+        let mut texts = articles::Articles::open(folder)?;
+        let problems = articles::verify(&self, &mut texts, None);
+        if !problems.is_empty() {
+            return Err(KnowledgeError::Invalid(problems));
+        }
+        self.verified_against = Some(folder.to_path_buf());
+        Ok(self)
+    }
+
+    /// The articles folder every quote was checked against; `None` means
+    /// the quotes are unverified and are shown to moderators as such.
+    pub fn verified_against(&self) -> Option<&Path> {
+        self.verified_against.as_deref()
     }
 
     pub fn dir(&self) -> &Path {
@@ -211,7 +257,50 @@ impl FactBase {
     }
 }
 
+/// The ids most like a misspelt one, closest first, for "did you mean".
+pub fn did_you_mean<'a>(wanted: &str, ids: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let wanted = wanted.trim().to_lowercase();
+    let mut close: Vec<(f64, &str)> = ids
+        .into_iter()
+        .map(|id| {
+            let likeness = strsim::jaro_winkler(&wanted, id);
+            // A part of the id ("witkoff" for "witkoff-met-putin") counts too.
+            let part = wanted.len() >= 4 && id.contains(wanted.as_str());
+            (if part { likeness.max(0.9) } else { likeness }, id)
+        })
+        .filter(|(likeness, _)| *likeness >= 0.85)
+        .collect();
+    close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    close.into_iter().take(3).map(|(_, id)| id).collect()
+}
+
+/// " Did you mean ...?" for a message, or nothing when no id is close.
+pub fn did_you_mean_hint<'a>(wanted: &str, ids: impl IntoIterator<Item = &'a str>) -> String {
+    let close = did_you_mean(wanted, ids);
+    if close.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = close.iter().map(|id| format!("{id:?}")).collect();
+        format!("; did you mean {}?", list.join(" or "))
+    }
+}
+
 /// The files of a knowledge folder, in a stable order.
 pub fn knowledge_files(dir: &Path) -> Result<Vec<PathBuf>, KnowledgeError> {
     raw::list_files(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_misspelt_id_gets_the_close_ones() {
+        let ids = ["witkoff-met-putin", "rubio-meet-the-press", "talks-in-turkey"];
+        assert_eq!(did_you_mean("witkof-met-putin", ids), vec!["witkoff-met-putin"]);
+        assert_eq!(did_you_mean("turkey", ids), vec!["talks-in-turkey"]);
+        assert!(did_you_mean("sanctions", ids).is_empty());
+        assert_eq!(did_you_mean_hint("nothing-like", ids), "");
+        assert!(did_you_mean_hint("rubio-met-the-press", ids).contains("did you mean \"rubio-meet-the-press\"?"));
+    }
 }

@@ -21,6 +21,8 @@ pub struct Reloader {
     dir: PathBuf,
     matcher: MatcherConfig,
     knowledge: Arc<ArcSwap<Knowledge>>,
+    /// Where the article texts are, to check every quote on each reload.
+    articles: Option<PathBuf>,
     /// Only one reload at a time, so an older read never lands after a newer.
     lock: std::sync::Mutex<()>,
 }
@@ -31,8 +33,15 @@ impl Reloader {
             dir: dir.to_path_buf(),
             matcher,
             knowledge,
+            articles: None,
             lock: std::sync::Mutex::new(()),
         }
+    }
+
+    /// Checks every quote against the article texts in this folder on each reload.
+    pub fn with_articles(mut self, articles: Option<PathBuf>) -> Reloader {
+        self.articles = articles;
+        self
     }
 
     pub fn knowledge(&self) -> &Arc<ArcSwap<Knowledge>> {
@@ -46,7 +55,11 @@ impl Reloader {
     /// Loads and checks the folder; swaps the new base in only if it is good.
     pub fn reload(&self) -> Result<Arc<Knowledge>, KnowledgeError> {
         let _one_at_a_time = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let fresh = Arc::new(Knowledge::load(&self.dir, &self.matcher)?);
+        let fresh = Arc::new(Knowledge::load_verified(
+            &self.dir,
+            &self.matcher,
+            self.articles.as_deref(),
+        )?);
         self.knowledge.store(Arc::clone(&fresh));
         Ok(fresh)
     }

@@ -11,8 +11,20 @@ pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The bundled config, with no articles folder whatever the environment
+/// says: a test that checks quotes names its folder.
 pub fn bundled_config() -> Config {
-    Config::load(Some(&repo().join("config/talksbot.toml"))).expect("bundled config loads")
+    let mut config = Config::load(Some(&repo().join("config/talksbot.toml"))).expect("bundled config loads");
+    config.knowledge.articles = None;
+    config
+}
+
+/// The texts of the two articles the bundled base quotes, where this
+/// checkout has them beside it (they are third-party text, not in the
+/// repository; CI and this repository's machines do).
+pub fn shared_articles() -> Option<PathBuf> {
+    let dir = repo().join("../shared/articles");
+    dir.is_dir().then_some(dir)
 }
 
 /// The bundled fact base, loaded once per test binary.

@@ -115,6 +115,8 @@ struct State {
     interaction_responses: Vec<(u64, Value)>,
     webhook_edits: Vec<Value>,
     global_commands: Vec<Value>,
+    /// Files people attached, by the path of their CDN address.
+    attachments: HashMap<String, Vec<u8>>,
     guild_commands: BTreeMap<u64, Vec<Value>>,
     // gateway
     conns: HashMap<u64, UnboundedSender<Out>>,
@@ -167,6 +169,7 @@ impl State {
             interaction_responses: Vec::new(),
             webhook_edits: Vec::new(),
             global_commands: Vec::new(),
+            attachments: HashMap::new(),
             guild_commands: BTreeMap::new(),
             conns: HashMap::new(),
             authed_conns: HashSet::new(),
@@ -391,6 +394,7 @@ impl StandIn {
         });
         let app = axum::Router::new()
             .route("/gateway", axum::routing::get(gateway::upgrade))
+            .route("/attachments/*file", axum::routing::get(serve_attachment))
             .fallback(rest::handle)
             .with_state(Arc::clone(&inner));
         let server = tokio::spawn(async move {
@@ -401,6 +405,25 @@ impl StandIn {
 
     /// `http://127.0.0.1:PORT`: the API base to give the bot (serenity's
     /// proxy setting swaps it in for `https://discord.com`).
+    /// A file someone attached to a command, as Discord describes it in the
+    /// interaction's `resolved.attachments`; its `url` serves the bytes, as
+    /// Discord's CDN does (no bot token needed).
+    pub fn attach(&self, filename: &str, content: &[u8]) -> Value {
+        let id = payloads::new_snowflake();
+        let path = format!("/attachments/{}/{id}/{filename}", Self::CHANNEL_ID);
+        let url = format!("http://127.0.0.1:{}{path}", self.inner.port);
+        self.inner.lock().attachments.insert(path, content.to_vec());
+        json!({
+            "id": id.to_string(),
+            "filename": filename,
+            "size": content.len(),
+            "url": url,
+            "proxy_url": url,
+            "content_type": "text/plain; charset=utf-8",
+            "ephemeral": true,
+        })
+    }
+
     pub fn base_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.inner.port)
     }
@@ -696,5 +719,21 @@ fn close_reason(code: u16) -> &'static str {
         4013 => "Invalid intent(s).",
         4014 => "Disallowed intent(s).",
         _ => "",
+    }
+}
+
+/// Discord's CDN, for the files attached in tests.
+async fn serve_attachment(
+    axum::extract::State(inner): axum::extract::State<Arc<Inner>>,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match inner.lock().attachments.get(uri.path()) {
+        Some(bytes) => (
+            [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            bytes.clone(),
+        )
+            .into_response(),
+        None => axum::http::StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -681,6 +681,14 @@ pub fn modal_text_row(custom_id: &str, value: &str) -> Value {
     json!({"type": 1, "components": [{"type": 4, "custom_id": custom_id, "value": value}]})
 }
 
+/// An interaction payload with a file attached to it (from
+/// [`super::StandIn::attach`]), as Discord resolves an attachment option.
+pub fn with_attachment(mut payload: Value, attachment: Value) -> Value {
+    let id = attachment["id"].as_str().unwrap_or_default().to_string();
+    payload["data"]["resolved"]["attachments"][id] = attachment;
+    payload
+}
+
 /// The user id in a user object.
 pub fn id_of(object: &Value) -> Option<u64> {
     user_id_of(object)
