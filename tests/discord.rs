@@ -133,34 +133,56 @@ async fn autocomplete_offers_at_most_25_valid_choices() {
     bot.finish();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pressing_a_close_question_answers_it_in_place() {
-    let bot = Bot::start().await;
-    let question = an_unsure_question();
-    bot.mention(&question).await;
+/// The close-question buttons under the reply to `question`, and the reply.
+async fn suggestions_for(bot: &Bot, question: &str) -> (Value, Vec<String>) {
+    bot.mention(question).await;
     let replies = bot.wait_for_replies(1).await;
-    let suggestion = &replies[0];
-    let buttons: Vec<&Value> = suggestion["components"]
+    let suggestion = replies[0].clone();
+    let buttons: Vec<String> = suggestion["components"]
         .as_array()
         .into_iter()
         .flatten()
         .flat_map(|row| row["components"].as_array().into_iter().flatten())
+        .map(|b| b["custom_id"].as_str().unwrap().to_string())
         .collect();
     assert!(!buttons.is_empty() && buttons.len() <= 3, "{suggestion}");
-    let custom_id = buttons[0]["custom_id"].as_str().unwrap().to_string();
-    let fact_id = custom_id.strip_prefix("ask:").expect("an ask button").to_string();
+    (suggestion, buttons)
+}
+
+async fn press(bot: &Bot, custom_id: &str, message: &Value, who: Value) -> Value {
     let press = support::payloads::new_snowflake();
     bot.discord
-        .dispatch(
-            "INTERACTION_CREATE",
-            button_press(press, &custom_id, suggestion.clone(), user(7004, "presser", false)),
-        )
+        .dispatch("INTERACTION_CREATE", button_press(press, custom_id, message.clone(), who))
         .await;
-    let response = bot.response_to(press).await;
+    bot.response_to(press).await
+}
+
+fn answer_of_button(custom_id: &str) -> String {
+    let fact_id = custom_id.rsplit(':').next().unwrap();
+    common::bundled().base.fact(fact_id).expect("a button names a fact").answer.clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_asker_pressing_a_close_question_gets_it_answered_in_place() {
+    let bot = Bot::start().await;
+    let (suggestion, buttons) = suggestions_for(&bot, &an_unsure_question()).await;
+    let response = press(&bot, &buttons[0], &suggestion, user(7001, "asker", false)).await;
     assert_eq!(response["type"], 7, "the answer replaces the suggestions: {response}");
-    let answer = &common::bundled().base.fact(&fact_id).unwrap().answer;
-    assert!(embed_text(&response["data"]).contains(answer.as_str()));
+    assert!(embed_text(&response["data"]).contains(answer_of_button(&buttons[0]).as_str()));
     assert_eq!(response["data"]["components"], json!([]));
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn someone_else_pressing_a_close_question_gets_the_answer_privately_and_the_reply_stays() {
+    let bot = Bot::start().await;
+    let (suggestion, buttons) = suggestions_for(&bot, &an_unsure_question()).await;
+    let response = press(&bot, &buttons[0], &suggestion, user(7004, "stranger", false)).await;
+    assert_eq!(response["type"], 4, "a new message, not an update of the asker's: {response}");
+    assert_eq!(response["data"]["flags"], 64, "only the stranger sees it");
+    assert!(embed_text(&response["data"]).contains(answer_of_button(&buttons[0]).as_str()));
+    let reply = bot.replies().pop().unwrap();
+    assert_eq!(reply["components"], suggestion["components"], "the buttons are still there for the asker");
     bot.finish();
 }
 

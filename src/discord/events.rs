@@ -101,7 +101,7 @@ async fn on_message(data: &Arc<Data>, msg: &Message) -> Result<(), Error> {
                     return Ok(());
                 }
             }
-            render::reply(&knowledge, &reply)
+            render::reply(&knowledge, &reply, msg.author.id.get())
         }
         Err(_) => render::Rendered {
             embeds: vec![render::notice(
@@ -122,22 +122,27 @@ async fn on_message(data: &Arc<Data>, msg: &Message) -> Result<(), Error> {
     Ok(())
 }
 
-/// A close-question button: the answer replaces the suggestions in place.
+/// A close-question button: for the person who asked, the answer replaces
+/// the suggestions in place; anyone else gets it privately, and the reply
+/// everyone sees stays as it was.
 async fn on_button(data: &Arc<Data>, press: &ComponentInteraction) -> Result<(), Error> {
-    let Some(fact_id) = press.data.custom_id.strip_prefix(render::ASK_PREFIX) else {
+    let Some((asker, fact_id)) = render::ask_button_target(&press.data.custom_id) else {
         return Ok(());
     };
+    let is_asker = asker == Some(press.user.id.get());
     let knowledge = data.knowledge.load_full();
     let response = match knowledge.base.fact(fact_id) {
         Some(fact) => {
             tracing::info!(via = ?Via::Button, outcome = "answer", fact = fact_id, "question");
             let (embed, _) = render::fact_embed(&knowledge, fact, None, 0);
-            CreateInteractionResponse::UpdateMessage(
-                CreateInteractionResponseMessage::new()
-                    .embed(embed)
-                    .components(Vec::new())
-                    .allowed_mentions(render::no_mentions()),
-            )
+            let message = CreateInteractionResponseMessage::new()
+                .embed(embed)
+                .allowed_mentions(render::no_mentions());
+            if is_asker {
+                CreateInteractionResponse::UpdateMessage(message.components(Vec::new()))
+            } else {
+                CreateInteractionResponse::Message(message.ephemeral(true))
+            }
         }
         // The fact was removed since the buttons were drawn, or the id was made up.
         None => CreateInteractionResponse::Message(

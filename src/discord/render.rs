@@ -142,8 +142,24 @@ pub fn fact_embed(
     (embed, budget.0)
 }
 
+/// A close-question button's id: who asked, then the fact. Only the asker's
+/// press replaces the reply everyone sees; anyone else gets the answer privately.
+fn ask_button_id(asker: u64, fact_id: &str) -> String {
+    format!("{ASK_PREFIX}{asker}:{fact_id}")
+}
+
+/// The asker (when the button names one) and the fact of a close-question button.
+pub fn ask_button_target(custom_id: &str) -> Option<(Option<u64>, &str)> {
+    let rest = custom_id.strip_prefix(ASK_PREFIX)?;
+    Some(match rest.split_once(':') {
+        Some((asker, fact_id)) => (asker.parse().ok(), fact_id),
+        // Buttons drawn before askers were recorded name the fact alone.
+        None => (None, rest),
+    })
+}
+
 /// Buttons for close questions, five to a row.
-fn suggestion_buttons(suggestions: &[(String, String)]) -> Vec<CreateActionRow> {
+fn suggestion_buttons(suggestions: &[(String, String)], asker: u64) -> Vec<CreateActionRow> {
     suggestions
         .chunks(limits::BUTTONS_PER_ROW)
         .take(limits::ROWS)
@@ -151,7 +167,7 @@ fn suggestion_buttons(suggestions: &[(String, String)]) -> Vec<CreateActionRow> 
             CreateActionRow::Buttons(
                 row.iter()
                     .map(|(fact_id, question)| {
-                        CreateButton::new(clip(&format!("{ASK_PREFIX}{fact_id}"), limits::CUSTOM_ID))
+                        CreateButton::new(clip(&ask_button_id(asker, fact_id), limits::CUSTOM_ID))
                             .label(clip(question, limits::BUTTON_LABEL))
                             .style(ButtonStyle::Secondary)
                     })
@@ -161,8 +177,8 @@ fn suggestion_buttons(suggestions: &[(String, String)]) -> Vec<CreateActionRow> 
         .collect()
 }
 
-/// The whole reply to a question.
-pub fn reply(knowledge: &Knowledge, reply: &Reply) -> Rendered {
+/// The whole reply to a question `asker` asked.
+pub fn reply(knowledge: &Knowledge, reply: &Reply, asker: u64) -> Rendered {
     match &reply.response {
         Response::Answer(facts) => {
             let mut used = 0;
@@ -196,7 +212,7 @@ pub fn reply(knowledge: &Knowledge, reply: &Reply) -> Rendered {
                 .collect();
             Rendered {
                 embeds: vec![embed],
-                components: suggestion_buttons(&pairs),
+                components: suggestion_buttons(&pairs, asker),
                 ephemeral: false,
             }
         }
@@ -421,9 +437,21 @@ mod tests {
     }
 
     #[test]
+    fn a_close_question_button_names_its_asker_and_fact() {
+        let id = ask_button_id(1_180_000_000_000_000_003, "witkoff-met-putin");
+        assert!(id.len() <= limits::CUSTOM_ID);
+        assert_eq!(
+            ask_button_target(&id),
+            Some((Some(1_180_000_000_000_000_003), "witkoff-met-putin"))
+        );
+        assert_eq!(ask_button_target("ask:old-fact"), Some((None, "old-fact")));
+        assert_eq!(ask_button_target("fact:add"), None);
+    }
+
+    #[test]
     fn many_suggestions_become_rows_of_five() {
         let pairs: Vec<(String, String)> = (0..12).map(|i| (format!("f{i}"), "q".repeat(200))).collect();
-        let rows = suggestion_buttons(&pairs);
+        let rows = suggestion_buttons(&pairs, 42);
         assert_eq!(rows.len(), 3);
         let v = serde_json::to_value(&rows).unwrap();
         for row in v.as_array().unwrap() {

@@ -97,6 +97,70 @@ fn parse_problem(file: &FileText, kind: &str, err: &toml::de::Error) -> Problem 
     }
 }
 
+/// Parses a file of `[[kind]]` tables. The parser stops at the first
+/// table it cannot read; when the file is good TOML, each table is then read
+/// alone, so that every table's problem is reported in one run, and the
+/// good tables are still checked.
+fn parse_tables<F: serde::de::DeserializeOwned>(file: &FileText, kind: &str, problems: &mut Problems) -> Vec<F> {
+    let err = match toml::from_str::<F>(file.text) {
+        Ok(parsed) => return vec![parsed],
+        Err(err) => err,
+    };
+    let ranges = table_ranges(file.text, kind);
+    if ranges.len() < 2 {
+        problems.0.push(parse_problem(file, kind, &err));
+        return Vec::new();
+    }
+    let mut parsed = Vec::new();
+    for range in ranges {
+        match toml::from_str::<F>(&only(file.text, range)) {
+            Ok(p) => parsed.push(p),
+            Err(e) => problems.0.push(parse_problem(file, kind, &e)),
+        }
+    }
+    parsed
+}
+
+/// Where each `[[kind]]` table of a file starts and ends (the first also
+/// holds whatever comes before it), or nothing when the file is not good
+/// TOML or its headers cannot be told apart from text in strings.
+fn table_ranges(text: &str, kind: &str) -> Vec<std::ops::Range<usize>> {
+    let Ok(doc) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let tables = doc.get(kind).and_then(toml::Value::as_array).map_or(0, Vec::len);
+    let header = format!("[[{kind}]]");
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with(&header) {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    if starts.len() != tables || doc.len() != 1 {
+        return Vec::new();
+    }
+    let mut ends: Vec<usize> = starts.iter().skip(1).copied().collect();
+    ends.push(text.len());
+    if let Some(first) = starts.first_mut() {
+        *first = 0;
+    }
+    starts.into_iter().zip(ends).map(|(s, e)| s..e).collect()
+}
+
+/// The text with everything outside `range` blanked, byte for byte, so
+/// that positions the parser reports are positions in the real file.
+fn only(text: &str, range: std::ops::Range<usize>) -> String {
+    // Ranges start and end at line starts, so no character is split.
+    let bytes: Vec<u8> = text
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| if range.contains(&i) || b == b'\n' { b } else { b' ' })
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 fn parse_date(text: &str) -> Option<NaiveDate> {
     let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
     // Ten characters exactly: "2025-3-1" parses but is not what curators are asked to write.
@@ -150,15 +214,12 @@ pub(super) fn build(dir: &Path, files: &[(PathBuf, String)]) -> Result<Parts, Kn
         match name {
             raw::SOURCES_FILE => {
                 saw_sources_file = true;
-                match toml::from_str::<raw::SourcesFile>(text) {
-                    Ok(parsed) => {
-                        for s in parsed.source {
-                            if let Some(source) = check_source(&file, s, &mut problems) {
-                                sources.push(source);
-                            }
+                for parsed in parse_tables::<raw::SourcesFile>(&file, "source", &mut problems) {
+                    for s in parsed.source {
+                        if let Some(source) = check_source(&file, s, &mut problems) {
+                            sources.push(source);
                         }
                     }
-                    Err(err) => problems.0.push(parse_problem(&file, "source", &err)),
                 }
             }
             raw::SYNONYMS_FILE => match toml::from_str::<raw::SynonymsFile>(text) {
@@ -210,13 +271,10 @@ pub(super) fn build(dir: &Path, files: &[(PathBuf, String)]) -> Result<Parts, Kn
             continue;
         }
         let file = FileText::new(path, text);
-        match toml::from_str::<raw::FactsFile>(text) {
-            Ok(parsed) => {
-                for f in parsed.fact {
-                    facts.push(check_fact(&file, f, &source_ids, &mut problems));
-                }
+        for parsed in parse_tables::<raw::FactsFile>(&file, "fact", &mut problems) {
+            for f in parsed.fact {
+                facts.push(check_fact(&file, f, &source_ids, &mut problems));
             }
-            Err(err) => problems.0.push(parse_problem(&file, "fact", &err)),
         }
     }
     if facts.is_empty() && problems.0.is_empty() {
@@ -554,6 +612,28 @@ dates = ["2025-03-13"]
         assert_eq!(p.len(), 1);
         assert!(p[0].message.contains("unknown field `answr`"), "{}", p[0]);
         assert_eq!((p[0].location.line, p[0].location.column), (5, 1), "{}", p[0]);
+    }
+
+    #[test]
+    fn every_misshapen_fact_of_a_file_is_reported_and_the_good_ones_still_checked() {
+        let three = format!(
+            "# Facts — with an em dash, to keep positions honest.\n{GOOD}{}{}{}",
+            GOOD.replace("id = \"one\"", "id = \"two\"").replace("answer =", "answr ="),
+            GOOD.replace("id = \"one\"", "id = \"three\"")
+                .replace("quotes =", "quotse =")
+                .replace("[\"paper\"]\n", "[\"nowhere\"]\n"),
+            GOOD.replace("id = \"one\"", "id = \"four\"")
+                .replace("2025-03-13", "2025-13-45")
+                .replace("Who met Putin?", "Whom did Witkoff meet?")
+        );
+        let p = problems(&three);
+        let all = p.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+        assert!(all.contains("unknown field `answr`"), "{all}");
+        assert!(all.contains("unknown field `quotse`"), "{all}");
+        let lines: Vec<usize> = p.iter().map(|p| p.location.line).collect();
+        assert!(lines.contains(&14) && lines.contains(&24), "{all}");
+        assert!(all.contains("is not a date"), "a well-shaped fact is still checked: {all}");
+        assert_eq!(p.len(), 3, "the good fact has no problem: {all}");
     }
 
     #[test]
