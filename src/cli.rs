@@ -266,8 +266,8 @@ fn open_records(config: &Config) -> anyhow::Result<crate::records::Records> {
 
 fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Result<ExitCode> {
     use crate::moderation::{Form, Request};
-    let knowledge = load_knowledge(dir, config)?;
-    let current_form = |id: &str| knowledge.base.fact(id).map(Form::from_fact);
+    let base = FactBase::load(dir).map_err(|e| anyhow::anyhow!("{e}\nRun `talksbot check` for the full list."))?;
+    let current_form = |id: &str| base.fact(id).map(Form::from_fact);
     let request = match &command {
         FactCommand::Add(args) => Request::Add(args.form(None).to_draft()?),
         FactCommand::Edit(args) => {
@@ -278,7 +278,7 @@ fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Re
         }
         FactCommand::Remove { id } => Request::Remove(id.clone(), None),
     };
-    let moderation = moderation(dir, config, knowledge);
+    let moderation = moderation(dir, config)?;
     let who = cli_user();
     match moderation.apply(&who, request) {
         Ok(applied) => {
@@ -290,11 +290,7 @@ fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Re
                 c.fact_id,
                 c.file.display()
             )?;
-            if let Some(e) = applied.reload_error {
-                eprintln!("talksbot: the change was saved, but the base does not load:\n{e}");
-                return Ok(ExitCode::FAILURE);
-            }
-            Ok(ExitCode::SUCCESS)
+            Ok(after_change(applied.reload_error, applied.audit_error))
         }
         Err(e) => {
             eprintln!("talksbot: {e}");
@@ -303,24 +299,41 @@ fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Re
     }
 }
 
-fn moderation(dir: &Path, config: &Config, knowledge: Knowledge) -> crate::moderation::Moderation {
-    let records = match open_records(config) {
-        Ok(r) => Some(std::sync::Arc::new(r)),
-        Err(e) => {
-            eprintln!("talksbot: warning: {e}; the change will not be in the audit trail");
-            None
-        }
-    };
-    let shared = std::sync::Arc::new(arc_swap::ArcSwap::from_pointee(knowledge));
-    crate::moderation::Moderation {
+/// The editor, reloader and audit trail for one change from the terminal.
+/// Without an audit trail nothing is changed: every change must be in it.
+fn moderation(dir: &Path, config: &Config) -> anyhow::Result<crate::moderation::Moderation> {
+    let records = open_records(config).map_err(|e| {
+        anyhow::anyhow!(
+            "{e}\nNothing was changed: every change must be recorded in the audit trail (the records database in {}).",
+            config.records.data_dir.display()
+        )
+    })?;
+    let records = Some(std::sync::Arc::new(records));
+    Ok(crate::moderation::Moderation {
         editor: crate::knowledge::edit::Editor::new(dir, &config.moderation.new_facts_file)
             .with_articles(config.knowledge.articles.clone()),
         reloader: std::sync::Arc::new(
-            crate::knowledge::reload::Reloader::new(dir, config.matcher.clone(), shared)
-                .with_articles(config.knowledge.articles.clone()),
+            crate::knowledge::reload::Reloader::checking(dir).with_articles(config.knowledge.articles.clone()),
         ),
         records,
+    })
+}
+
+/// What is left to say after a change was written: whether the base serves
+/// it and whether the audit trail has it. Either failing fails the command.
+fn after_change(reload_error: Option<crate::knowledge::KnowledgeError>, audit_error: Option<String>) -> ExitCode {
+    let mut code = ExitCode::SUCCESS;
+    if let Some(e) = audit_error {
+        eprintln!(
+            "talksbot: the change was saved, but it is NOT in the audit trail: {e}\nRecord it by hand (who, what, when) and tell whoever looks after the records database."
+        );
+        code = ExitCode::FAILURE;
     }
+    if let Some(e) = reload_error {
+        eprintln!("talksbot: the change was saved, but the base does not load:\n{e}");
+        code = ExitCode::FAILURE;
+    }
+    code
 }
 
 fn cli_user() -> String {
@@ -352,8 +365,7 @@ fn source_add(dir: &Path, config: &Config, args: SourceArgs) -> anyhow::Result<E
         context: args.context,
         url: args.url,
     };
-    let knowledge = load_knowledge(dir, config)?;
-    let moderation = moderation(dir, config, knowledge);
+    let moderation = moderation(dir, config)?;
     match moderation.add_source(&cli_user(), &draft, &text) {
         Ok(applied) => {
             writeln!(
@@ -363,11 +375,7 @@ fn source_add(dir: &Path, config: &Config, args: SourceArgs) -> anyhow::Result<E
                 crate::knowledge::SOURCES_FILE,
                 applied.added.article.display()
             )?;
-            if let Some(e) = applied.reload_error {
-                eprintln!("talksbot: the source was saved, but the base does not load:\n{e}");
-                return Ok(ExitCode::FAILURE);
-            }
-            Ok(ExitCode::SUCCESS)
+            Ok(after_change(applied.reload_error, applied.audit_error))
         }
         Err(e) => {
             eprintln!("talksbot: {e}");

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
-use crate::answers::Knowledge;
 use crate::knowledge::edit::{Change, Draft, EditError, Editor};
 use crate::knowledge::new_source::{ArticleText, SourceAdded, SourceDraft, SourceError};
 use crate::knowledge::reload::Reloader;
@@ -28,13 +27,19 @@ pub struct Applied {
     pub change: Change,
     /// `None` when the base reloaded; otherwise why it did not.
     pub reload_error: Option<KnowledgeError>,
+    /// `None` when the audit trail has the change; otherwise why it does not.
+    pub audit_error: Option<String>,
 }
+
+/// How many times a change's audit record is tried before the moderator is told.
+const AUDIT_ATTEMPTS: u32 = 3;
 
 /// A source that was added, and whether the new base is being served.
 #[derive(Debug)]
 pub struct SourceApplied {
     pub added: SourceAdded,
     pub reload_error: Option<KnowledgeError>,
+    pub audit_error: Option<String>,
 }
 
 /// The editor, the reloader and the records together.
@@ -53,7 +58,7 @@ impl Moderation {
             Request::Edit(d, seen) => self.editor.edit(d, seen.as_deref())?,
             Request::Remove(id, seen) => self.editor.remove(id, seen.as_deref())?,
         };
-        self.audit(ChangeRecord {
+        let audit_error = self.audit(ChangeRecord {
             at: Utc::now(),
             moderator: moderator.to_string(),
             fact_id: change.fact_id.clone(),
@@ -64,7 +69,11 @@ impl Moderation {
         });
         tracing::info!(moderator, fact = %change.fact_id, action = change.action.as_str(), file = %change.file.display(), "fact base changed");
         let reload_error = self.reloader.reload().err();
-        Ok(Applied { change, reload_error })
+        Ok(Applied {
+            change,
+            reload_error,
+            audit_error,
+        })
     }
 
     /// Adds a source and its article text on behalf of `moderator`; the
@@ -76,7 +85,7 @@ impl Moderation {
         text: &ArticleText,
     ) -> Result<SourceApplied, SourceError> {
         let added = self.editor.add_source(draft, text)?;
-        self.audit(ChangeRecord {
+        let audit_error = self.audit(ChangeRecord {
             at: Utc::now(),
             moderator: moderator.to_string(),
             fact_id: added.source_id.clone(),
@@ -87,19 +96,32 @@ impl Moderation {
         });
         tracing::info!(moderator, source = %added.source_id, article = %added.article.display(), "source added");
         let reload_error = self.reloader.reload().err();
-        Ok(SourceApplied { added, reload_error })
+        Ok(SourceApplied {
+            added,
+            reload_error,
+            audit_error,
+        })
     }
 
-    fn audit(&self, record: ChangeRecord) {
-        if let Some(records) = &self.records {
-            if let Err(e) = records.record_change(&record) {
-                tracing::error!(error = %e, id = %record.fact_id, "the change was saved but could not be recorded in the audit trail");
+    /// Records a change in the audit trail, trying again a few times (another
+    /// process may hold the database for longer than its busy timeout); the
+    /// error when it still cannot, so the moderator is told.
+    fn audit(&self, record: ChangeRecord) -> Option<String> {
+        let Some(records) = &self.records else {
+            return Some("there is no audit trail this run (the records database could not be opened)".into());
+        };
+        let mut last = None;
+        for attempt in 0..AUDIT_ATTEMPTS {
+            if attempt > 0 {
+                std::thread::sleep(std::time::Duration::from_millis(100 << attempt));
+            }
+            match records.record_change(&record) {
+                Ok(()) => return None,
+                Err(e) => last = Some(e.to_string()),
             }
         }
-    }
-
-    pub fn knowledge(&self) -> Arc<Knowledge> {
-        self.reloader.knowledge().load_full()
+        tracing::error!(error = ?last, id = %record.fact_id, "the change was saved but could not be recorded in the audit trail");
+        last
     }
 }
 

@@ -128,8 +128,24 @@ impl Records {
             source,
         })?;
         let path = database_path(data_dir);
-        let conn = Connection::open(&path).map_err(|source| RecordsError::Open {
-            path: path.clone(),
+        // Processes starting together on a new database race to create it
+        // and switch it to WAL; in some of those moments SQLite answers
+        // "locked" at once rather than wait, so the loser tries again.
+        let mut attempt = 0;
+        loop {
+            match Self::open_once(&path) {
+                Err(e) if attempt < OPEN_ATTEMPTS && is_busy(&e) => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20 * u64::from(attempt)));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Records, RecordsError> {
+        let conn = Connection::open(path).map_err(|source| RecordsError::Open {
+            path: path.to_path_buf(),
             source,
         })?;
         // WAL lets `talksbot gaps` read while the bot writes; a busy timeout
@@ -140,7 +156,7 @@ impl Records {
         migrate(&conn)?;
         Ok(Records {
             conn: Mutex::new(conn),
-            path,
+            path: path.to_path_buf(),
         })
     }
 
@@ -267,6 +283,20 @@ fn migrate(conn: &Connection) -> Result<(), RecordsError> {
     }
     tx.commit()?;
     Ok(())
+}
+
+/// How many times opening a database another process is creating is tried.
+const OPEN_ATTEMPTS: u32 = 10;
+
+fn is_busy(e: &RecordsError) -> bool {
+    let code = match e {
+        RecordsError::Open { source, .. } | RecordsError::Sql(source) => source.sqlite_error_code(),
+        _ => None,
+    };
+    matches!(
+        code,
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// The last change recorded for a fact, if any (for `/fact show`).

@@ -152,14 +152,22 @@ async fn suggestions_for(bot: &Bot, question: &str) -> (Value, Vec<String>) {
 async fn press(bot: &Bot, custom_id: &str, message: &Value, who: Value) -> Value {
     let press = support::payloads::new_snowflake();
     bot.discord
-        .dispatch("INTERACTION_CREATE", button_press(press, custom_id, message.clone(), who))
+        .dispatch(
+            "INTERACTION_CREATE",
+            button_press(press, custom_id, message.clone(), who),
+        )
         .await;
     bot.response_to(press).await
 }
 
 fn answer_of_button(custom_id: &str) -> String {
     let fact_id = custom_id.rsplit(':').next().unwrap();
-    common::bundled().base.fact(fact_id).expect("a button names a fact").answer.clone()
+    common::bundled()
+        .base
+        .fact(fact_id)
+        .expect("a button names a fact")
+        .answer
+        .clone()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -178,11 +186,17 @@ async fn someone_else_pressing_a_close_question_gets_the_answer_privately_and_th
     let bot = Bot::start().await;
     let (suggestion, buttons) = suggestions_for(&bot, &an_unsure_question()).await;
     let response = press(&bot, &buttons[0], &suggestion, user(7004, "stranger", false)).await;
-    assert_eq!(response["type"], 4, "a new message, not an update of the asker's: {response}");
+    assert_eq!(
+        response["type"], 4,
+        "a new message, not an update of the asker's: {response}"
+    );
     assert_eq!(response["data"]["flags"], 64, "only the stranger sees it");
     assert!(embed_text(&response["data"]).contains(answer_of_button(&buttons[0]).as_str()));
     let reply = bot.replies().pop().unwrap();
-    assert_eq!(reply["components"], suggestion["components"], "the buttons are still there for the asker");
+    assert_eq!(
+        reply["components"], suggestion["components"],
+        "the buttons are still there for the asker"
+    );
     bot.finish();
 }
 

@@ -303,47 +303,86 @@ fn killing_a_writer_mid_write_never_leaves_a_broken_file() {
     assert!(rewritten.contains("Rewrite "), "the child really was writing");
 }
 
+fn add_fact(ws: &Workspace, id: &str) -> Output {
+    let question = format!("What is the fact called {id}?");
+    ws.talksbot(&[
+        "fact",
+        "add",
+        id,
+        "--question",
+        &question,
+        "--answer",
+        "A parallel fact.",
+        "--source",
+        "newsmax-2025-05-18",
+        "--quote",
+        "a quote",
+    ])
+}
+
 #[test]
-fn two_processes_adding_facts_at_once_lose_nothing() {
-    let ws = Arc::new(Workspace::new());
-    let writers: Vec<_> = (0..3)
-        .map(|w| {
-            let ws = Arc::clone(&ws);
-            std::thread::spawn(move || {
-                for i in 0..6 {
-                    let id = format!("parallel-{w}-{i}");
-                    let question = format!("What is parallel fact {w} {i}?");
-                    let out = ws.talksbot(&[
-                        "fact",
-                        "add",
-                        &id,
-                        "--question",
-                        &question,
-                        "--answer",
-                        "A parallel fact.",
-                        "--source",
-                        "newsmax-2025-05-18",
-                        "--quote",
-                        "a quote",
-                    ]);
-                    assert!(out.status.success(), "{id}: {}", text(&out));
-                }
+fn processes_adding_facts_at_once_on_a_fresh_data_folder_lose_nothing_on_disk_or_in_the_history() {
+    // The records database is created and migrated by whichever process
+    // comes first: each round starts from no database at all.
+    for round in 0..20 {
+        let ws = Arc::new(Workspace::new());
+        let writers: Vec<_> = (0..3)
+            .map(|w| {
+                let ws = Arc::clone(&ws);
+                std::thread::spawn(move || {
+                    for i in 0..2 {
+                        let id = format!("parallel-{w}-{i}");
+                        let out = add_fact(&ws, &id);
+                        assert!(out.status.success(), "round {round}, {id}: {}", text(&out));
+                    }
+                })
             })
-        })
-        .collect();
-    for w in writers {
-        w.join().expect("a writer failed");
-    }
-    let all = ws.all_toml();
-    for w in 0..3 {
-        for i in 0..6 {
-            assert_eq!(
-                all.matches(&format!("id = \"parallel-{w}-{i}\"")).count(),
-                1,
-                "parallel-{w}-{i}"
-            );
+            .collect();
+        for w in writers {
+            w.join().expect("a writer failed");
         }
+        let all = ws.all_toml();
+        let records = talksbot::records::Records::open(&ws.data.path().join("records")).unwrap();
+        for w in 0..3 {
+            for i in 0..2 {
+                let id = format!("parallel-{w}-{i}");
+                assert_eq!(all.matches(&format!("id = \"{id}\"")).count(), 1, "round {round}, {id}");
+                assert_eq!(records.history(&id).unwrap().len(), 1, "round {round}, {id}");
+            }
+        }
+        assert_eq!(records.change_count().unwrap(), 6, "round {round}");
     }
+}
+
+#[test]
+fn a_change_the_audit_trail_cannot_record_fails_the_command_and_says_so() {
+    let ws = Workspace::new();
+    // The records database exists, but refuses every change record.
     let records = talksbot::records::Records::open(&ws.data.path().join("records")).unwrap();
-    assert_eq!(records.change_count().unwrap(), 18);
+    let conn = rusqlite::Connection::open(records.path()).unwrap();
+    conn.execute_batch(
+        "CREATE TRIGGER refuse BEFORE INSERT ON changes BEGIN SELECT RAISE(ABORT, 'disk says no'); END;",
+    )
+    .unwrap();
+    let out = add_fact(&ws, "unrecorded");
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("the change was saved, but it is NOT in the audit trail: ")
+            && text(&out).contains("disk says no"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(ws.all_toml().matches("id = \"unrecorded\"").count(), 1);
+}
+
+#[test]
+fn without_an_audit_trail_nothing_is_changed() {
+    let ws = Workspace::new();
+    // Where the records folder should be, a file: the database cannot be opened.
+    std::fs::write(ws.data.path().join("records"), "not a folder").unwrap();
+    let before = ws.all_toml();
+    let out = add_fact(&ws, "unrecorded");
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("Nothing was changed"), "{}", text(&out));
+    assert_eq!(ws.all_toml(), before);
 }

@@ -144,7 +144,13 @@ pub async fn ask(
         user: ctx.author().id.get(),
     };
     match ctx.data().answer(&question, Via::Slash, asker) {
-        Ok((knowledge, reply)) => respond(ctx, interaction_message(render::reply(&knowledge, &reply, ctx.author().id.get()), false)).await,
+        Ok((knowledge, reply)) => {
+            respond(
+                ctx,
+                interaction_message(render::reply(&knowledge, &reply, ctx.author().id.get()), false),
+            )
+            .await
+        }
         Err(QuestionError::Empty) => {
             tell_privately(
                 ctx,

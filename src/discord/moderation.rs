@@ -296,15 +296,11 @@ pub async fn list(
 pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     let reloader = Arc::clone(&ctx.data().moderation.reloader);
     match tokio::task::spawn_blocking(move || reloader.reload()).await? {
-        Ok(k) => {
+        Ok(r) => {
             tell_privately(
                 ctx,
                 "Reloaded",
-                &format!(
-                    "{} facts from {} sources.",
-                    k.base.facts().len(),
-                    k.base.sources().len()
-                ),
+                &format!("{} facts from {} sources.", r.facts, r.sources),
             )
             .await
         }
@@ -429,6 +425,12 @@ async fn report_applied(data: &Data, moderator: u64, applied: &Applied) -> Strin
             "\nBut the base did not reload (still answering from the last good one):\n```\n{}\n```",
             clip(&e.to_string(), 1500)
         )),
+    }
+    if let Some(e) = &applied.audit_error {
+        text.push_str(&format!(
+            "\n**Not in the audit trail**: {}. Tell whoever looks after the bot.",
+            clip(e, 300)
+        ));
     }
     let log = format!("{text}\nBy <@{moderator}>.");
     data.mod_log(
@@ -614,7 +616,7 @@ pub fn start_reloading(data: &Arc<Data>) {
         let tx = tx.clone();
         let settle = Duration::from_millis(data.moderation_config.watch_settle_ms);
         match watch(Arc::clone(&reloader), settle, move |result| {
-            let _ = tx.send(result.map(|k| k.base.facts().len()));
+            let _ = tx.send(result.map(|r| r.facts));
         }) {
             Ok(w) => Some(w),
             Err(e) => {
@@ -636,7 +638,7 @@ pub fn start_reloading(data: &Arc<Data>) {
             while hup.recv().await.is_some() {
                 let r = Arc::clone(&reloader);
                 if let Ok(result) = tokio::task::spawn_blocking(move || r.reload()).await {
-                    let _ = tx.send(result.map(|k| k.base.facts().len()));
+                    let _ = tx.send(result.map(|r| r.facts));
                 }
             }
         });

@@ -146,6 +146,12 @@ pub async fn add(
                     clip(&e.to_string(), 1500)
                 )),
             }
+            if let Some(e) = &applied.audit_error {
+                text.push_str(&format!(
+                    "\n**Not in the audit trail**: {}. Tell whoever looks after the bot.",
+                    clip(e, 300)
+                ));
+            }
             data.mod_log(
                 "Source added",
                 &format!("{text}\nBy <@{moderator}>."),

@@ -618,7 +618,8 @@ dates = ["2025-03-13"]
     fn every_misshapen_fact_of_a_file_is_reported_and_the_good_ones_still_checked() {
         let three = format!(
             "# Facts — with an em dash, to keep positions honest.\n{GOOD}{}{}{}",
-            GOOD.replace("id = \"one\"", "id = \"two\"").replace("answer =", "answr ="),
+            GOOD.replace("id = \"one\"", "id = \"two\"")
+                .replace("answer =", "answr ="),
             GOOD.replace("id = \"one\"", "id = \"three\"")
                 .replace("quotes =", "quotse =")
                 .replace("[\"paper\"]\n", "[\"nowhere\"]\n"),
@@ -632,7 +633,10 @@ dates = ["2025-03-13"]
         assert!(all.contains("unknown field `quotse`"), "{all}");
         let lines: Vec<usize> = p.iter().map(|p| p.location.line).collect();
         assert!(lines.contains(&14) && lines.contains(&24), "{all}");
-        assert!(all.contains("is not a date"), "a well-shaped fact is still checked: {all}");
+        assert!(
+            all.contains("is not a date"),
+            "a well-shaped fact is still checked: {all}"
+        );
         assert_eq!(p.len(), 3, "the good fact has no problem: {all}");
     }
 

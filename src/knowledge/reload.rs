@@ -15,12 +15,21 @@ use super::KnowledgeError;
 use crate::answers::Knowledge;
 use crate::matching::MatcherConfig;
 
+/// What a reload brought in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reloaded {
+    pub facts: usize,
+    pub sources: usize,
+}
+
 /// Owns the swap of the shared base.
 #[derive(Debug)]
 pub struct Reloader {
     dir: PathBuf,
     matcher: MatcherConfig,
-    knowledge: Arc<ArcSwap<Knowledge>>,
+    /// The base being served; `None` in a process that answers nothing (the
+    /// command line), where a reload only checks that the base loads.
+    knowledge: Option<Arc<ArcSwap<Knowledge>>>,
     /// Where the article texts are, to check every quote on each reload.
     articles: Option<PathBuf>,
     /// Only one reload at a time, so an older read never lands after a newer.
@@ -32,7 +41,7 @@ impl Reloader {
         Reloader {
             dir: dir.to_path_buf(),
             matcher,
-            knowledge,
+            knowledge: Some(knowledge),
             articles: None,
             lock: std::sync::Mutex::new(()),
         }
@@ -44,8 +53,16 @@ impl Reloader {
         self
     }
 
-    pub fn knowledge(&self) -> &Arc<ArcSwap<Knowledge>> {
-        &self.knowledge
+    /// For a process that serves no answers: a reload checks the base as
+    /// the bot would load it, without building an index nobody would ask.
+    pub fn checking(dir: &Path) -> Reloader {
+        Reloader {
+            dir: dir.to_path_buf(),
+            matcher: MatcherConfig::default(),
+            knowledge: None,
+            articles: None,
+            lock: std::sync::Mutex::new(()),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -53,15 +70,17 @@ impl Reloader {
     }
 
     /// Loads and checks the folder; swaps the new base in only if it is good.
-    pub fn reload(&self) -> Result<Arc<Knowledge>, KnowledgeError> {
+    pub fn reload(&self) -> Result<Reloaded, KnowledgeError> {
         let _one_at_a_time = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let fresh = Arc::new(Knowledge::load_verified(
-            &self.dir,
-            &self.matcher,
-            self.articles.as_deref(),
-        )?);
-        self.knowledge.store(Arc::clone(&fresh));
-        Ok(fresh)
+        let base = super::FactBase::load_verified(&self.dir, self.articles.as_deref())?;
+        let reloaded = Reloaded {
+            facts: base.facts().len(),
+            sources: base.sources().len(),
+        };
+        if let Some(shared) = &self.knowledge {
+            shared.store(Arc::new(Knowledge::new(base, &self.matcher)));
+        }
+        Ok(reloaded)
     }
 }
 
@@ -71,7 +90,7 @@ impl Reloader {
 pub fn watch(
     reloader: Arc<Reloader>,
     settle: Duration,
-    report: impl Fn(Result<Arc<Knowledge>, KnowledgeError>) + Send + 'static,
+    report: impl Fn(Result<Reloaded, KnowledgeError>) + Send + 'static,
 ) -> notify::Result<notify::RecommendedWatcher> {
     let (tx, rx) = mpsc::channel::<()>();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
