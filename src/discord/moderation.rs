@@ -433,13 +433,19 @@ async fn report_applied(data: &Data, moderator: u64, applied: &Applied) -> Strin
         ));
     }
     let log = format!("{text}\nBy <@{moderator}>.");
-    data.mod_log(
-        "Fact base changed",
-        &log,
-        &format!("chg{}{}", moderator % 100_000, &fingerprint(&log)[..12]),
-    )
-    .await;
+    data.mod_log("Fact base changed", &log, &change_nonce(&log, c)).await;
     text
+}
+
+/// The mod-log post's nonce: one per change, so that a retried post is
+/// not posted twice, while two changes never share one, even when they read
+/// the same (the same moderator editing the same fact twice).
+fn change_nonce(log: &str, change: &crate::knowledge::edit::Change) -> String {
+    let at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let what = format!("{log}\n{:?}\n{:?}\n{at}", change.before, change.after);
+    format!("chg{}", &fingerprint(&what)[..16])
 }
 
 fn capitalised(action: &str) -> String {

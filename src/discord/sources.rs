@@ -155,7 +155,14 @@ pub async fn add(
             data.mod_log(
                 "Source added",
                 &format!("{text}\nBy <@{moderator}>."),
-                &format!("src{}", applied.added.source_id),
+                &format!(
+                    "src{}",
+                    &crate::knowledge::edit::fingerprint(&format!(
+                        "{}{:?}",
+                        applied.added.table,
+                        std::time::SystemTime::now()
+                    ))[..16]
+                ),
             )
             .await;
             finish_privately(ctx, "Saved", &text).await
