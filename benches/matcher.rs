@@ -68,6 +68,12 @@ fn bench(c: &mut Criterion) {
         })
     });
 
+    // Tokenizing was quadratic on runs of digits and separators.
+    let run = "1-2/3.4,5-".repeat(30_000);
+    c.bench_function("ask/a 300k-character run of digits", |b| {
+        b.iter(|| black_box(small.ask(&run).ok()))
+    });
+
     let large = synthetic(20_000);
     let probes: Vec<String> = (0..4)
         .map(|i| format!("who w{}x3 w{}x7 w{}x1", 10 + i, 200 + i, 500 + i))
