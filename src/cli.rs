@@ -144,46 +144,46 @@ pub struct FactArgs {
 }
 
 impl FactArgs {
-    /// The form these arguments fill in, over a fact's current form when editing.
-    fn form(&self, current: Option<crate::moderation::Form>) -> crate::moderation::Form {
-        let mut form = current.unwrap_or_default();
-        form.id = self.id.clone();
-        if !self.questions.is_empty() {
-            form.questions = self.questions.join("\n");
+    /// The new fact these arguments describe. Values are taken as given:
+    /// a comma inside `--entity "Washington, D.C."` is part of the value.
+    fn draft(&self) -> crate::knowledge::edit::Draft {
+        use crate::moderation::parse_quote;
+        crate::knowledge::edit::Draft {
+            id: self.id.trim().to_string(),
+            questions: self.questions.clone(),
+            answer: self.answer.clone().unwrap_or_default(),
+            quotes: self.quotes.iter().map(|q| parse_quote(q, &self.sources)).collect(),
+            sources: self.sources.clone(),
+            dates: self.dates.clone(),
+            tags: self.tags.clone(),
+            entities: self.entities.clone(),
+            note: self.note.clone().filter(|n| !n.trim().is_empty()),
         }
-        if let Some(a) = &self.answer {
-            form.answer = a.clone();
+    }
+
+    /// The fields these arguments change, and only those. `current` is the
+    /// fact as it is on disk, to tell which source a `--quote` names.
+    fn patch(&self, current: Option<&crate::knowledge::edit::Draft>) -> crate::knowledge::edit::Patch {
+        use crate::moderation::parse_quote;
+        let given = |values: &Vec<String>| (!values.is_empty()).then(|| values.clone());
+        let sources = given(&self.sources);
+        let quote_sources = sources
+            .clone()
+            .or_else(|| current.map(|c| c.sources.clone()))
+            .unwrap_or_default();
+        crate::knowledge::edit::Patch {
+            questions: given(&self.questions),
+            answer: self.answer.clone(),
+            quotes: (!self.quotes.is_empty())
+                .then(|| self.quotes.iter().map(|q| parse_quote(q, &quote_sources)).collect()),
+            sources,
+            dates: given(&self.dates),
+            tags: given(&self.tags),
+            entities: given(&self.entities),
+            // `--note ""` takes the note away.
+            note: self.note.clone().map(|n| Some(n).filter(|n| !n.trim().is_empty())),
+            ..crate::knowledge::edit::Patch::new(&self.id)
         }
-        if !self.quotes.is_empty() {
-            form.quotes = self.quotes.join("\n");
-        }
-        let mut details: Vec<(String, String)> = form
-            .details
-            .lines()
-            .filter_map(|l| {
-                l.split_once(':')
-                    .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-            })
-            .collect();
-        let mut set = |key: &str, values: &[String]| {
-            if !values.is_empty() {
-                details.retain(|(k, _)| k != key);
-                details.push((key.to_string(), values.join(", ")));
-            }
-        };
-        set("sources", &self.sources);
-        set("dates", &self.dates);
-        set("tags", &self.tags);
-        set("entities", &self.entities);
-        if let Some(n) = &self.note {
-            set("note", std::slice::from_ref(n));
-        }
-        form.details = details
-            .iter()
-            .map(|(k, v)| format!("{k}: {v}"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        form
     }
 }
 
@@ -192,19 +192,37 @@ fn open_records(config: &Config) -> anyhow::Result<crate::records::Records> {
 }
 
 fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Result<ExitCode> {
-    use crate::moderation::{Form, Moderation, Request};
-    let knowledge = load_knowledge(dir, config)?;
-    let current_form = |id: &str| knowledge.base.fact(id).map(Form::from_fact);
+    use crate::knowledge::edit::{EditError, Editor};
+    use crate::moderation::{Moderation, Request};
+    if !dir.is_dir() {
+        // The same sentence as every other command.
+        load_knowledge(dir, config)?;
+    }
+    let settle = std::time::Duration::from_millis(config.moderation.write_settle_ms);
+    let editor = Editor::new(dir, &config.moderation.new_facts_file)
+        .with_settle(settle, crate::knowledge::edit::DEFAULT_PATIENCE.max(settle * 5))
+        .on_wait(|wait| eprintln!("talksbot: {wait}..."));
+    // The fact is read now, before waiting for any other writer: its
+    // fingerprint makes the change refuse if someone changes the fact
+    // meanwhile, rather than overwrite their change.
     let request = match &command {
-        FactCommand::Add(args) => Request::Add(args.form(None).to_draft()?),
+        FactCommand::Add(args) => Request::Add(args.draft()),
         FactCommand::Edit(args) => {
-            let Some(current) = current_form(&args.id) else {
-                anyhow::bail!("there is no fact with the id {:?}", args.id);
-            };
-            Request::Edit(args.form(Some(current)).to_draft()?, None)
+            let current = editor.read(&args.id)?;
+            let patch = args.patch(current.as_ref().map(|c| &c.fields));
+            if patch.is_empty() {
+                anyhow::bail!(
+                    "nothing to change: give the fields to change, e.g. --answer \"...\" (see talksbot fact edit --help)"
+                );
+            }
+            Request::Edit(patch, current.map(|c| c.fingerprint()))
         }
-        FactCommand::Remove { id } => Request::Remove(id.clone(), None),
+        FactCommand::Remove { id } => {
+            let seen = editor.read(id)?.map(|c| c.fingerprint());
+            Request::Remove(id.clone(), seen)
+        }
     };
+    let knowledge = load_knowledge(dir, config)?;
     let shared = std::sync::Arc::new(arc_swap::ArcSwap::from_pointee(knowledge));
     let records = match open_records(config) {
         Ok(r) => Some(std::sync::Arc::new(r)),
@@ -214,7 +232,7 @@ fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Re
         }
     };
     let moderation = Moderation {
-        editor: crate::knowledge::edit::Editor::new(dir, &config.moderation.new_facts_file),
+        editor,
         reloader: std::sync::Arc::new(crate::knowledge::reload::Reloader::new(
             dir,
             config.matcher.clone(),
@@ -237,6 +255,11 @@ fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Re
                 eprintln!("talksbot: the change was saved, but the base does not load:\n{e}");
                 return Ok(ExitCode::FAILURE);
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        // Already as asked: nothing to do is not a failure.
+        Err(e @ EditError::Unchanged(_)) => {
+            eprintln!("talksbot: {e}");
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

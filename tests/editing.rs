@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use talksbot::answers::{Knowledge, Response};
-use talksbot::knowledge::edit::{Draft, Editor};
+use talksbot::knowledge::edit::{Draft, Editor, Patch};
 use talksbot::knowledge::reload::Reloader;
 
 /// A copy of the bundled base and a config whose records live beside it.
@@ -249,18 +249,19 @@ fn child_writer() {
         return;
     };
     let dir = PathBuf::from(dir);
-    let config = common::bundled_config();
     let editor = Editor::new(&dir, Path::new("facts/people.toml"));
-    let base = Knowledge::load(&dir, &config.matcher).unwrap();
-    let fact = base.base.fact("who-is-rubio").unwrap();
-    let mut draft = talksbot::moderation::Form::from_fact(fact).to_draft().unwrap();
     for i in 0.. {
-        // A long answer makes each write take long enough to be interrupted.
-        draft.answer = format!(
-            "Rewrite {i}. {}",
-            "Marco Rubio is the U.S. secretary of state. ".repeat(400)
-        );
-        editor.edit(&draft, None).unwrap();
+        // A long answer makes each write take long enough to be interrupted;
+        // the process id keeps it new after the last round's writes.
+        let patch = Patch {
+            answer: Some(format!(
+                "Rewrite {i} by {}. {}",
+                std::process::id(),
+                "Marco Rubio is the U.S. secretary of state. ".repeat(400)
+            )),
+            ..Patch::new("who-is-rubio")
+        };
+        editor.edit(&patch, None).unwrap();
         println!("wrote {i}");
     }
 }

@@ -70,7 +70,15 @@ fn copy_dir(from: &Path, to: &Path) {
         if entry.file_type().unwrap().is_dir() {
             copy_dir(&entry.path(), &target);
         } else {
-            std::fs::copy(entry.path(), target).unwrap();
+            std::fs::copy(entry.path(), &target).unwrap();
+            // Dated like the original, as `cp -p` does: a file changed
+            // moments ago looks unfinished, and writers wait for it.
+            let modified = entry.metadata().and_then(|m| m.modified()).unwrap();
+            std::fs::File::options()
+                .write(true)
+                .open(&target)
+                .and_then(|f| f.set_modified(modified))
+                .unwrap();
         }
     }
 }
