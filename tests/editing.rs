@@ -406,7 +406,10 @@ fn a_fact_added_from_the_command_line_keeps_the_commas_inside_its_values() {
     assert!(out.status.success(), "{}", text(&out));
     let base = talksbot::knowledge::FactBase::load(ws.dir()).unwrap();
     let fact = base.fact("rubio-in-rome").unwrap();
-    assert_eq!((fact.entities.as_slice(), fact.tags.as_slice()), (&["Rome, Italy".to_string()][..], &["venues, capitals".to_string()][..]));
+    assert_eq!(
+        (fact.entities.as_slice(), fact.tags.as_slice()),
+        (&["Rome, Italy".to_string()][..], &["venues, capitals".to_string()][..])
+    );
 }
 
 /// Starts `talksbot fact edit` while the test holds the folder lock, and
@@ -442,19 +445,30 @@ fn an_edit_that_waited_for_another_writer_refuses_when_that_writer_changed_the_f
     other_writer.lock().unwrap();
     let (mut child, said) = edit_waiting_for_the_lock(
         &ws,
-        &["fact", "edit", "who-is-rubio", "--answer", "Rubio, from the command line."],
+        &[
+            "fact",
+            "edit",
+            "who-is-rubio",
+            "--answer",
+            "Rubio, from the command line.",
+        ],
     );
     // Meanwhile the other writer changes the same fact, then lets go.
-    let theirs = ws
-        .read(&people)
-        .replacen("answer = \"Marco Rubio is", "answer = \"(Their edit.) Marco Rubio is", 1);
+    let theirs = ws.read(&people).replacen(
+        "answer = \"Marco Rubio is",
+        "answer = \"(Their edit.) Marco Rubio is",
+        1,
+    );
     std::fs::write(&people, &theirs).unwrap();
     drop(other_writer);
 
     let status = child.wait().unwrap();
     let said = said.join().unwrap();
     assert!(!status.success(), "the edit must not report success: {said}");
-    assert!(said.contains("\"who-is-rubio\" was changed by someone else") && said.contains("nothing was saved"), "{said}");
+    assert!(
+        said.contains("\"who-is-rubio\" was changed by someone else") && said.contains("nothing was saved"),
+        "{said}"
+    );
     assert_eq!(ws.read(&people), theirs, "their change stands, untouched");
     let records = talksbot::records::Records::open(&ws.data.path().join("records")).unwrap();
     assert_eq!(records.change_count().unwrap(), 0);
@@ -468,9 +482,17 @@ fn an_edit_that_waited_for_another_writer_builds_on_its_change_to_another_fact()
     other_writer.lock().unwrap();
     let (mut child, said) = edit_waiting_for_the_lock(
         &ws,
-        &["fact", "edit", "who-is-rubio", "--answer", "Rubio, from the command line."],
+        &[
+            "fact",
+            "edit",
+            "who-is-rubio",
+            "--answer",
+            "Rubio, from the command line.",
+        ],
     );
-    let theirs = ws.read(&people).replacen("# People, their roles", "# Their comment.\n# People, their roles", 1);
+    let theirs = ws
+        .read(&people)
+        .replacen("# People, their roles", "# Their comment.\n# People, their roles", 1);
     std::fs::write(&people, &theirs).unwrap();
     drop(other_writer);
 
@@ -487,7 +509,10 @@ fn removing_the_first_fact_of_a_file_keeps_the_guide_at_its_top() {
     let people = ws.people();
     let before = ws.read(&people);
     let guide: Vec<&str> = before.lines().take(18).collect();
-    assert!(guide.iter().all(|l| l.starts_with('#')), "the guide is 18 comment lines");
+    assert!(
+        guide.iter().all(|l| l.starts_with('#')),
+        "the guide is 18 comment lines"
+    );
 
     let out = ws.talksbot(&["fact", "remove", "who-is-rubio"]);
     assert!(out.status.success(), "{}", text(&out));
@@ -523,11 +548,19 @@ fn an_edit_during_a_slow_upload_waits_for_the_whole_file_and_never_writes_back_a
     let seen = editor.read("who-is-rubio").unwrap().unwrap().fingerprint();
 
     // The upload starts: the file is cut and written in place, chunk by chunk.
-    let mut upload = std::fs::File::options().write(true).truncate(true).open(&people).unwrap();
+    let mut upload = std::fs::File::options()
+        .write(true)
+        .truncate(true)
+        .open(&people)
+        .unwrap();
     upload.write_all(first.as_bytes()).unwrap();
     let paused = talksbot::knowledge::FactBase::load(ws.dir()).expect("the paused upload is a valid base");
     assert_eq!(
-        paused.facts().iter().filter(|f| f.location.file.ends_with("people.toml")).count(),
+        paused
+            .facts()
+            .iter()
+            .filter(|f| f.location.file.ends_with("people.toml"))
+            .count(),
         5
     );
 
