@@ -748,12 +748,14 @@ fn detached(prefix: &str) -> &str {
 
 /// `a` then `b`, without doubling the blank line between them.
 fn join_blank(a: &str, b: &str) -> String {
-    let a_ends_blank = a.split_inclusive('\n').last().is_some_and(|l| l.trim().is_empty());
+    let a_ends_blank = a.split_inclusive('\n').next_back().is_some_and(|l| l.trim().is_empty());
     let mut b = b;
-    while a_ends_blank {
-        match b.split_inclusive('\n').next() {
-            Some(line) if line.ends_with('\n') && line.trim().is_empty() => b = &b[line.len()..],
-            _ => break,
+    if a_ends_blank {
+        while let Some(line) = b.split_inclusive('\n').next() {
+            if !(line.ends_with('\n') && line.trim().is_empty()) {
+                break;
+            }
+            b = &b[line.len()..];
         }
     }
     format!("{a}{b}")
