@@ -104,7 +104,7 @@ pub enum Command {
 pub enum FactCommand {
     /// Add a new fact.
     Add(FactArgs),
-    /// Replace a fact's fields (fields not given are kept).
+    /// Change the fields given, and only those: everything else in the file stays byte for byte.
     Edit(FactArgs),
     /// Remove a fact.
     Remove {
@@ -138,7 +138,7 @@ pub struct FactArgs {
     /// A person, place or organisation (repeat for several).
     #[arg(long = "entity")]
     pub entities: Vec<String>,
-    /// A note for curators.
+    /// A note for curators (`--note ""` takes it away).
     #[arg(long)]
     pub note: Option<String>,
 }
@@ -194,13 +194,9 @@ fn open_records(config: &Config) -> anyhow::Result<crate::records::Records> {
 fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Result<ExitCode> {
     use crate::knowledge::edit::{EditError, Editor};
     use crate::moderation::{Moderation, Request};
-    if !dir.is_dir() {
-        // The same sentence as every other command.
-        load_knowledge(dir, config)?;
-    }
-    let settle = std::time::Duration::from_millis(config.moderation.write_settle_ms);
+    require_folder(dir)?;
     let editor = Editor::new(dir, &config.moderation.new_facts_file)
-        .with_settle(settle, crate::knowledge::edit::DEFAULT_PATIENCE.max(settle * 5))
+        .with_settle_window(std::time::Duration::from_millis(config.moderation.write_settle_ms))
         .on_wait(|wait| eprintln!("talksbot: {wait}..."));
     // The fact is read now, before waiting for any other writer: its
     // fingerprint makes the change refuse if someone changes the fact
@@ -269,13 +265,18 @@ fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Re
     }
 }
 
-fn load_knowledge(dir: &Path, config: &Config) -> anyhow::Result<Knowledge> {
+fn require_folder(dir: &Path) -> anyhow::Result<()> {
     if !dir.is_dir() {
         anyhow::bail!(
             "there is no knowledge folder at {}: run talksbot from the repository root, or pass --knowledge DIR",
             dir.display()
         );
     }
+    Ok(())
+}
+
+fn load_knowledge(dir: &Path, config: &Config) -> anyhow::Result<Knowledge> {
+    require_folder(dir)?;
     Knowledge::load(dir, &config.matcher).map_err(|e| anyhow::anyhow!("{e}\nRun `talksbot check` for the full list."))
 }
 

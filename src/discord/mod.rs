@@ -278,11 +278,8 @@ pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>
         Arc::clone(&knowledge),
     ));
     let moderation = Arc::new(Moderation {
-        editor: {
-            let settle = Duration::from_millis(moderation_config.write_settle_ms);
-            Editor::new(&options.knowledge_dir, &moderation_config.new_facts_file)
-                .with_settle(settle, crate::knowledge::edit::DEFAULT_PATIENCE.max(settle * 5))
-        },
+        editor: Editor::new(&options.knowledge_dir, &moderation_config.new_facts_file)
+            .with_settle_window(Duration::from_millis(moderation_config.write_settle_ms)),
         reloader: Arc::clone(&reloader),
         records,
     });

@@ -292,6 +292,12 @@ impl Editor {
         self
     }
 
+    /// A settle window from the config; the patience is long enough for
+    /// several such windows, and never under [`DEFAULT_PATIENCE`].
+    pub fn with_settle_window(self, settle: Duration) -> Editor {
+        self.with_settle(settle, DEFAULT_PATIENCE.max(settle * 5))
+    }
+
     /// Hears each time a change has to wait, e.g. to tell the moderator.
     pub fn on_wait(mut self, hook: impl Fn(&Wait) + Send + Sync + 'static) -> Editor {
         self.on_wait = Arc::new(hook);
