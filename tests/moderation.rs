@@ -328,6 +328,22 @@ async fn fifty_concurrent_edits_from_several_moderators_all_land_once() {
     for (who, custom_id, boxes) in &forms {
         submitted.push(server.submit(who, custom_id, boxes).await);
     }
+    // The saves queue behind one another in no set order, so the last one
+    // may come long after the first: wait for all of them together.
+    let all_answered = |d: &StandIn| {
+        submitted.iter().all(|&id| {
+            d.original_response(id)
+                .is_some_and(|m| m["embeds"].as_array().is_some_and(|e| !e.is_empty()))
+        })
+    };
+    assert!(
+        server
+            .bot
+            .discord
+            .wait_until(Duration::from_secs(120), all_answered)
+            .await,
+        "every save was answered"
+    );
     for (id, fact) in submitted.iter().zip(&facts) {
         let text = server.outcome_of(*id).await;
         assert!(
