@@ -113,7 +113,7 @@ pub enum Command {
 pub enum FactCommand {
     /// Add a new fact.
     Add(FactArgs),
-    /// Replace a fact's fields (fields not given are kept).
+    /// Change the fields given, and only those: everything else in the file stays byte for byte.
     Edit(FactArgs),
     /// Remove a fact.
     Remove {
@@ -211,52 +211,52 @@ pub struct FactArgs {
     /// A person, place or organisation (repeat for several).
     #[arg(long = "entity")]
     pub entities: Vec<String>,
-    /// A note for curators.
+    /// A note for curators (`--note ""` takes it away).
     #[arg(long)]
     pub note: Option<String>,
 }
 
 impl FactArgs {
-    /// The form these arguments fill in, over a fact's current form when editing.
-    fn form(&self, current: Option<crate::moderation::Form>) -> crate::moderation::Form {
-        let mut form = current.unwrap_or_default();
-        form.id = self.id.clone();
-        if !self.questions.is_empty() {
-            form.questions = self.questions.join("\n");
+    /// The new fact these arguments describe. Values are taken as given:
+    /// a comma inside `--entity "Washington, D.C."` is part of the value.
+    fn draft(&self) -> crate::knowledge::edit::Draft {
+        use crate::moderation::parse_quote;
+        crate::knowledge::edit::Draft {
+            id: self.id.trim().to_string(),
+            questions: self.questions.clone(),
+            answer: self.answer.clone().unwrap_or_default(),
+            quotes: self.quotes.iter().map(|q| parse_quote(q, &self.sources)).collect(),
+            sources: self.sources.clone(),
+            dates: self.dates.clone(),
+            tags: self.tags.clone(),
+            entities: self.entities.clone(),
+            note: self.note.clone().filter(|n| !n.trim().is_empty()),
         }
-        if let Some(a) = &self.answer {
-            form.answer = a.clone();
+    }
+
+    /// The fields these arguments change, and only those. `current` is the
+    /// fact as it is on disk, to tell which source a `--quote` names.
+    fn patch(&self, current: Option<&crate::knowledge::edit::Draft>) -> crate::knowledge::edit::Patch {
+        use crate::moderation::parse_quote;
+        let given = |values: &Vec<String>| (!values.is_empty()).then(|| values.clone());
+        let sources = given(&self.sources);
+        let quote_sources = sources
+            .clone()
+            .or_else(|| current.map(|c| c.sources.clone()))
+            .unwrap_or_default();
+        crate::knowledge::edit::Patch {
+            questions: given(&self.questions),
+            answer: self.answer.clone(),
+            quotes: (!self.quotes.is_empty())
+                .then(|| self.quotes.iter().map(|q| parse_quote(q, &quote_sources)).collect()),
+            sources,
+            dates: given(&self.dates),
+            tags: given(&self.tags),
+            entities: given(&self.entities),
+            // `--note ""` takes the note away.
+            note: self.note.clone().map(|n| Some(n).filter(|n| !n.trim().is_empty())),
+            ..crate::knowledge::edit::Patch::new(&self.id)
         }
-        if !self.quotes.is_empty() {
-            form.quotes = self.quotes.join("\n");
-        }
-        let mut details: Vec<(String, String)> = form
-            .details
-            .lines()
-            .filter_map(|l| {
-                l.split_once(':')
-                    .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-            })
-            .collect();
-        let mut set = |key: &str, values: &[String]| {
-            if !values.is_empty() {
-                details.retain(|(k, _)| k != key);
-                details.push((key.to_string(), values.join(", ")));
-            }
-        };
-        set("sources", &self.sources);
-        set("dates", &self.dates);
-        set("tags", &self.tags);
-        set("entities", &self.entities);
-        if let Some(n) = &self.note {
-            set("note", std::slice::from_ref(n));
-        }
-        form.details = details
-            .iter()
-            .map(|(k, v)| format!("{k}: {v}"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        form
     }
 }
 
@@ -265,20 +265,31 @@ fn open_records(config: &Config) -> anyhow::Result<crate::records::Records> {
 }
 
 fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Result<ExitCode> {
-    use crate::moderation::{Form, Request};
-    let base = FactBase::load(dir).map_err(|e| anyhow::anyhow!("{e}\nRun `talksbot check` for the full list."))?;
-    let current_form = |id: &str| base.fact(id).map(Form::from_fact);
+    use crate::knowledge::edit::EditError;
+    use crate::moderation::Request;
+    require_folder(dir)?;
+    let editor = editor(dir, config);
+    // The fact is read now, before waiting for any other writer: its
+    // fingerprint makes the change refuse if someone changes the fact
+    // meanwhile, rather than overwrite their change.
     let request = match &command {
-        FactCommand::Add(args) => Request::Add(args.form(None).to_draft()?),
+        FactCommand::Add(args) => Request::Add(args.draft()),
         FactCommand::Edit(args) => {
-            let Some(current) = current_form(&args.id) else {
-                anyhow::bail!("there is no fact with the id {:?}", args.id);
-            };
-            Request::Edit(args.form(Some(current)).to_draft()?, None)
+            let current = editor.read(&args.id)?;
+            let patch = args.patch(current.as_ref().map(|c| &c.fields));
+            if patch.is_empty() {
+                anyhow::bail!(
+                    "nothing to change: give the fields to change, e.g. --answer \"...\" (see talksbot fact edit --help)"
+                );
+            }
+            Request::Edit(patch, current.map(|c| c.fingerprint()))
         }
-        FactCommand::Remove { id } => Request::Remove(id.clone(), None),
+        FactCommand::Remove { id } => {
+            let seen = editor.read(id)?.map(|c| c.fingerprint());
+            Request::Remove(id.clone(), seen)
+        }
     };
-    let moderation = moderation(dir, config)?;
+    let moderation = moderation(config, editor)?;
     let who = cli_user();
     match moderation.apply(&who, request) {
         Ok(applied) => {
@@ -292,6 +303,11 @@ fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Re
             )?;
             Ok(after_change(applied.reload_error, applied.audit_error))
         }
+        // Already as asked: nothing to do is not a failure.
+        Err(e @ EditError::Unchanged(_)) => {
+            eprintln!("talksbot: {e}");
+            Ok(ExitCode::SUCCESS)
+        }
         Err(e) => {
             eprintln!("talksbot: {e}");
             Ok(ExitCode::FAILURE)
@@ -299,9 +315,21 @@ fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Re
     }
 }
 
+/// The one writer, as the config sets it up, telling the terminal while it
+/// waits for a file still being written.
+fn editor(dir: &Path, config: &Config) -> crate::knowledge::edit::Editor {
+    crate::knowledge::edit::Editor::new(dir, &config.moderation.new_facts_file)
+        .with_articles(config.knowledge.articles.clone())
+        .with_settle_window(std::time::Duration::from_millis(config.moderation.write_settle_ms))
+        .on_wait(|wait| eprintln!("talksbot: {wait}..."))
+}
+
 /// The editor, reloader and audit trail for one change from the terminal.
 /// Without an audit trail nothing is changed: every change must be in it.
-fn moderation(dir: &Path, config: &Config) -> anyhow::Result<crate::moderation::Moderation> {
+fn moderation(
+    config: &Config,
+    editor: crate::knowledge::edit::Editor,
+) -> anyhow::Result<crate::moderation::Moderation> {
     let records = open_records(config).map_err(|e| {
         anyhow::anyhow!(
             "{e}\nNothing was changed: every change must be recorded in the audit trail (the records database in {}).",
@@ -309,11 +337,11 @@ fn moderation(dir: &Path, config: &Config) -> anyhow::Result<crate::moderation::
         )
     })?;
     let records = Some(std::sync::Arc::new(records));
+    let dir = editor.dir().to_path_buf();
     Ok(crate::moderation::Moderation {
-        editor: crate::knowledge::edit::Editor::new(dir, &config.moderation.new_facts_file)
-            .with_articles(config.knowledge.articles.clone()),
+        editor,
         reloader: std::sync::Arc::new(
-            crate::knowledge::reload::Reloader::checking(dir).with_articles(config.knowledge.articles.clone()),
+            crate::knowledge::reload::Reloader::checking(&dir).with_articles(config.knowledge.articles.clone()),
         ),
         records,
     })
@@ -365,7 +393,8 @@ fn source_add(dir: &Path, config: &Config, args: SourceArgs) -> anyhow::Result<E
         context: args.context,
         url: args.url,
     };
-    let moderation = moderation(dir, config)?;
+    require_folder(dir)?;
+    let moderation = moderation(config, editor(dir, config))?;
     match moderation.add_source(&cli_user(), &draft, &text) {
         Ok(applied) => {
             writeln!(
@@ -415,13 +444,18 @@ fn quote_find(dir: &Path, config: &Config, source: &str, words: &str, count: usi
     Ok(ExitCode::SUCCESS)
 }
 
-fn load_knowledge(dir: &Path, config: &Config) -> anyhow::Result<Knowledge> {
+fn require_folder(dir: &Path) -> anyhow::Result<()> {
     if !dir.is_dir() {
         anyhow::bail!(
             "there is no knowledge folder at {}: run talksbot from the repository root, or pass --knowledge DIR",
             dir.display()
         );
     }
+    Ok(())
+}
+
+fn load_knowledge(dir: &Path, config: &Config) -> anyhow::Result<Knowledge> {
+    require_folder(dir)?;
     Knowledge::load_verified(dir, &config.matcher, config.knowledge.articles.as_deref())
         .map_err(|e| anyhow::anyhow!("{e}\nRun `talksbot check` for the full list."))
 }

@@ -52,6 +52,10 @@ pub struct ModerationConfig {
     pub watch: bool,
     /// Quiet time after the last change before reloading, in milliseconds.
     pub watch_settle_ms: u64,
+    /// Before writing, how long files must have been left alone to be
+    /// trusted as whole (an upload or an editor may pause mid-file), in
+    /// milliseconds.
+    pub write_settle_ms: u64,
 }
 
 impl Default for ModerationConfig {
@@ -63,6 +67,7 @@ impl Default for ModerationConfig {
             new_facts_file: PathBuf::from("facts/moderated.toml"),
             watch: true,
             watch_settle_ms: 300,
+            write_settle_ms: 2000,
         }
     }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use talksbot::answers::{Knowledge, Response};
-use talksbot::knowledge::edit::{Draft, Editor};
+use talksbot::knowledge::edit::{Draft, Editor, Patch};
 use talksbot::knowledge::reload::Reloader;
 
 /// A copy of the bundled base and a config whose records live beside it.
@@ -47,8 +47,9 @@ impl Workspace {
         self.knowledge.path()
     }
 
-    fn talksbot(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_talksbot"))
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_talksbot"));
+        command
             .arg("--knowledge")
             .arg(self.dir())
             .arg("--config")
@@ -57,9 +58,20 @@ impl Workspace {
             .env("USER", "alice")
             .env_remove("TALKSBOT_ARTICLES")
             .env("RUST_LOG", "warn")
-            .current_dir(self.data.path())
-            .output()
-            .unwrap()
+            .current_dir(self.data.path());
+        command
+    }
+
+    fn talksbot(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    fn people(&self) -> PathBuf {
+        self.dir().join("facts/people.toml")
+    }
+
+    fn read(&self, path: &Path) -> String {
+        std::fs::read_to_string(path).unwrap()
     }
 
     fn all_toml(&self) -> String {
@@ -250,18 +262,19 @@ fn child_writer() {
         return;
     };
     let dir = PathBuf::from(dir);
-    let config = common::bundled_config();
     let editor = Editor::new(&dir, Path::new("facts/people.toml"));
-    let base = Knowledge::load(&dir, &config.matcher).unwrap();
-    let fact = base.base.fact("who-is-rubio").unwrap();
-    let mut draft = talksbot::moderation::Form::from_fact(fact).to_draft().unwrap();
     for i in 0.. {
-        // A long answer makes each write take long enough to be interrupted.
-        draft.answer = format!(
-            "Rewrite {i}. {}",
-            "Marco Rubio is the U.S. secretary of state. ".repeat(400)
-        );
-        editor.edit(&draft, None).unwrap();
+        // A long answer makes each write take long enough to be interrupted;
+        // the process id keeps it new after the last round's writes.
+        let patch = Patch {
+            answer: Some(format!(
+                "Rewrite {i} by {}. {}",
+                std::process::id(),
+                "Marco Rubio is the U.S. secretary of state. ".repeat(400)
+            )),
+            ..Patch::new("who-is-rubio")
+        };
+        editor.edit(&patch, None).unwrap();
         println!("wrote {i}");
     }
 }
@@ -385,4 +398,245 @@ fn without_an_audit_trail_nothing_is_changed() {
     assert!(!out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("Nothing was changed"), "{}", text(&out));
     assert_eq!(ws.all_toml(), before);
+}
+
+#[test]
+fn an_edit_from_the_command_line_changes_the_answer_and_not_one_other_byte() {
+    let ws = Workspace::new();
+    let people = ws.people();
+    let before = format!("{}{}", ws.read(&people), common::HAND_WRITTEN_FACT);
+    std::fs::write(&people, &before).unwrap();
+    common::as_if_saved_long_ago(&people);
+
+    let new_answer = "Rubio said the Vatican would suit all parties.";
+    let out = ws.talksbot(&["fact", "edit", "vatican-venue", "--answer", new_answer]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    assert_eq!(
+        ws.read(&people),
+        before.replace(common::HAND_WRITTEN_ANSWER, &format!("answer = {new_answer:?}")),
+        "the two-line quote keeps its source, the values their commas, the note its lines"
+    );
+    let base = talksbot::knowledge::FactBase::load(ws.dir()).unwrap();
+    let fact = base.fact("vatican-venue").unwrap();
+    assert_eq!(fact.quotes[0].source, "newsmax-2025-05-18");
+    assert_eq!(fact.entities, vec!["Washington, D.C."]);
+}
+
+#[test]
+fn a_fact_added_from_the_command_line_keeps_the_commas_inside_its_values() {
+    let ws = Workspace::new();
+    let out = ws.talksbot(&[
+        "fact",
+        "add",
+        "rubio-in-rome",
+        "--question",
+        "Where was Rubio for the inauguration of the pope?",
+        "--answer",
+        "In Rome.",
+        "--source",
+        "newsmax-2025-05-18",
+        "--quote",
+        "Rubio is in Rome for the inauguration of Pope Leo XIV",
+        "--entity",
+        "Rome, Italy",
+        "--tag",
+        "venues, capitals",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let base = talksbot::knowledge::FactBase::load(ws.dir()).unwrap();
+    let fact = base.fact("rubio-in-rome").unwrap();
+    assert_eq!(
+        (fact.entities.as_slice(), fact.tags.as_slice()),
+        (&["Rome, Italy".to_string()][..], &["venues, capitals".to_string()][..])
+    );
+}
+
+/// Starts `talksbot fact edit` while the test holds the folder lock, and
+/// returns once the command says it is waiting for it, with what it says
+/// on standard error in the end.
+fn edit_waiting_for_the_lock(ws: &Workspace, args: &[&str]) -> (std::process::Child, std::thread::JoinHandle<String>) {
+    use std::io::{BufRead, Read};
+    let mut child = ws
+        .command(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = String::new();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    while !said.contains("waiting for another change") {
+        if stderr.read_line(&mut said).unwrap() == 0 {
+            panic!("the edit ended without waiting for the lock: {said}");
+        }
+    }
+    let rest = std::thread::spawn(move || {
+        let _ = stderr.read_to_string(&mut said);
+        said
+    });
+    (child, rest)
+}
+
+#[test]
+fn an_edit_that_waited_for_another_writer_refuses_when_that_writer_changed_the_fact() {
+    let ws = Workspace::new();
+    let people = ws.people();
+    let other_writer = std::fs::File::open(ws.dir()).unwrap();
+    other_writer.lock().unwrap();
+    let (mut child, said) = edit_waiting_for_the_lock(
+        &ws,
+        &[
+            "fact",
+            "edit",
+            "who-is-rubio",
+            "--answer",
+            "Rubio, from the command line.",
+        ],
+    );
+    // Meanwhile the other writer changes the same fact, then lets go.
+    let theirs = ws.read(&people).replacen(
+        "answer = \"Marco Rubio is",
+        "answer = \"(Their edit.) Marco Rubio is",
+        1,
+    );
+    std::fs::write(&people, &theirs).unwrap();
+    drop(other_writer);
+
+    let status = child.wait().unwrap();
+    let said = said.join().unwrap();
+    assert!(!status.success(), "the edit must not report success: {said}");
+    assert!(
+        said.contains("\"who-is-rubio\" was changed by someone else") && said.contains("nothing was saved"),
+        "{said}"
+    );
+    assert_eq!(ws.read(&people), theirs, "their change stands, untouched");
+    let records = talksbot::records::Records::open(&ws.data.path().join("records")).unwrap();
+    assert_eq!(records.change_count().unwrap(), 0);
+}
+
+#[test]
+fn an_edit_that_waited_for_another_writer_builds_on_its_change_to_another_fact() {
+    let ws = Workspace::new();
+    let people = ws.people();
+    let other_writer = std::fs::File::open(ws.dir()).unwrap();
+    other_writer.lock().unwrap();
+    let (mut child, said) = edit_waiting_for_the_lock(
+        &ws,
+        &[
+            "fact",
+            "edit",
+            "who-is-rubio",
+            "--answer",
+            "Rubio, from the command line.",
+        ],
+    );
+    let theirs = ws
+        .read(&people)
+        .replacen("# People, their roles", "# Their comment.\n# People, their roles", 1);
+    std::fs::write(&people, &theirs).unwrap();
+    drop(other_writer);
+
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{}", said.join().unwrap());
+    let now = ws.read(&people);
+    assert!(now.starts_with("# Their comment.\n"), "their change stands");
+    assert!(now.contains("answer = \"Rubio, from the command line.\""), "{now}");
+}
+
+#[test]
+fn removing_the_first_fact_of_a_file_keeps_the_guide_at_its_top() {
+    let ws = Workspace::new();
+    let people = ws.people();
+    let before = ws.read(&people);
+    let guide: Vec<&str> = before.lines().take(18).collect();
+    assert!(
+        guide.iter().all(|l| l.starts_with('#')),
+        "the guide is 18 comment lines"
+    );
+
+    let out = ws.talksbot(&["fact", "remove", "who-is-rubio"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    let start = before.find("[[fact]]\nid = \"who-is-rubio\"").unwrap();
+    let next = start + 1 + before[start + 1..].find("[[fact]]").unwrap();
+    assert_eq!(
+        ws.read(&people),
+        format!("{}{}", &before[..start], &before[next..]),
+        "exactly the fact's table is gone"
+    );
+}
+
+#[test]
+fn an_edit_during_a_slow_upload_waits_for_the_whole_file_and_never_writes_back_a_cut_one() {
+    use std::io::Write;
+    use talksbot::knowledge::edit::{Unsettled, Wait};
+    let ws = Workspace::new();
+    let people = ws.people();
+    let full = ws.read(&people);
+    let facts = full.matches("[[fact]]").count();
+    // The upload is paused after five facts: valid TOML, with fewer facts.
+    let pause = full.match_indices("\n[[fact]]").nth(5).unwrap().0;
+    let (first, rest) = full.split_at(pause);
+
+    let (heard, waits) = std::sync::mpsc::channel();
+    let editor = Editor::new(ws.dir(), Path::new("facts/people.toml"))
+        .with_settle(Duration::from_millis(300), Duration::from_secs(120))
+        .on_wait(move |w| {
+            let _ = heard.send(w.clone());
+        });
+    // A moderator opens the fact: the whole file is read.
+    let seen = editor.read("who-is-rubio").unwrap().unwrap().fingerprint();
+
+    // The upload starts: the file is cut and written in place, chunk by chunk.
+    let mut upload = std::fs::File::options()
+        .write(true)
+        .truncate(true)
+        .open(&people)
+        .unwrap();
+    upload.write_all(first.as_bytes()).unwrap();
+    let paused = talksbot::knowledge::FactBase::load(ws.dir()).expect("the paused upload is a valid base");
+    assert_eq!(
+        paused
+            .facts()
+            .iter()
+            .filter(|f| f.location.file.ends_with("people.toml"))
+            .count(),
+        5
+    );
+
+    let edit = std::thread::spawn(move || {
+        let patch = Patch {
+            answer: Some("Rubio, edited during the upload.".into()),
+            ..Patch::new("who-is-rubio")
+        };
+        editor.edit(&patch, Some(&seen))
+    });
+    let wait = waits.recv_timeout(Duration::from_secs(120)).expect("the edit waits");
+    assert!(
+        matches!(&wait, Wait::ForFile { file, why: Unsettled::Shorter { .. } } if file.ends_with("people.toml")),
+        "{wait:?}"
+    );
+    for chunk in rest.as_bytes().chunks(rest.len() / 4 + 1) {
+        upload.write_all(chunk).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(upload);
+
+    let outcome = edit.join().unwrap();
+    let now = ws.read(&people);
+    assert_eq!(now.matches("[[fact]]").count(), facts, "no fact of the upload is lost");
+    match outcome {
+        Ok(_) => assert_eq!(
+            now,
+            full.replacen(
+                "answer = \"Marco Rubio is the U.S. Secretary of State; both articles report his TV interviews about the ceasefire talks.\"",
+                "answer = \"Rubio, edited during the upload.\"",
+                1
+            )
+        ),
+        Err(e) => {
+            assert_eq!(now, full, "refused, and nothing written");
+            assert!(e.to_string().contains("try again"), "{e}");
+        }
+    }
 }

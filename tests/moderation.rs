@@ -46,6 +46,9 @@ impl Server {
                     .roles
                     .insert(StandIn::GUILD_ID.to_string(), vec![StandIn::MOD_ROLE_ID]);
                 c.moderation.new_facts_file = PathBuf::from("facts/people.toml");
+                // The tests change files by hand just before saving; writers
+                // wait this long for such a file to settle.
+                c.moderation.write_settle_ms = 200;
                 tweak(c);
             },
             knowledge.path().to_path_buf(),
@@ -326,6 +329,22 @@ async fn fifty_concurrent_edits_from_several_moderators_all_land_once() {
     for (who, custom_id, boxes) in &forms {
         submitted.push(server.submit(who, custom_id, boxes).await);
     }
+    // The saves queue behind one another in no set order, so the last one
+    // may come long after the first: wait for all of them together.
+    let all_answered = |d: &StandIn| {
+        submitted.iter().all(|&id| {
+            d.original_response(id)
+                .is_some_and(|m| m["embeds"].as_array().is_some_and(|e| !e.is_empty()))
+        })
+    };
+    assert!(
+        server
+            .bot
+            .discord
+            .wait_until(Duration::from_secs(120), all_answered)
+            .await,
+        "every save was answered"
+    );
     for (id, fact) in submitted.iter().zip(&facts) {
         let text = server.outcome_of(*id).await;
         assert!(
@@ -614,5 +633,190 @@ async fn without_its_database_the_bot_still_answers() {
     assert!(server.ask("who met putin on march 13").await.contains("Witkoff"));
     server.bot.mention("how many prisoners were exchanged").await;
     assert_eq!(server.bot.wait_for_replies(1).await.len(), 1);
+    server.bot.finish();
+}
+
+/// A fact laid out its own way by hand: the answer first, as a literal
+/// string with a comment; a quote credited explicitly to the first source,
+/// another to the second; a comment inside the questions.
+const LAID_OUT_BY_HAND: &str = r#"
+# Added by hand, laid out its own way.
+[[fact]]
+answer = 'Rubio called the Vatican a site all parties would feel comfortable with.' # literal, and first
+id = "vatican-comfortable"
+questions = [
+  "Did Rubio call the Vatican a comfortable site?", # his word
+  "Would every party be at ease meeting at the Vatican?",
+]
+sources = ["newsmax-2025-05-18", "kyiv-independent-2025-03-16"]
+quotes = [
+  { source = "newsmax-2025-05-18", text = "it would be a site that all parties would feel comfortable" },
+  { source = "kyiv-independent-2025-03-16", text = "the complexities of ending the ongoing war" },
+]
+tags = ["venues"]
+note = "Checked against both articles."
+"#;
+
+impl Server {
+    /// Adds `toml` to the end of `facts/people.toml`, as saved a while ago.
+    fn append_to_people(&self, toml: &str) -> String {
+        let people = self.dir().join("facts/people.toml");
+        let text = format!("{}{toml}", self.file("facts/people.toml"));
+        std::fs::write(&people, &text).unwrap();
+        common::as_if_saved_long_ago(&people);
+        text
+    }
+
+    /// Runs `/fact edit` for a fact the form must not open for; returns what
+    /// the moderator is told instead.
+    async fn form_refused(&self, fact: &str) -> String {
+        let id = self.fact_command(&moderator(1), "edit", Some(fact)).await;
+        let response = self.bot.response_to(id).await;
+        assert_eq!(response["type"], 4, "a message, not a form: {response}");
+        assert_eq!(response["data"]["flags"], 64, "only the moderator sees it");
+        embed_text(&response["data"])
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_from_the_form_changes_the_answer_and_not_one_other_byte() {
+    let server = Server::start().await;
+    let before = server.append_to_people(LAID_OUT_BY_HAND);
+
+    let (custom_id, mut boxes) = server
+        .open_form(&moderator(1), "edit", Some("vatican-comfortable"))
+        .await;
+    assert_eq!(
+        boxes["quotes"],
+        "it would be a site that all parties would feel comfortable\nkyiv-independent-2025-03-16 | the complexities of ending the ongoing war"
+    );
+    boxes.insert(
+        "answer".into(),
+        "Rubio said all parties would be comfortable at the Vatican.".into(),
+    );
+    let outcome = server
+        .outcome_of(server.submit(&moderator(1), &custom_id, &boxes).await)
+        .await;
+    assert!(outcome.contains("Edited"), "{outcome}");
+
+    assert_eq!(
+        server.file("facts/people.toml"),
+        before.replace(
+            "answer = 'Rubio called the Vatican a site all parties would feel comfortable with.'",
+            "answer = \"Rubio said all parties would be comfortable at the Vatican.\""
+        ),
+        "every other byte of the file is as it was"
+    );
+    check_passes(server.dir());
+    server.bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_form_does_not_open_for_a_fact_it_would_change_and_points_to_the_command_line() {
+    let server = Server::start().await;
+    server.append_to_people(common::HAND_WRITTEN_FACT);
+    let files = snapshot(server.dir());
+
+    let told = server.form_refused("vatican-venue").await;
+    assert!(
+        told.contains("cannot show fact `vatican-venue`") && told.contains("talksbot fact edit vatican-venue"),
+        "{told}"
+    );
+    assert_eq!(snapshot(server.dir()), files, "nothing changed");
+    server.bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_too_long_for_its_box_is_never_cut_and_saved() {
+    let server = Server::start().await;
+    let people = server.dir().join("facts/people.toml");
+    let witkoff = talksbot::knowledge::edit::Editor::new(server.dir(), Path::new("facts/people.toml"))
+        .read("who-is-witkoff")
+        .unwrap()
+        .unwrap()
+        .fields
+        .answer;
+    let text = server.file("facts/people.toml");
+
+    // 2,400 characters: the form would have to cut it, so it does not open.
+    let mut long = format!("{witkoff} {}", "Witkoff is the U.S. special envoy. ".repeat(80));
+    long.truncate(2399);
+    long.push('.');
+    std::fs::write(&people, text.replacen(&witkoff, &long, 1)).unwrap();
+    common::as_if_saved_long_ago(&people);
+    let files = snapshot(server.dir());
+    let told = server.form_refused("who-is-witkoff").await;
+    assert!(
+        told.contains("2400 characters") && told.contains("talksbot fact edit"),
+        "{told}"
+    );
+    assert_eq!(snapshot(server.dir()), files, "nothing changed");
+
+    // 2,000 characters fill the box exactly: shown whole, and kept whole
+    // when another box is what changes.
+    let mut full = format!("{witkoff} {}", "Witkoff is the U.S. special envoy. ".repeat(80));
+    full.truncate(1999);
+    full.push('.');
+    std::fs::write(&people, text.replacen(&witkoff, &full, 1)).unwrap();
+    common::as_if_saved_long_ago(&people);
+    let (custom_id, mut boxes) = server.open_form(&moderator(1), "edit", Some("who-is-witkoff")).await;
+    assert_eq!(boxes["answer"], full, "the whole answer, not cut");
+    let questions = format!("{}\nWho is the envoy Witkoff, in full?", boxes["questions"]);
+    boxes.insert("questions".into(), questions);
+    let outcome = server
+        .outcome_of(server.submit(&moderator(1), &custom_id, &boxes).await)
+        .await;
+    assert!(outcome.contains("Edited"), "{outcome}");
+    let now = server.file("facts/people.toml");
+    assert!(
+        now.contains(&format!("answer = {full:?}")),
+        "the answer is whole on disk"
+    );
+    assert!(now.contains("Who is the envoy Witkoff, in full?"));
+    server.bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_form_shows_the_fact_as_it_is_on_disk_even_after_a_failed_reload() {
+    let server = Server::start().await;
+    let people = server.dir().join("facts/people.toml");
+    // A curator's hand edit: a new answer, and a date that does not exist.
+    let answer = "answer = \"Marco Rubio is the U.S. Secretary of State;";
+    let hand = server.file("facts/people.toml").replacen(
+        answer,
+        "dates = [\"2025-02-30\"]\nanswer = \"(Curator's edit.) Marco Rubio is the U.S. Secretary of State;",
+        1,
+    );
+    assert_ne!(hand, server.file("facts/people.toml"));
+    std::fs::write(&people, &hand).unwrap();
+    let reloaded = server
+        .bot
+        .response_to(server.fact_command(&moderator(1), "reload", None).await)
+        .await;
+    assert!(
+        embed_text(&reloaded["data"]).contains("2025-02-30"),
+        "the reload fails: {reloaded}"
+    );
+
+    // The form shows the file, not the base still being served.
+    let (custom_id, mut boxes) = server.open_form(&moderator(1), "edit", Some("who-is-rubio")).await;
+    assert!(boxes["answer"].starts_with("(Curator's edit.)"), "{boxes:?}");
+    assert!(boxes["details"].contains("dates: 2025-02-30"), "{boxes:?}");
+    let fixed = boxes["details"].replace("2025-02-30", "2025-03-16");
+    boxes.insert("details".into(), fixed);
+    let outcome = server
+        .outcome_of(server.submit(&moderator(1), &custom_id, &boxes).await)
+        .await;
+    assert!(
+        outcome.contains("Edited") && outcome.contains("answers from it now"),
+        "{outcome}"
+    );
+
+    assert_eq!(
+        server.file("facts/people.toml"),
+        hand.replace("2025-02-30", "2025-03-16"),
+        "the date is fixed and the curator's answer stands"
+    );
+    assert!(server.ask("who is marco rubio").await.contains("Curator's edit."));
     server.bot.finish();
 }

@@ -287,7 +287,9 @@ pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>
         .with_articles(articles.clone()),
     );
     let moderation = Arc::new(Moderation {
-        editor: Editor::new(&options.knowledge_dir, &moderation_config.new_facts_file).with_articles(articles),
+        editor: Editor::new(&options.knowledge_dir, &moderation_config.new_facts_file)
+            .with_articles(articles)
+            .with_settle_window(Duration::from_millis(moderation_config.write_settle_ms)),
         reloader: Arc::clone(&reloader),
         records,
     });

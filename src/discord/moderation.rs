@@ -19,11 +19,11 @@ use serenity::all::{
 };
 
 use super::commands::{respond, tell_privately};
-use super::render::{self, clip, limits};
+use super::render::{self, clip};
 use super::{Context, Data, Error};
 use crate::knowledge::edit::{fingerprint, EditError};
 use crate::knowledge::reload::watch;
-use crate::moderation::{Applied, Form, Request};
+use crate::moderation::{limits, Applied, Form, Request};
 
 /// Ids of the buttons and forms this module answers: `fact:add`,
 /// `fact:edit:ID:FINGERPRINT`, `fact:remove:ID:FINGERPRINT`.
@@ -72,12 +72,22 @@ pub async fn fact(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-fn text_input(id: &str, label: &str, style: InputTextStyle, value: &str, required: bool, max: u16) -> CreateActionRow {
+/// A text box showing `value` in full: the form is only built for values
+/// that fit (see [`Form::show`]), since a cut value saved back would lose
+/// its end.
+fn text_input(
+    id: &str,
+    label: &str,
+    style: InputTextStyle,
+    value: &str,
+    required: bool,
+    max: usize,
+) -> CreateActionRow {
     let mut input = CreateInputText::new(style, label, id)
         .required(required)
-        .max_length(max);
+        .max_length(u16::try_from(max).unwrap_or(4000));
     if !value.is_empty() {
-        input = input.value(clip(value, max as usize));
+        input = input.value(value);
     }
     CreateActionRow::InputText(input)
 }
@@ -93,7 +103,7 @@ fn fact_modal(custom_id: &str, title: &str, form: &Form, id_editable: bool) -> C
             InputTextStyle::Short,
             &form.id,
             true,
-            64,
+            limits::ID,
         ));
     }
     rows.push(text_input(
@@ -102,7 +112,7 @@ fn fact_modal(custom_id: &str, title: &str, form: &Form, id_editable: bool) -> C
         InputTextStyle::Paragraph,
         &form.questions,
         true,
-        4000,
+        limits::QUESTIONS,
     ));
     rows.push(text_input(
         "answer",
@@ -110,7 +120,7 @@ fn fact_modal(custom_id: &str, title: &str, form: &Form, id_editable: bool) -> C
         InputTextStyle::Paragraph,
         &form.answer,
         true,
-        2000,
+        limits::ANSWER,
     ));
     rows.push(text_input(
         "quotes",
@@ -118,7 +128,7 @@ fn fact_modal(custom_id: &str, title: &str, form: &Form, id_editable: bool) -> C
         InputTextStyle::Paragraph,
         &form.quotes,
         true,
-        4000,
+        limits::QUOTES,
     ));
     let details = if form.details.is_empty() {
         "sources: \ndates: \ntags: "
@@ -131,10 +141,10 @@ fn fact_modal(custom_id: &str, title: &str, form: &Form, id_editable: bool) -> C
         InputTextStyle::Paragraph,
         details,
         true,
-        2000,
+        limits::DETAILS,
     ));
     CreateInteractionResponse::Modal(
-        CreateModal::new(clip(custom_id, limits::CUSTOM_ID), clip(title, 45)).components(rows),
+        CreateModal::new(clip(custom_id, render::limits::CUSTOM_ID), clip(title, 45)).components(rows),
     )
 }
 
@@ -156,27 +166,19 @@ pub async fn edit(
     #[autocomplete = "autocomplete_fact"]
     fact: String,
 ) -> Result<(), Error> {
-    let Some((_, text)) = ctx.data().moderation.editor.current(fact.trim())? else {
-        return tell_privately(ctx, "No such fact", &format!("There is no fact {:?}.", fact.trim())).await;
+    let id = fact.trim();
+    // The form shows the fact as it is on disk now, not as the base being
+    // served has it (which may be older, after a reload failed); the
+    // fingerprint lets the save notice if the disk changes meanwhile.
+    let Some(current) = ctx.data().moderation.editor.read(id)? else {
+        return tell_privately(ctx, "No such fact", &format!("There is no fact {id:?}.")).await;
     };
-    let knowledge = ctx.data().knowledge.load();
-    // The form shows what is on disk now; the fingerprint lets the save
-    // notice if that changes before the form comes back.
-    let form = match knowledge.base.fact(fact.trim()) {
-        Some(f) => Form::from_fact(f),
-        None => return tell_privately(
-            ctx,
-            "Not loaded yet",
-            "That fact is on disk but not in the base being served (a reload is pending or failed). Try /fact reload.",
-        )
-        .await,
+    let form = match Form::show(&current) {
+        Ok(form) => form,
+        Err(refused) => return tell_privately(ctx, "Use the command line for this one", &refused.to_string()).await,
     };
-    let custom_id = format!("{PREFIX}edit:{}:{}", fact.trim(), fingerprint(&text));
-    respond(
-        ctx,
-        fact_modal(&custom_id, &format!("Edit {}", fact.trim()), &form, false),
-    )
-    .await
+    let custom_id = format!("{PREFIX}edit:{id}:{}", current.fingerprint());
+    respond(ctx, fact_modal(&custom_id, &format!("Edit {id}"), &form, false)).await
 }
 
 /// Remove a fact (asks to confirm).
@@ -513,7 +515,11 @@ pub async fn on_modal(data: &Arc<Data>, submit: &ModalInteraction) -> Result<(),
         ["add"] => form.to_draft().map(Request::Add),
         ["edit", id, seen] => {
             form.id = id.to_string();
-            form.to_draft().map(|d| Request::Edit(d, Some(seen.to_string())))
+            Ok(Request::EditForm {
+                id: id.to_string(),
+                form,
+                seen: seen.to_string(),
+            })
         }
         _ => {
             return reply_ephemeral(

@@ -82,7 +82,56 @@ fn copy_dir(from: &Path, to: &Path) {
         if entry.file_type().unwrap().is_dir() {
             copy_dir(&entry.path(), &target);
         } else {
-            std::fs::copy(entry.path(), target).unwrap();
+            std::fs::copy(entry.path(), &target).unwrap();
+            // Dated like the original, as `cp -p` does: a file changed
+            // moments ago looks unfinished, and writers wait for it.
+            let modified = entry.metadata().and_then(|m| m.modified()).unwrap();
+            std::fs::File::options()
+                .write(true)
+                .open(&target)
+                .and_then(|f| f.set_modified(modified))
+                .unwrap();
         }
     }
+}
+
+/// A fact written by hand with every shape an edit must leave alone: a
+/// quote over two lines credited to the fact's second source, commas inside
+/// an entity and a tag, a note over two lines, comments. Its answer line is
+/// [`HAND_WRITTEN_ANSWER`].
+pub const HAND_WRITTEN_FACT: &str = r#"
+# Added by hand: the Vatican as a venue.
+[[fact]]
+id = "vatican-venue"
+questions = [
+  "Would the Vatican suit everyone as a venue?",
+  "Is the Vatican a comfortable site for all parties?", # Rubio's words
+]
+answer = "Rubio said the Vatican would be a site all parties would feel comfortable with."
+sources = ["kyiv-independent-2025-03-16", "newsmax-2025-05-18"]
+quotes = [
+  { source = "newsmax-2025-05-18", text = """
+I mean, it would be a site that all parties
+would feel comfortable.""" },
+]
+dates = ["2025-05-18"]
+entities = ["Washington, D.C."]
+tags = ["venues, capitals"]
+note = """
+Checked against the Newsmax text.
+Rubio spoke in Rome."""
+"#;
+
+pub const HAND_WRITTEN_ANSWER: &str =
+    "answer = \"Rubio said the Vatican would be a site all parties would feel comfortable with.\"";
+
+/// Dates a file back an hour, as a file saved well before now is: writers
+/// wait for a file changed moments ago to settle.
+pub fn as_if_saved_long_ago(path: &Path) {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(then))
+        .unwrap();
 }
