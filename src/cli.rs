@@ -122,6 +122,16 @@ pub enum FactCommand {
     },
 }
 
+/// A date flag, checked where it is typed, so the error names the flag and
+/// the format rather than a line of a file that is not written yet.
+fn date_flag(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(_) if text.len() == 10 => Ok(text.to_string()),
+        _ => Err("not a date: write it as YYYY-MM-DD, e.g. 2025-05-18".into()),
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum SourceCommand {
     /// Store an article's text in the articles folder and its [[source]] in
@@ -146,7 +156,7 @@ pub struct SourceArgs {
     #[arg(long)]
     pub outlet: String,
     /// The date of publication, YYYY-MM-DD.
-    #[arg(long)]
+    #[arg(long, value_parser = date_flag)]
     pub date: String,
     /// The author or desk, as printed.
     #[arg(long)]
@@ -203,7 +213,7 @@ pub struct FactArgs {
     #[arg(long = "quote")]
     pub quotes: Vec<String>,
     /// An event date, YYYY-MM-DD (repeat for several).
-    #[arg(long = "date")]
+    #[arg(long = "date", value_parser = date_flag)]
     pub dates: Vec<String>,
     /// A tag (repeat for several).
     #[arg(long = "tag")]

@@ -143,10 +143,7 @@ impl Moderation {
     /// building the form again gives exactly what the moderator was shown.
     /// (The editor checks the fingerprint again inside its lock.)
     fn form_changes(&self, id: &str, form: &Form, seen: &str) -> Result<Patch, EditError> {
-        let current = self
-            .editor
-            .read(id)?
-            .ok_or_else(|| EditError::UnknownFact(id.to_string()))?;
+        let current = self.editor.read(id)?.ok_or_else(|| self.editor.unknown(id))?;
         if current.fingerprint() != seen {
             return Err(EditError::Conflict(id.to_string()));
         }

@@ -252,7 +252,7 @@ fn a_new_article_added_from_the_command_line_is_quoted_and_cited_by_the_next_ans
         ],
     );
     assert!(
-        text(&bad_date).contains("\"05/06/2024\" is not a date: write it as YYYY-MM-DD"),
+        text(&bad_date).contains("'05/06/2024' for '--date <DATE>': not a date: write it as YYYY-MM-DD"),
         "{}",
         text(&bad_date)
     );

@@ -100,12 +100,20 @@ pub(super) async fn defer_privately(ctx: Context<'_>) -> Result<(), Error> {
 
 /// The answer to a deferred command.
 pub(super) async fn finish_privately(ctx: Context<'_>, title: &str, text: &str) -> Result<(), Error> {
+    finish_with(
+        ctx,
+        serenity::all::EditInteractionResponse::new()
+            .embed(render::notice(title, text))
+            .allowed_mentions(render::no_mentions()),
+    )
+    .await
+}
+
+/// Replaces a deferred command's "thinking…" message with `edit`.
+pub(super) async fn finish_with(ctx: Context<'_>, edit: serenity::all::EditInteractionResponse) -> Result<(), Error> {
     let poise::Context::Application(app) = ctx else {
         anyhow::bail!("these commands are slash commands only");
     };
-    let edit = serenity::all::EditInteractionResponse::new()
-        .embed(render::notice(title, text))
-        .allowed_mentions(render::no_mentions());
     ctx.data()
         .courier
         .edit_original(ctx.data().application_id, &app.interaction.token, &edit)

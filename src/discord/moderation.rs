@@ -18,12 +18,16 @@ use serenity::all::{
     ModalInteraction,
 };
 
-use super::commands::{respond, tell_privately};
+use super::commands::{defer_privately, finish_privately, finish_with, respond, tell_privately};
 use super::render::{self, clip};
 use super::{Context, Data, Error};
 use crate::knowledge::edit::{fingerprint, EditError};
 use crate::knowledge::reload::watch;
 use crate::moderation::{limits, Applied, Form, Request};
+
+/// How long `/fact edit` may spend reading the fact before it must answer:
+/// a form has to be Discord's first answer, within 3 seconds.
+const FORM_READ_LIMIT: Duration = Duration::from_millis(2_000);
 
 /// Ids of the buttons and forms this module answers: `fact:add`,
 /// `fact:edit:ID:FINGERPRINT`, `fact:remove:ID:FINGERPRINT`.
@@ -166,13 +170,35 @@ pub async fn edit(
     #[autocomplete = "autocomplete_fact"]
     fact: String,
 ) -> Result<(), Error> {
-    let id = fact.trim();
+    let id = fact.trim().to_string();
     // The form shows the fact as it is on disk now, not as the base being
     // served has it (which may be older, after a reload failed); the
     // fingerprint lets the save notice if the disk changes meanwhile.
-    let Some(current) = ctx.data().moderation.editor.read(id)? else {
-        return tell_privately(ctx, "No such fact", &format!("There is no fact {id:?}.")).await;
+    // A form must be Discord's first answer, so it cannot wait behind a
+    // deferral: the read is bounded instead, off the async runtime.
+    let moderation = Arc::clone(&ctx.data().moderation);
+    let read = {
+        let id = id.clone();
+        tokio::task::spawn_blocking(move || {
+            let found = moderation.editor.read(&id)?;
+            Ok::<_, EditError>(found.ok_or_else(|| moderation.editor.unknown(&id)))
+        })
     };
+    let current = match tokio::time::timeout(FORM_READ_LIMIT, read).await {
+        Ok(read) => match read?? {
+            Ok(current) => current,
+            Err(unknown) => return tell_privately(ctx, "No such fact", &unknown.to_string()).await,
+        },
+        Err(_) => {
+            return tell_privately(
+                ctx,
+                "Try again in a moment",
+                "The fact base is busy (a large write or reload), so the form could not be filled in time. Nothing was changed.",
+            )
+            .await
+        }
+    };
+    let id = id.as_str();
     let form = match Form::show(&current) {
         Ok(form) => form,
         Err(refused) => return tell_privately(ctx, "Use the command line for this one", &refused.to_string()).await,
@@ -189,25 +215,34 @@ pub async fn remove(
     #[autocomplete = "autocomplete_fact"]
     fact: String,
 ) -> Result<(), Error> {
-    let id = fact.trim();
-    let Some((_, text)) = ctx.data().moderation.editor.current(id)? else {
-        return tell_privately(ctx, "No such fact", &format!("There is no fact {id:?}.")).await;
+    defer_privately(ctx).await?;
+    let id = fact.trim().to_string();
+    let moderation = Arc::clone(&ctx.data().moderation);
+    let found = {
+        let id = id.clone();
+        tokio::task::spawn_blocking(move || match moderation.editor.current(&id) {
+            Ok(Some(found)) => Ok(found),
+            Ok(None) => Err(moderation.editor.unknown(&id)),
+            Err(e) => Err(e),
+        })
+        .await?
+    };
+    let text = match found {
+        Ok((_, text)) => text,
+        Err(e) => return finish_privately(ctx, "No such fact", &e.to_string()).await,
     };
     let confirm = CreateButton::new(format!("{PREFIX}remove:{id}:{}", fingerprint(&text)))
         .label("Remove it")
         .style(ButtonStyle::Danger);
-    respond(
+    finish_with(
         ctx,
-        CreateInteractionResponse::Message(
-            CreateInteractionResponseMessage::new()
-                .embed(render::notice(
-                    &format!("Remove {id}?"),
-                    &format!("```toml\n{}\n```", clip(&text, 3800)),
-                ))
-                .components(vec![CreateActionRow::Buttons(vec![confirm])])
-                .ephemeral(true)
-                .allowed_mentions(render::no_mentions()),
-        ),
+        EditInteractionResponse::new()
+            .embed(render::notice(
+                &format!("Remove {id}?"),
+                &format!("```toml\n{}\n```", clip(&text, 3800)),
+            ))
+            .components(vec![CreateActionRow::Buttons(vec![confirm])])
+            .allowed_mentions(render::no_mentions()),
     )
     .await
 }
@@ -220,16 +255,30 @@ pub async fn show(
     #[autocomplete = "autocomplete_fact"]
     fact: String,
 ) -> Result<(), Error> {
-    let id = fact.trim();
-    let Some((file, text)) = ctx.data().moderation.editor.current(id)? else {
-        return tell_privately(ctx, "No such fact", &format!("There is no fact {id:?}.")).await;
+    defer_privately(ctx).await?;
+    let id = fact.trim().to_string();
+    let moderation = Arc::clone(&ctx.data().moderation);
+    let found = {
+        let id = id.clone();
+        tokio::task::spawn_blocking(move || {
+            let found = match moderation.editor.current(&id) {
+                Ok(Some(found)) => found,
+                Ok(None) => return Err(moderation.editor.unknown(&id)),
+                Err(e) => return Err(e),
+            };
+            let last = moderation
+                .records
+                .as_ref()
+                .and_then(|r| crate::records::last_change(r, &id).ok().flatten());
+            Ok((found, last))
+        })
+        .await?
     };
-    let last = ctx
-        .data()
-        .moderation
-        .records
-        .as_ref()
-        .and_then(|r| crate::records::last_change(r, id).ok().flatten())
+    let ((file, text), last) = match found {
+        Ok(found) => found,
+        Err(e) => return finish_privately(ctx, "No such fact", &e.to_string()).await,
+    };
+    let last = last
         .map(|c| {
             format!(
                 "\nLast change: {} by {} ({}).",
@@ -248,7 +297,7 @@ pub async fn show(
         file.display(),
         clip(&text, 3400)
     );
-    tell_privately(ctx, id, &body).await
+    finish_privately(ctx, &id, &body).await
 }
 
 /// How a moderator is shown: a Discord mention (which never pings) or the CLI user.
@@ -296,10 +345,13 @@ pub async fn list(
 /// Reload the fact base from disk now.
 #[poise::command(slash_command, check = "is_moderator")]
 pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
+    // A large base takes longer to check and index than Discord waits for
+    // a first answer.
+    defer_privately(ctx).await?;
     let reloader = Arc::clone(&ctx.data().moderation.reloader);
     match tokio::task::spawn_blocking(move || reloader.reload()).await? {
         Ok(r) => {
-            tell_privately(
+            finish_privately(
                 ctx,
                 "Reloaded",
                 &format!("{} facts from {} sources.", r.facts, r.sources),
@@ -311,7 +363,7 @@ pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
                 "Still answering from the last good base.\n```\n{}\n```",
                 clip(&e.to_string(), 3600)
             );
-            tell_privately(ctx, "The fact base has problems", &text).await
+            finish_privately(ctx, "The fact base has problems", &text).await
         }
     }
 }

@@ -191,8 +191,12 @@ impl fmt::Display for Wait {
 pub enum EditError {
     #[error("the change was not saved, because the fact base would not pass the check:\n{}", list(.0))]
     Invalid(Vec<Problem>),
-    #[error("there is no fact with the id {0:?}")]
-    UnknownFact(String),
+    #[error("there is no fact with the id {id:?}{hint}")]
+    UnknownFact {
+        id: String,
+        /// "; did you mean ...?" when some id is close, else empty.
+        hint: String,
+    },
     #[error("a fact with the id {0:?} already exists; choose another id, or edit that fact")]
     AlreadyExists(String),
     #[error("fact {0:?} was changed by someone else after it was read for this change; nothing was saved, so their change stands. Look at the fact again, then make your change")]
@@ -369,6 +373,33 @@ impl Editor {
         Ok(None)
     }
 
+    /// The ids of the facts on disk.
+    pub fn ids(&self) -> Result<Vec<String>, EditError> {
+        let mut ids = Vec::new();
+        for (path, text) in raw::read_dir(&self.dir)? {
+            if !is_facts_file(&path) {
+                continue;
+            }
+            let doc = parse(&path, &text)?;
+            if let Some(aot) = doc.get("fact").and_then(Item::as_array_of_tables) {
+                ids.extend(
+                    aot.iter()
+                        .filter_map(|t| t.get("id").and_then(Item::as_str).map(|s| s.trim().to_string())),
+                );
+            }
+        }
+        Ok(ids)
+    }
+
+    /// "No such fact", with the ids close to the one asked for.
+    pub fn unknown(&self, id: &str) -> EditError {
+        let ids = self.ids().unwrap_or_default();
+        EditError::UnknownFact {
+            id: id.to_string(),
+            hint: super::did_you_mean_hint(id, ids.iter().map(String::as_str)),
+        }
+    }
+
     pub fn add(&self, draft: &Draft) -> Result<Change, EditError> {
         self.change(Action::Add, &Patch::from(draft), None)
     }
@@ -440,7 +471,7 @@ impl Editor {
             let (target, before) = match (action, &located) {
                 (Action::Add, Some(_)) => return Err(EditError::AlreadyExists(id.to_string())),
                 (Action::Add, None) => (self.dir.join(&self.new_facts_file), None),
-                (_, None) => return Err(EditError::UnknownFact(id.to_string())),
+                (_, None) => return Err(self.unknown(id)),
                 (_, Some((path, text))) => (path.clone(), Some(text.clone())),
             };
             if let (Some(seen), Some(before)) = (seen, &before) {
@@ -473,8 +504,10 @@ impl Editor {
                 None => files.push((target.clone(), new_text.clone())),
             }
             match FactBase::from_files(&self.dir, &files) {
-                Ok(base) => self.verify_quotes(&base, id)?,
-                Err(KnowledgeError::Invalid(problems)) => return Err(EditError::Invalid(problems)),
+                Ok(base) => self.verify_quotes(&base, id).map_err(|e| not_on_disk(e, &target))?,
+                Err(KnowledgeError::Invalid(problems)) => {
+                    return Err(not_on_disk(EditError::Invalid(problems), &target));
+                }
                 Err(other) => return Err(other.into()),
             }
             // The file may have changed while we worked; if so, start over
@@ -630,6 +663,22 @@ pub fn fingerprint(text: &str) -> String {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{h:016x}")
+}
+
+/// Problems found in the text a change would write are in lines that are
+/// not on disk: they are named by their file alone, not a line that does
+/// not exist there.
+fn not_on_disk(e: EditError, written: &Path) -> EditError {
+    match e {
+        EditError::Invalid(mut problems) => {
+            for p in problems.iter_mut().filter(|p| p.location.file == written) {
+                p.location.line = 0;
+                p.location.column = 0;
+            }
+            EditError::Invalid(problems)
+        }
+        other => other,
+    }
 }
 
 /// The comment a file of moderated facts starts with.
@@ -1319,7 +1368,9 @@ Second line."""
         );
         let base = FactBase::load(dir.path()).unwrap();
         assert!(base.fact("two").is_none() && base.fact("one").is_some());
-        assert!(matches!(editor.remove("two", None), Err(EditError::UnknownFact(_))));
+        assert!(matches!(editor.remove("two", None), Err(EditError::UnknownFact { .. })));
+        let e = editor.remove("on", None).unwrap_err();
+        assert!(e.to_string().contains("did you mean \"one\"?"), "{e}");
     }
 
     #[test]

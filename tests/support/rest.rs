@@ -307,6 +307,12 @@ fn serve(inner: &Inner, st: &mut State, route: Route, body: Value) -> (u16, Valu
             let Some(original) = i.original.as_mut() else {
                 return error(404, 10008, "Unknown Message");
             };
+            // The first edit of a deferred response ends its "thinking…".
+            if !body.is_null() {
+                if let Some(flags) = original["flags"].as_u64() {
+                    original["flags"] = json!(flags & !128);
+                }
+            }
             edit_or_show(original, body, Some(&mut st.webhook_edits))
         }
         Route::Followup { token } => {
