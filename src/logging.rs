@@ -50,6 +50,12 @@ pub fn redact_tokens(text: &str) -> Cow<'_, str> {
         }
         out.push_str(&rest[..=id_len]);
         rest = &rest[id_len + 1..];
+        // Already redacted (a courier error, logged): leave it so.
+        if let Some(after) = rest.strip_prefix(REDACTED) {
+            out.push_str(REDACTED);
+            rest = after;
+            continue;
+        }
         let token_len = rest.find(ends_a_segment).unwrap_or(rest.len());
         if token_len > 0 {
             out.push_str(REDACTED);
@@ -219,6 +225,12 @@ mod tests {
             redact_tokens(line),
             "/interactions/1/<redacted>/callback then /webhooks/2/<redacted>/messages/3 and /interactions/4/<redacted>"
         );
+    }
+
+    #[test]
+    fn redacting_twice_changes_nothing() {
+        let once = redact_tokens("POST /interactions/1/secret/callback").into_owned();
+        assert_eq!(redact_tokens(&once), once);
     }
 
     #[test]

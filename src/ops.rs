@@ -186,9 +186,13 @@ impl Ops {
         if let Ok(facts) = result {
             self.base_loaded(facts);
         }
+        // One line, short: a JSON body for a health check, not a report.
         let result = result.map_err(|problem| {
-            let first = problem.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
-            first.chars().take(MAX_PROBLEM_CHARS).collect()
+            let line = problem.split_whitespace().collect::<Vec<_>>().join(" ");
+            match line.char_indices().nth(MAX_PROBLEM_CHARS) {
+                Some((cut, _)) => format!("{}…", &line[..cut]),
+                None => line,
+            }
         });
         *self.last_reload.lock().unwrap_or_else(|e| e.into_inner()) = Some(LastReload { at: Utc::now(), result });
     }
@@ -377,14 +381,16 @@ mod tests {
         let ops = Ops::new();
         ops.gateway_connected(true);
         ops.base_loaded(120);
-        ops.reload_finished(Err("facts/x.toml:3:1: missing field `answer`\n  fix: add it".into()));
+        ops.reload_finished(Err(
+            "1 problem(s):\nfacts/x.toml:3:1: missing field `answer`\n  fix: add it".into(),
+        ));
         let health = ops.health();
         assert!(health.healthy, "still answering from the last good base");
         assert_eq!(health.body["facts"], 120);
         assert_eq!(health.body["last_reload"]["result"], "failed");
         assert_eq!(
-            health.body["last_reload"]["problem"],
-            "facts/x.toml:3:1: missing field `answer`"
+            health.body["last_reload"]["problem"], "1 problem(s): facts/x.toml:3:1: missing field `answer` fix: add it",
+            "the problem on one line"
         );
         ops.reload_finished(Ok(121));
         assert_eq!(ops.health().body["facts"], 121);

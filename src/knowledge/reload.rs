@@ -181,4 +181,23 @@ mod tests {
         std::fs::remove_file(dir.path().join("facts/broken.toml")).unwrap();
         assert!(reloader.reload().is_ok());
     }
+
+    #[test]
+    fn the_observer_hears_every_reload_good_or_bad() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kb");
+        std::fs::create_dir_all(dir.path().join("facts")).unwrap();
+        for f in ["sources.toml", "synonyms.toml", "facts/town.toml"] {
+            std::fs::copy(root.join(f), dir.path().join(f)).unwrap();
+        }
+        let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let reloader = Reloader::checking(dir.path()).observed({
+            let heard = Arc::clone(&heard);
+            move |r| heard.lock().unwrap().push(r.as_ref().map(|r| r.facts).map_err(|_| ()))
+        });
+        assert!(reloader.reload().is_ok());
+        std::fs::write(dir.path().join("facts/broken.toml"), "[[fact]]\nid = \n").unwrap();
+        assert!(reloader.reload().is_err());
+        assert_eq!(*heard.lock().unwrap(), [Ok(2), Err(())]);
+    }
 }
