@@ -180,7 +180,7 @@ async fn replies_in_channel(discord: &StandIn, n: usize) -> bool {
         .wait_until(WAIT, |d| {
             d.messages(StandIn::CHANNEL_ID)
                 .iter()
-                .filter(|m| m["author"]["id"] == StandIn::BOT_USER_ID.to_string())
+                .filter(|m| support::payloads::id_of(&m["author"]) == Some(StandIn::BOT_USER_ID))
                 .count()
                 >= n
         })
