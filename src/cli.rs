@@ -580,12 +580,7 @@ fn indent(text: &str) -> String {
 
 /// Logs go to standard error; `RUST_LOG` sets the level (default: info).
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,serenity=warn,poise=warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    crate::logging::init();
 }
 
 fn serve(config: Config, knowledge: PathBuf) -> anyhow::Result<ExitCode> {

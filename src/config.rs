@@ -20,6 +20,16 @@ pub struct Config {
     pub discord: DiscordConfig,
     pub moderation: ModerationConfig,
     pub records: RecordsConfig,
+    pub ops: OpsConfig,
+}
+
+/// The `[ops]` table: health checks and metrics for operators.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OpsConfig {
+    /// Where to serve `/healthz` and `/metrics` over plain HTTP, e.g.
+    /// `127.0.0.1:9184`. Unset (the default): not served.
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 /// The `[knowledge]` table: where the fact base's sources are.
@@ -272,6 +282,15 @@ mod tests {
             "a role counts only in its own guild"
         );
         assert!(!c.may_moderate(2, None, &[7]));
+    }
+
+    #[test]
+    fn health_and_metrics_are_off_unless_an_address_is_given() {
+        assert_eq!(Config::default().ops.listen, None);
+        let c = Config::parse(Path::new("c.toml"), "[ops]\nlisten = \"127.0.0.1:9184\"\n").unwrap();
+        assert_eq!(c.ops.listen, Some("127.0.0.1:9184".parse().unwrap()));
+        let err = Config::parse(Path::new("c.toml"), "[ops]\nlisten = \"localhost\"\n").unwrap_err();
+        assert!(err.to_string().starts_with("c.toml:2:"), "{err}");
     }
 
     #[test]

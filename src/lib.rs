@@ -3,7 +3,8 @@
 //!
 //! The core is free of Discord: [`knowledge`] loads and checks the fact base,
 //! [`matching`] finds the fact a question asks for, and [`answers`] turns
-//! that into a cited reply. The command line lives in [`cli`].
+//! that into a cited reply. The command line lives in [`cli`]; what
+//! operators see (log lines, health and metrics) in [`logging`] and [`ops`].
 
 pub mod answers;
 pub mod cli;
@@ -11,6 +12,8 @@ pub mod config;
 pub mod discord;
 pub mod eval;
 pub mod knowledge;
+pub mod logging;
 pub mod matching;
 pub mod moderation;
+pub mod ops;
 pub mod records;

@@ -81,7 +81,8 @@ impl Moderation {
             before: change.before.clone(),
             after: change.after.clone(),
         });
-        tracing::info!(moderator, fact = %change.fact_id, action = change.action.as_str(), file = %change.file.display(), "fact base changed");
+        // Who is in the audit trail; a log line carries no user ids (README).
+        tracing::info!(fact = %change.fact_id, action = change.action.as_str(), file = %change.file.display(), "fact base changed");
         let reload_error = self.reloader.reload().err();
         Ok(Applied {
             change,
@@ -108,7 +109,7 @@ impl Moderation {
             before: None,
             after: Some(added.table.clone()),
         });
-        tracing::info!(moderator, source = %added.source_id, article = %added.article.display(), "source added");
+        tracing::info!(source = %added.source_id, article = %added.article.display(), "source added");
         let reload_error = self.reloader.reload().err();
         Ok(SourceApplied {
             added,

@@ -9,6 +9,7 @@ use serenity::all::{ApplicationId, CreateInteractionResponse, CreateInteractionR
 
 use super::courier::Courier;
 use super::{interaction_message, render, Asker, Context, Data, Error, Via};
+use crate::logging::Chain;
 use crate::matching::QuestionError;
 
 pub fn all() -> Vec<poise::Command<Arc<Data>, Error>> {
@@ -232,7 +233,7 @@ pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
 pub async fn on_error(error: poise::FrameworkError<'_, Arc<Data>, Error>) {
     let (ctx, text) = match &error {
         poise::FrameworkError::Command { error, ctx, .. } => {
-            tracing::error!(command = %ctx.command().qualified_name, error = %error, "command failed");
+            tracing::error!(command = %ctx.command().qualified_name, error = %Chain(error.as_ref()), "command failed");
             (
                 Some(*ctx),
                 "Something went wrong answering that. Please try again in a moment.".to_string(),
@@ -252,17 +253,21 @@ pub async fn on_error(error: poise::FrameworkError<'_, Arc<Data>, Error>) {
         ),
         poise::FrameworkError::GuildOnly { ctx, .. } => (Some(*ctx), "That works only in a server.".to_string()),
         poise::FrameworkError::Setup { error, .. } => {
-            tracing::error!(error = %error, "setting up the bot failed");
+            tracing::error!(error = %Chain(error.as_ref()), "setting up the bot failed");
             (None, String::new())
         }
+        // A message poise took for a prefix command: there are none, and its
+        // text is a member's, not a problem for the log.
+        poise::FrameworkError::UnknownCommand { .. } => (None, String::new()),
         other => {
-            tracing::warn!(error = %other, "interaction not handled");
+            // Escaped: the text may quote what a member typed.
+            tracing::warn!(error = ?other.to_string(), "interaction not handled");
             (None, String::new())
         }
     };
     if let Some(ctx) = ctx {
         if let Err(e) = tell_privately(ctx, "Sorry", &text).await {
-            tracing::error!(error = %e, "could not tell the user about an error");
+            tracing::error!(error = %Chain(e.as_ref()), "could not tell the user about an error");
         }
     }
 }

@@ -5,6 +5,7 @@
 //! message that was in fact delivered never posts it twice.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
@@ -13,6 +14,9 @@ use serde_json::Value;
 use serenity::all::{
     ApplicationId, ChannelId, CreateInteractionResponse, CreateMessage, EditInteractionResponse, InteractionId,
 };
+
+use crate::logging::{redact_tokens, Chain};
+use crate::ops::Ops;
 
 /// Where Discord's API lives unless `TALKSBOT_DISCORD_API` says otherwise.
 pub const DISCORD_BASE: &str = "https://discord.com";
@@ -39,7 +43,8 @@ impl fmt::Debug for Token {
     }
 }
 
-/// Why a request failed for good.
+/// Why a request failed for good. Paths are kept with their interaction
+/// or webhook token redacted: these errors end up in logs.
 #[derive(Debug, thiserror::Error)]
 pub enum CourierError {
     #[error("Discord rejected the bot token (401 Unauthorized): check DISCORD_TOKEN or the token file")]
@@ -83,6 +88,8 @@ pub struct Courier {
     token: Token,
     max_attempts: u32,
     max_backoff: Duration,
+    /// Counts retries, when the bot keeps metrics.
+    ops: Option<Arc<Ops>>,
 }
 
 impl fmt::Debug for Courier {
@@ -111,7 +118,14 @@ impl Courier {
             token,
             max_attempts: max_attempts.max(1),
             max_backoff,
+            ops: None,
         }
+    }
+
+    /// Counts every retry in `ops`, by the status that caused it.
+    pub fn with_ops(mut self, ops: Arc<Ops>) -> Courier {
+        self.ops = Some(ops);
+        self
     }
 
     pub fn base(&self) -> &str {
@@ -126,8 +140,11 @@ impl Courier {
         body: Option<&Value>,
     ) -> Result<Option<Value>, CourierError> {
         let url = format!("{}/api/v10{path}", self.base);
+        // What logs and errors may show of the path: never its token.
+        let shown = redact_tokens(path).into_owned();
         let mut last = String::new();
         for attempt in 1..=self.max_attempts {
+            let mut status_seen = None;
             let mut req = self
                 .client
                 .request(method.clone(), &url)
@@ -150,6 +167,7 @@ impl Courier {
                     if status == StatusCode::UNAUTHORIZED {
                         return Err(CourierError::Unauthorized);
                     }
+                    status_seen = Some(status.as_u16());
                     last = format!("{status} {}", text.chars().take(200).collect::<String>());
                     if status == StatusCode::TOO_MANY_REQUESTS {
                         let body_wait = serde_json::from_str::<Value>(&text)
@@ -173,26 +191,31 @@ impl Courier {
                             .unwrap_or(text);
                         return Err(CourierError::Refused {
                             method,
-                            path: path.to_string(),
+                            path: shown,
                             status,
                             message,
                         });
                     }
                 }
                 Err(e) => {
-                    last = e.without_url().to_string();
+                    // reqwest's own text is "error sending request"; the why
+                    // (refused, reset, timed out) is in its causes.
+                    last = Chain(&e.without_url()).to_string();
                     self.backoff(attempt)
                 }
             };
             if attempt < self.max_attempts {
                 let wait = wait.min(self.max_backoff);
-                tracing::warn!(%method, path, attempt, wait_ms = wait.as_millis() as u64, reason = %last, "retrying a Discord request");
+                if let Some(ops) = &self.ops {
+                    ops.discord_retry(status_seen);
+                }
+                tracing::warn!(%method, path = %shown, attempt, wait_ms = wait.as_millis() as u64, reason = ?last, "retrying a Discord request");
                 tokio::time::sleep(wait).await;
             }
         }
         Err(CourierError::GaveUp {
             method,
-            path: path.to_string(),
+            path: shown,
             attempts: self.max_attempts,
             last,
         })
@@ -299,5 +322,29 @@ mod tests {
             message: "Interaction has already been acknowledged. (code 40060)".into(),
         };
         assert_eq!(e.code(), Some(ALREADY_ACKNOWLEDGED));
+    }
+
+    /// A port nothing listens on: bound, then let go.
+    async fn closed_port() -> u16 {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        listener.local_addr().unwrap().port()
+    }
+
+    #[tokio::test]
+    async fn a_request_that_gives_up_says_why_and_never_shows_the_interaction_token() {
+        let base = format!("http://127.0.0.1:{}", closed_port().await);
+        let courier = Courier::new(&base, Token::new("t"), 2, Duration::from_millis(1));
+        let response = CreateInteractionResponse::Acknowledge;
+        let err = courier
+            .respond(InteractionId::new(5), "secret-interaction-token", &response)
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(!text.contains("secret-interaction-token"), "{text}");
+        assert!(text.contains("/interactions/5/<redacted>/callback"), "{text}");
+        assert!(
+            text.contains("error sending request: ") && text.to_lowercase().contains("connect"),
+            "the cause is kept: {text}"
+        );
     }
 }

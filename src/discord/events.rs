@@ -81,7 +81,10 @@ async fn on_message(data: &Arc<Data>, msg: &Message) -> Result<(), Error> {
     };
     let question = strip_mention(&msg.content, bot);
     if !data.user_may_ask(msg.author.id) {
-        tracing::info!(user = %msg.author.id, "question ignored: user cooldown");
+        tracing::info!(
+            user = data.loggable_user(msg.author.id.get()),
+            "question ignored: user cooldown"
+        );
         return Ok(());
     }
     let asker = Asker {
@@ -134,6 +137,7 @@ async fn on_button(data: &Arc<Data>, press: &ComponentInteraction) -> Result<(),
     let response = match knowledge.base.fact(fact_id) {
         Some(fact) => {
             tracing::info!(via = ?Via::Button, outcome = "answer", fact = fact_id, "question");
+            data.ops.question(Via::Button.label(), "answer", None);
             let (embed, _) = render::fact_embed(&knowledge, fact, None, 0);
             let message = CreateInteractionResponseMessage::new()
                 .embed(embed)
@@ -145,15 +149,18 @@ async fn on_button(data: &Arc<Data>, press: &ComponentInteraction) -> Result<(),
             }
         }
         // The fact was removed since the buttons were drawn, or the id was made up.
-        None => CreateInteractionResponse::Message(
-            CreateInteractionResponseMessage::new()
-                .embed(render::notice(
-                    "Not found",
-                    "That fact is no longer in my sources. Try /ask.",
-                ))
-                .ephemeral(true)
-                .allowed_mentions(render::no_mentions()),
-        ),
+        None => {
+            data.ops.question(Via::Button.label(), "abstain", None);
+            CreateInteractionResponse::Message(
+                CreateInteractionResponseMessage::new()
+                    .embed(render::notice(
+                        "Not found",
+                        "That fact is no longer in my sources. Try /ask.",
+                    ))
+                    .ephemeral(true)
+                    .allowed_mentions(render::no_mentions()),
+            )
+        }
     };
     data.courier.respond(press.id, &press.token, &response).await?;
     Ok(())

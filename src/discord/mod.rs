@@ -7,6 +7,7 @@
 pub mod commands;
 pub mod courier;
 pub mod events;
+pub mod health;
 pub mod moderation;
 pub mod render;
 pub mod sources;
@@ -27,7 +28,9 @@ use crate::answers::{Knowledge, Reply};
 use crate::config::{Config, DiscordConfig, ModerationConfig};
 use crate::knowledge::edit::Editor;
 use crate::knowledge::reload::Reloader;
+use crate::logging::Chain;
 use crate::moderation::Moderation;
+use crate::ops::{ListenError, Ops};
 use crate::records::{QuestionRecord, Records};
 use courier::{Courier, CourierError, Token, DISCORD_BASE};
 
@@ -52,6 +55,8 @@ pub struct Data {
     pub bot_id: UserId,
     pub application_id: ApplicationId,
     pub started: DateTime<Utc>,
+    /// Health and metrics: count into it.
+    pub ops: Arc<Ops>,
     cooldowns: std::sync::Mutex<Cooldowns>,
 }
 
@@ -78,7 +83,25 @@ pub enum Via {
     Button,
 }
 
+impl Via {
+    /// The `path` label of the question metrics.
+    pub fn label(self) -> &'static str {
+        match self {
+            Via::Slash => "slash",
+            Via::Mention => "mention",
+            Via::Unprompted => "auto",
+            Via::Button => "button",
+        }
+    }
+}
+
 impl Data {
+    /// A user id for a log line: only with `record_user_ids`, as the README
+    /// promises; otherwise the field is left out.
+    pub fn loggable_user(&self, user: u64) -> Option<u64> {
+        self.record_user_ids.then_some(user)
+    }
+
     /// True if the user may ask now (and starts their cooldown); false if
     /// they asked too recently.
     pub fn user_may_ask(&self, user: UserId) -> bool {
@@ -130,6 +153,11 @@ impl Data {
             latency_us,
             "question"
         );
+        self.ops.question(
+            via.label(),
+            reply.outcome_name(),
+            Some(Duration::from_micros(latency_us)),
+        );
         if let Some(records) = &self.moderation.records {
             let record = QuestionRecord {
                 at: Utc::now(),
@@ -143,7 +171,8 @@ impl Data {
                 latency_us,
             };
             if let Err(e) = records.record_question(&record) {
-                tracing::warn!(error = %e, "the question could not be recorded; answering anyway");
+                self.ops.question_record_dropped();
+                tracing::warn!(error = %Chain(&e), "the question could not be recorded; answering anyway");
             }
         }
         Ok((knowledge, reply))
@@ -160,7 +189,7 @@ impl Data {
             .nonce(serenity::all::Nonce::String(nonce.chars().take(25).collect()))
             .enforce_nonce(true);
         if let Err(e) = self.courier.create_message(ChannelId::new(channel), &message).await {
-            tracing::warn!(error = %e, "could not post to the mod-log channel");
+            tracing::warn!(error = %Chain(&e), "could not post to the mod-log channel");
         }
     }
 }
@@ -219,6 +248,8 @@ pub enum ServeError {
     Rejected,
     #[error("cannot reach the Discord API at {base}: {reason}")]
     Unreachable { base: String, reason: String },
+    #[error(transparent)]
+    OpsListen(#[from] ListenError),
     #[error("{0}")]
     Other(#[from] anyhow::Error),
 }
@@ -268,12 +299,20 @@ pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
 
 /// `serve` with a fact base already loaded (and perhaps shared with a reloader).
 pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>>) -> Result<(), ServeError> {
+    // Health and metrics: counted always, served only if configured; up
+    // before Discord is reached, so a health check says "not yet" meanwhile.
+    let ops = Arc::new(Ops::new());
+    ops.base_loaded(knowledge.load().base.facts().len());
+    let _ops_listener = match options.config.ops.listen {
+        Some(addr) => Some(crate::ops::listen(addr, Arc::clone(&ops)).await?),
+        None => None,
+    };
     let discord = options.config.discord.clone();
     let moderation_config = options.config.moderation.clone();
     let records = match Records::open(&options.config.records.data_dir) {
         Ok(r) => Some(Arc::new(r)),
         Err(e) => {
-            tracing::error!(error = %e, "no question log or audit trail this run; the bot answers anyway");
+            tracing::error!(error = %Chain(&e), "no question log or audit trail this run; the bot answers anyway");
             None
         }
     };
@@ -284,7 +323,11 @@ pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>
             options.config.matcher.clone(),
             Arc::clone(&knowledge),
         )
-        .with_articles(articles.clone()),
+        .with_articles(articles.clone())
+        .observed({
+            let ops = Arc::clone(&ops);
+            move |result| ops.reload_finished(result.as_ref().map(|r| r.facts).map_err(|e| e.to_string()))
+        }),
     );
     let moderation = Arc::new(Moderation {
         editor: Editor::new(&options.knowledge_dir, &moderation_config.new_facts_file)
@@ -300,7 +343,8 @@ pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>
         options.token.clone(),
         discord.max_attempts,
         Duration::from_millis(discord.max_backoff_ms),
-    );
+    )
+    .with_ops(Arc::clone(&ops));
 
     // Checking the token first gives one clear sentence instead of a
     // gateway retry loop when it is wrong.
@@ -344,12 +388,19 @@ pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>
 
     let setup_courier = courier.clone();
     let setup_config = discord.clone();
+    let setup_ops = Arc::clone(&ops);
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
             on_error: |error| Box::pin(commands::on_error(error)),
             event_handler: |ctx, event, _framework, data| Box::pin(events::handle(ctx, event, data)),
             allowed_mentions: Some(render::no_mentions()),
+            // There are no prefix commands: a mention is a question, which
+            // events.rs answers, not a command poise should call unknown.
+            prefix_options: poise::PrefixFrameworkOptions {
+                mention_as_prefix: false,
+                ..Default::default()
+            },
             // Owners are not needed for answering; skipping the lookup saves
             // a request at start.
             initialize_owners: false,
@@ -369,6 +420,7 @@ pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>
                     bot_id,
                     application_id,
                     started: Utc::now(),
+                    ops: setup_ops,
                     cooldowns: Default::default(),
                 });
                 // Watch before announcing the commands, so no edit made from
@@ -388,6 +440,7 @@ pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>
 
     let mut client = serenity::ClientBuilder::new_with_http(http, intents)
         .framework(framework)
+        .event_handler(health::GatewayWatch::new(Arc::clone(&ops)))
         .await
         .map_err(|e| anyhow::anyhow!("cannot set up the Discord client: {e}"))?;
     if let Some(url) = gateway_url {

@@ -55,7 +55,7 @@ pub(super) async fn is_moderator(ctx: Context<'_>) -> Result<bool, Error> {
         &roles,
     );
     if !allowed {
-        tracing::warn!(user = %ctx.author().id, command = %ctx.command().qualified_name, "refused: not a moderator");
+        tracing::warn!(user = ctx.data().loggable_user(ctx.author().id.get()), command = %ctx.command().qualified_name, "refused: not a moderator");
     }
     Ok(allowed)
 }
@@ -537,7 +537,7 @@ pub async fn on_modal(data: &Arc<Data>, submit: &ModalInteraction) -> Result<(),
         .map(|m| m.roles.iter().map(|r| r.get()).collect())
         .unwrap_or_default();
     if !may_moderate(data, user, submit.guild_id.map(|g| g.get()), &roles) {
-        tracing::warn!(user, custom_id = %submit.data.custom_id, "refused a fact form from a non-moderator");
+        tracing::warn!(user = data.loggable_user(user), custom_id = ?submit.data.custom_id, "refused a fact form from a non-moderator");
         return reply_ephemeral(
             data,
             submit.id,
@@ -606,7 +606,7 @@ pub async fn on_modal(data: &Arc<Data>, submit: &ModalInteraction) -> Result<(),
     let (title, text) = match tokio::task::spawn_blocking(move || moderation.apply(&who, request)).await? {
         Ok(applied) => ("Saved", report_applied(data, user, &applied).await),
         Err(e) => {
-            tracing::info!(user, error = %e, "a fact change was refused");
+            tracing::info!(user = data.loggable_user(user), error = ?e.to_string(), "a fact change was refused");
             ("Not saved", explain_refusal(&e))
         }
     };
@@ -628,7 +628,7 @@ pub async fn on_button(data: &Arc<Data>, press: &ComponentInteraction) -> Result
         .map(|m| m.roles.iter().map(|r| r.get()).collect())
         .unwrap_or_default();
     if !may_moderate(data, user, press.guild_id.map(|g| g.get()), &roles) {
-        tracing::warn!(user, custom_id = %press.data.custom_id, "refused a fact button from a non-moderator");
+        tracing::warn!(user = data.loggable_user(user), custom_id = ?press.data.custom_id, "refused a fact button from a non-moderator");
         return reply_ephemeral(
             data,
             press.id,
@@ -684,7 +684,7 @@ pub fn start_reloading(data: &Arc<Data>) {
         }) {
             Ok(w) => Some(w),
             Err(e) => {
-                tracing::error!(error = %e, "cannot watch the knowledge folder; use /fact reload or SIGHUP");
+                tracing::error!(error = %crate::logging::Chain(&e), "cannot watch the knowledge folder; use /fact reload or SIGHUP");
                 None
             }
         }

@@ -94,7 +94,7 @@ pub async fn add(
     let body = match text.download().await {
         Ok(bytes) => bytes,
         Err(e) => {
-            tracing::warn!(error = %e, "could not fetch an attached article");
+            tracing::warn!(error = %crate::logging::Chain(&e), "could not fetch an attached article");
             return finish_privately(
                 ctx,
                 "Nothing was saved",
@@ -168,7 +168,7 @@ pub async fn add(
             finish_privately(ctx, "Saved", &text).await
         }
         Err(e) => {
-            tracing::info!(user = moderator, error = %e, "a new source was refused");
+            tracing::info!(user = ctx.data().loggable_user(moderator), error = ?e.to_string(), "a new source was refused");
             finish_privately(ctx, "Nothing was saved", &clip(&refusal(&e), 3900)).await
         }
     }

@@ -34,6 +34,19 @@ pub struct Reloader {
     articles: Option<PathBuf>,
     /// Only one reload at a time, so an older read never lands after a newer.
     lock: std::sync::Mutex<()>,
+    /// Hears every outcome, whichever way the reload was asked for.
+    observer: Option<Observer>,
+}
+
+/// A function told of every reload's outcome.
+type ObserverFn = dyn Fn(&Result<Reloaded, KnowledgeError>) + Send + Sync;
+
+struct Observer(Box<ObserverFn>);
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observer")
+    }
 }
 
 impl Reloader {
@@ -44,12 +57,23 @@ impl Reloader {
             knowledge: Some(knowledge),
             articles: None,
             lock: std::sync::Mutex::new(()),
+            observer: None,
         }
     }
 
     /// Checks every quote against the article texts in this folder on each reload.
     pub fn with_articles(mut self, articles: Option<PathBuf>) -> Reloader {
         self.articles = articles;
+        self
+    }
+
+    /// Tells `observer` the outcome of every reload (a watched change, a
+    /// command, a signal, an edit), e.g. to count them.
+    pub fn observed(
+        mut self,
+        observer: impl Fn(&Result<Reloaded, KnowledgeError>) + Send + Sync + 'static,
+    ) -> Reloader {
+        self.observer = Some(Observer(Box::new(observer)));
         self
     }
 
@@ -62,6 +86,7 @@ impl Reloader {
             knowledge: None,
             articles: None,
             lock: std::sync::Mutex::new(()),
+            observer: None,
         }
     }
 
@@ -72,15 +97,20 @@ impl Reloader {
     /// Loads and checks the folder; swaps the new base in only if it is good.
     pub fn reload(&self) -> Result<Reloaded, KnowledgeError> {
         let _one_at_a_time = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let base = super::FactBase::load_verified(&self.dir, self.articles.as_deref())?;
-        let reloaded = Reloaded {
-            facts: base.facts().len(),
-            sources: base.sources().len(),
-        };
-        if let Some(shared) = &self.knowledge {
-            shared.store(Arc::new(Knowledge::new(base, &self.matcher)));
+        let result = super::FactBase::load_verified(&self.dir, self.articles.as_deref()).map(|base| {
+            let reloaded = Reloaded {
+                facts: base.facts().len(),
+                sources: base.sources().len(),
+            };
+            if let Some(shared) = &self.knowledge {
+                shared.store(Arc::new(Knowledge::new(base, &self.matcher)));
+            }
+            reloaded
+        });
+        if let Some(observer) = &self.observer {
+            (observer.0)(&result);
         }
-        Ok(reloaded)
+        result
     }
 }
 
@@ -150,5 +180,24 @@ mod tests {
         assert_eq!(shared.load().base.facts().len(), 2);
         std::fs::remove_file(dir.path().join("facts/broken.toml")).unwrap();
         assert!(reloader.reload().is_ok());
+    }
+
+    #[test]
+    fn the_observer_hears_every_reload_good_or_bad() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kb");
+        std::fs::create_dir_all(dir.path().join("facts")).unwrap();
+        for f in ["sources.toml", "synonyms.toml", "facts/town.toml"] {
+            std::fs::copy(root.join(f), dir.path().join(f)).unwrap();
+        }
+        let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let reloader = Reloader::checking(dir.path()).observed({
+            let heard = Arc::clone(&heard);
+            move |r| heard.lock().unwrap().push(r.as_ref().map(|r| r.facts).map_err(|_| ()))
+        });
+        assert!(reloader.reload().is_ok());
+        std::fs::write(dir.path().join("facts/broken.toml"), "[[fact]]\nid = \n").unwrap();
+        assert!(reloader.reload().is_err());
+        assert_eq!(*heard.lock().unwrap(), [Ok(2), Err(())]);
     }
 }
