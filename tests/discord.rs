@@ -553,6 +553,44 @@ async fn a_question_over_the_limit_is_visibly_held_and_a_flood_gets_one_sign_not
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn where_the_bot_may_not_react_a_held_question_gets_a_short_reply_instead() {
+    let bot = Bot::start_with(rate_limit(1, 600), bundled_knowledge()).await;
+    bot.discord.fail_next(
+        "PUT",
+        "channels/",
+        403,
+        json!({"message": "Missing Permissions", "code": 50013}),
+        1,
+        false,
+    );
+    let flooder = user(7201, "flooder", false);
+    bot.message_from(
+        flooder.clone(),
+        &mention_text("who met putin on march 13"),
+        vec![bot_user()],
+    )
+    .await;
+    assert_eq!(bot.wait_for_replies(1).await.len(), 1);
+    let held = bot
+        .message_from(
+            flooder,
+            &mention_text("how many prisoners were exchanged"),
+            vec![bot_user()],
+        )
+        .await;
+    let replies = bot.wait_for_replies(2).await;
+    assert_eq!(replies.len(), 2, "{replies:?}");
+    assert_eq!(replies[1]["message_reference"]["message_id"], held.to_string());
+    assert!(
+        embed_text(&replies[1]).contains("Ask me this again in"),
+        "{}",
+        embed_text(&replies[1])
+    );
+    assert_pings_nobody(&bot.posted_messages()[1]);
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slash_ask_over_the_limit_is_told_privately_with_its_question() {
     let bot = Bot::start_with(rate_limit(1, 600), bundled_knowledge()).await;
     let ask = |q: &str| json!([{"name": "question", "type": 3, "value": q}]);
