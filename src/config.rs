@@ -103,6 +103,9 @@ pub struct RecordsConfig {
     pub data_dir: PathBuf,
     /// Keep the Discord user id with each question (off: no user ids are stored).
     pub record_user_ids: bool,
+    /// Question records older than this many days are deleted (0: kept
+    /// for ever). The audit trail of changes is always kept.
+    pub question_retention_days: u32,
 }
 
 impl Default for RecordsConfig {
@@ -110,6 +113,18 @@ impl Default for RecordsConfig {
         RecordsConfig {
             data_dir: PathBuf::from("data"),
             record_user_ids: false,
+            question_retention_days: 90,
+        }
+    }
+}
+
+impl RecordsConfig {
+    /// The question log's settings: the defaults, with this retention.
+    pub fn question_log(&self) -> crate::records::QuestionLogOptions {
+        crate::records::QuestionLogOptions {
+            retention: (self.question_retention_days > 0)
+                .then(|| chrono::Duration::days(i64::from(self.question_retention_days))),
+            ..Default::default()
         }
     }
 }
@@ -132,8 +147,14 @@ pub struct DiscordConfig {
     pub auto_answer_channels: Vec<u64>,
     /// In those channels, the same fact is given at most once per this many seconds.
     pub auto_answer_cooldown_secs: u64,
-    /// One person's questions through the bot, at most one per this many seconds.
-    pub user_cooldown_secs: u64,
+    /// Questions one person may ask in a row before the steady rate applies.
+    pub question_burst: u32,
+    /// After the burst, one more question per this many seconds (0: no
+    /// limit). Unset: `user_cooldown_secs` if that is set, else 5.
+    pub question_refill_secs: Option<u64>,
+    /// The old name of `question_refill_secs`, from when one question per
+    /// this many seconds was the whole rule; still read, with a warning.
+    pub user_cooldown_secs: Option<u64>,
     /// Longer questions are answered from their first this-many characters.
     pub max_question_chars: usize,
     /// Attempts for a request Discord answers with 429 or a 5xx, in all.
@@ -151,11 +172,42 @@ impl Default for DiscordConfig {
             answer_mentions: true,
             auto_answer_channels: Vec::new(),
             auto_answer_cooldown_secs: 3600,
-            user_cooldown_secs: 5,
+            question_burst: 3,
+            question_refill_secs: None,
+            user_cooldown_secs: None,
             max_question_chars: 300,
             max_attempts: 5,
             max_backoff_ms: 10_000,
         }
+    }
+}
+
+/// One question more per this many seconds, unless the config says otherwise.
+pub const DEFAULT_QUESTION_REFILL_SECS: u64 = 5;
+
+impl DiscordConfig {
+    /// How many questions one person may ask in a row, and how often one
+    /// more after that (zero: no limit).
+    pub fn question_rate(&self) -> (u32, std::time::Duration) {
+        let refill = self
+            .question_refill_secs
+            .or(self.user_cooldown_secs)
+            .unwrap_or(DEFAULT_QUESTION_REFILL_SECS);
+        (self.question_burst.max(1), std::time::Duration::from_secs(refill))
+    }
+
+    /// A sentence for the log when the config still uses the old key.
+    pub fn deprecation_warning(&self) -> Option<String> {
+        let old = self.user_cooldown_secs?;
+        Some(match self.question_refill_secs {
+            Some(new) => format!(
+                "[discord] user_cooldown_secs = {old} is ignored: question_refill_secs = {new} is set; remove user_cooldown_secs"
+            ),
+            None => format!(
+                "[discord] user_cooldown_secs is now question_refill_secs (one more question per {old} s after a burst of question_burst = {}); rename it",
+                self.question_burst.max(1)
+            ),
+        })
     }
 }
 
@@ -291,6 +343,39 @@ mod tests {
         assert_eq!(c.ops.listen, Some("127.0.0.1:9184".parse().unwrap()));
         let err = Config::parse(Path::new("c.toml"), "[ops]\nlisten = \"localhost\"\n").unwrap_err();
         assert!(err.to_string().starts_with("c.toml:2:"), "{err}");
+    }
+
+    #[test]
+    fn the_question_rate_reads_the_old_cooldown_key_when_the_new_one_is_unset() {
+        let parse = |text: &str| Config::parse(Path::new("c.toml"), text).unwrap().discord;
+        let secs = std::time::Duration::from_secs;
+        let defaults = parse("");
+        assert_eq!(defaults.question_rate(), (3, secs(5)));
+        assert_eq!(defaults.deprecation_warning(), None);
+
+        let old = parse("[discord]\nuser_cooldown_secs = 60\n");
+        assert_eq!(old.question_rate(), (3, secs(60)));
+        assert!(old.deprecation_warning().unwrap().contains("rename it"));
+
+        let both = parse("[discord]\nuser_cooldown_secs = 60\nquestion_refill_secs = 10\nquestion_burst = 0\n");
+        assert_eq!(
+            both.question_rate(),
+            (1, secs(10)),
+            "the new key wins; a burst is at least one"
+        );
+        assert!(both.deprecation_warning().unwrap().contains("is ignored"));
+    }
+
+    #[test]
+    fn question_retention_defaults_to_90_days_and_0_keeps_everything() {
+        let parse = |text: &str| Config::parse(Path::new("c.toml"), text).unwrap().records;
+        assert_eq!(parse("").question_log().retention, Some(chrono::Duration::days(90)));
+        assert_eq!(
+            parse("[records]\nquestion_retention_days = 0\n")
+                .question_log()
+                .retention,
+            None
+        );
     }
 
     #[test]

@@ -57,6 +57,18 @@ pub struct Ops {
     connected: AtomicBool,
     fact_count: AtomicU64,
     last_reload: Mutex<Option<LastReload>>,
+    /// Where the count of dropped question records is kept, when something
+    /// other than [`Ops::question_record_dropped`] counts them.
+    dropped_source: Mutex<Option<DroppedSource>>,
+}
+
+/// Reads a running total of dropped records.
+struct DroppedSource(Box<dyn Fn() -> u64 + Send + Sync>);
+
+impl std::fmt::Debug for DroppedSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DroppedSource")
+    }
 }
 
 /// The outcome of the most recent reload, for `/healthz`.
@@ -144,6 +156,7 @@ impl Ops {
             connected: AtomicBool::new(false),
             fact_count: AtomicU64::new(0),
             last_reload: Mutex::new(None),
+            dropped_source: Mutex::new(None),
         }
     }
 
@@ -170,6 +183,12 @@ impl Ops {
     /// once per record given up on.
     pub fn question_record_dropped(&self) {
         self.records_dropped.inc();
+    }
+
+    /// The question log keeps its own total of dropped records; the metric
+    /// reads it from `total` each time it is served.
+    pub fn count_dropped_records_from(&self, total: impl Fn() -> u64 + Send + Sync + 'static) {
+        *self.dropped_source.lock().unwrap_or_else(|e| e.into_inner()) = Some(DroppedSource(Box::new(total)));
     }
 
     /// The fact base being served now has this many facts.
@@ -238,6 +257,12 @@ impl Ops {
 
     /// Every metric in the Prometheus text format (version 0.0.4).
     pub fn metrics_text(&self) -> String {
+        if let Some(total) = &*self.dropped_source.lock().unwrap_or_else(|e| e.into_inner()) {
+            let (total, shown) = ((total.0)(), self.records_dropped.get());
+            if total > shown {
+                self.records_dropped.inc_by(total - shown);
+            }
+        }
         let mut text = String::new();
         // Writing to a String cannot fail, and every metric here encodes.
         let _ = prometheus_text::encode(&mut text, &self.registry);
@@ -439,6 +464,23 @@ mod tests {
         assert!(
             metrics.contains("# TYPE talksbot_answer_latency_seconds histogram"),
             "{metrics}"
+        );
+    }
+
+    #[test]
+    fn records_the_question_log_dropped_show_in_the_metrics() {
+        let ops = Ops::new();
+        let total = Arc::new(AtomicU64::new(3));
+        let source = Arc::clone(&total);
+        ops.count_dropped_records_from(move || source.load(Ordering::Relaxed));
+        assert_eq!(
+            value(&ops.metrics_text(), "talksbot_question_records_dropped_total"),
+            Some(3.0)
+        );
+        total.store(7, Ordering::Relaxed);
+        assert_eq!(
+            value(&ops.metrics_text(), "talksbot_question_records_dropped_total"),
+            Some(7.0)
         );
     }
 

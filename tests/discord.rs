@@ -466,30 +466,253 @@ async fn without_unprompted_channels_the_bot_asks_for_no_message_content() {
     bot.finish();
 }
 
+/// The ⏳ the bot puts on a question it holds back.
+const HELD: &str = "\u{23f3}";
+
+fn mention_text(q: &str) -> String {
+    format!("<@{}> {q}", StandIn::BOT_USER_ID)
+}
+
+/// The rate limit as the bundled config sets it, with `burst`.
+fn rate_limit(burst: u32, refill_secs: u64) -> impl FnOnce(&mut talksbot::config::Config) {
+    move |c| {
+        c.discord.question_burst = burst;
+        c.discord.question_refill_secs = Some(refill_secs);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_person_cannot_flood_a_channel_through_the_bot() {
-    let bot = Bot::start_with(|c| c.discord.user_cooldown_secs = 60, bundled_knowledge()).await;
-    let mention = |q: &str| format!("<@{}> {q}", StandIn::BOT_USER_ID);
+async fn a_follow_up_and_a_typo_fix_a_second_apart_are_both_answered() {
+    let defaults = talksbot::config::Config::load(Some(&common::repo().join("config/talksbot.toml")))
+        .unwrap()
+        .discord;
+    let (burst, refill) = defaults.question_rate();
+    let bot = Bot::start_with(rate_limit(burst, refill.as_secs()), bundled_knowledge()).await;
+    let person = user(7201, "curious", false);
+    let mut asked = Vec::new();
+    for q in [
+        "who met putin on march 13",
+        "how many prisoners were exchanged",
+        "how many prisoners were exchnaged?",
+    ] {
+        asked.push(
+            bot.message_from(person.clone(), &mention_text(q), vec![bot_user()])
+                .await,
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    let replies = bot.wait_for_replies(3).await;
+    assert_eq!(replies.len(), 3, "every question answered: {replies:?}");
+    for id in asked {
+        assert!(bot.discord.reactions(id).is_empty(), "nothing held");
+    }
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_over_the_limit_is_visibly_held_and_a_flood_gets_one_sign_not_one_each() {
+    let bot = Bot::start_with(rate_limit(2, 600), bundled_knowledge()).await;
+    let flooder = user(7201, "flooder", false);
+    let mut asked = Vec::new();
     for q in [
         "who met putin on march 13",
         "how many prisoners were exchanged",
         "who is rubio",
     ] {
-        bot.message_from(user(7201, "flooder", false), &mention(q), vec![bot_user()])
-            .await;
+        asked.push(
+            bot.message_from(flooder.clone(), &mention_text(q), vec![bot_user()])
+                .await,
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    assert_eq!(bot.wait_for_replies(2).await.len(), 2, "the first two are answered");
+    let third = asked[2];
+    assert!(
+        bot.discord.wait_until(WAIT, |d| d.reactions(third) == [HELD]).await,
+        "the third is held, and shows it"
+    );
+
+    // Flooding on: no more replies, and no sign on every message either.
+    for q in ["what about now", "and now?", "hello??"] {
+        asked.push(
+            bot.message_from(flooder.clone(), &mention_text(q), vec![bot_user()])
+                .await,
+        );
     }
     bot.message_from(
         user(7202, "someone else", false),
-        &mention("who is rubio"),
+        &mention_text("who is rubio"),
         vec![bot_user()],
     )
     .await;
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    assert_eq!(
-        bot.replies().len(),
-        2,
-        "one reply to the flooder, one to the other person"
+    let replies = bot.wait_for_replies(3).await;
+    assert_eq!(replies.len(), 3, "the other person is answered; the flooder no more");
+    let signs: usize = asked.iter().map(|id| bot.discord.reactions(*id).len()).sum();
+    assert_eq!(signs, 1, "one sign per window");
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn where_the_bot_may_not_react_a_held_question_gets_a_short_reply_instead() {
+    let bot = Bot::start_with(rate_limit(1, 600), bundled_knowledge()).await;
+    bot.discord.fail_next(
+        "PUT",
+        "channels/",
+        403,
+        json!({"message": "Missing Permissions", "code": 50013}),
+        1,
+        false,
     );
+    let flooder = user(7201, "flooder", false);
+    bot.message_from(
+        flooder.clone(),
+        &mention_text("who met putin on march 13"),
+        vec![bot_user()],
+    )
+    .await;
+    assert_eq!(bot.wait_for_replies(1).await.len(), 1);
+    let held = bot
+        .message_from(
+            flooder,
+            &mention_text("how many prisoners were exchanged"),
+            vec![bot_user()],
+        )
+        .await;
+    let replies = bot.wait_for_replies(2).await;
+    assert_eq!(replies.len(), 2, "{replies:?}");
+    assert_eq!(replies[1]["message_reference"]["message_id"], held.to_string());
+    assert!(
+        embed_text(&replies[1]).contains("Ask me this again in"),
+        "{}",
+        embed_text(&replies[1])
+    );
+    assert_pings_nobody(&bot.posted_messages()[1]);
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slash_ask_over_the_limit_is_told_privately_with_its_question() {
+    let bot = Bot::start_with(rate_limit(1, 600), bundled_knowledge()).await;
+    let ask = |q: &str| json!([{"name": "question", "type": 3, "value": q}]);
+    let first = bot.slash("ask", ask("who met putin on march 13")).await;
+    assert!(embed_text(&bot.response_to(first).await["data"]).contains("Witkoff"));
+    for q in ["how many prisoners were exchanged", "who is rubio"] {
+        let id = bot.slash("ask", ask(q)).await;
+        let response = bot.response_to(id).await;
+        assert_eq!(response["data"]["flags"], 64, "only the asker sees it: {response}");
+        assert_pings_nobody(&response["data"]);
+        let text = embed_text(&response["data"]);
+        assert!(text.contains("Ask again in") && text.contains(q), "{text}");
+    }
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unprompted_message_the_bot_does_not_answer_costs_its_author_nothing() {
+    let bot = Bot::start_with(
+        |c| {
+            rate_limit(1, 600)(c);
+            c.discord.auto_answer_channels = vec![StandIn::CHANNEL_ID];
+        },
+        bundled_knowledge(),
+    )
+    .await;
+    let person = user(7301, "chatter", false);
+    bot.message_from(person.clone(), "what is the capital of australia?", vec![])
+        .await;
+    bot.message_from(person.clone(), "is anyone watching the match tonight?", vec![])
+        .await;
+    let asked = bot
+        .message_from(
+            person.clone(),
+            &mention_text("who met putin on march 13"),
+            vec![bot_user()],
+        )
+        .await;
+    let replies = bot.wait_for_replies(1).await;
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    assert!(embed_text(&replies[0]).contains("Witkoff"));
+    assert_eq!(
+        replies[0]["message_reference"]["message_id"],
+        asked.to_string(),
+        "the question put to the bot is the one answered"
+    );
+    bot.finish();
+}
+
+/// Another connection holds the bot's records database as a backup or a
+/// second process would: the write lock, until dropped.
+fn hold_records_database(data_dir: &std::path::Path) -> rusqlite::Connection {
+    let holder = rusqlite::Connection::open(talksbot::records::database_path(data_dir)).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    holder
+}
+
+/// Discord's deadline for an interaction response. Writing the question
+/// record used to wait out a 5-second busy timeout first.
+const INTERACTION_DEADLINE: Duration = Duration::from_secs(3);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_is_answered_before_a_lock_on_the_records_database_is_released() {
+    let bot = Bot::start().await;
+    let lock = hold_records_database(bot.data_dir());
+    let id = bot
+        .slash(
+            "ask",
+            json!([{"name": "question", "type": 3, "value": "How many prisoners were exchanged?"}]),
+        )
+        .await;
+    let response = tokio::time::timeout(INTERACTION_DEADLINE, bot.response_to(id))
+        .await
+        .expect("answered within Discord's deadline while the database is locked");
+    assert!(embed_text(&response["data"]).contains("1,000"));
+
+    bot.mention("who met putin on march 13").await;
+    let answered = bot
+        .discord
+        .wait_until(INTERACTION_DEADLINE, |_| bot.replies().len() == 1)
+        .await;
+    assert!(answered, "a mention is answered while the database is locked");
+    drop(lock);
+
+    // Once the lock is gone the questions are recorded again.
+    bot.mention("what is the capital of peru").await;
+    let records = talksbot::records::Records::open(bot.data_dir()).unwrap();
+    let recorded = bot
+        .discord
+        .wait_until(WAIT, |_| {
+            records
+                .gaps(None, 10)
+                .is_ok_and(|g| g.iter().any(|g| g.question.contains("peru")))
+        })
+        .await;
+    assert!(recorded, "the question log writes again after the lock");
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn about_answers_during_six_questions_while_the_records_database_is_locked() {
+    let bot = Bot::start().await;
+    let lock = hold_records_database(bot.data_dir());
+    for n in 0..6u64 {
+        bot.message_from(
+            user(7400 + n, "asker", false),
+            &mention_text("how many prisoners were exchanged"),
+            vec![bot_user()],
+        )
+        .await;
+    }
+    let id = bot.slash("about", json!(null)).await;
+    let about = tokio::time::timeout(INTERACTION_DEADLINE, bot.response_to(id))
+        .await
+        .expect("/about answered within Discord's deadline");
+    assert!(embed_text(&about["data"]).contains("**Facts:**"));
+    let answered = bot
+        .discord
+        .wait_until(INTERACTION_DEADLINE, |_| bot.replies().len() == 6)
+        .await;
+    assert!(answered, "all six answered before the lock is released");
+    drop(lock);
     bot.finish();
 }
 

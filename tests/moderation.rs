@@ -502,7 +502,12 @@ async fn unanswered_questions_show_up_in_fact_gaps_with_their_counts() {
         .await;
 
     let id = server.fact_command(&moderator(1), "gaps", None).await;
-    let text = embed_text(&server.bot.response_to(id).await["data"]);
+    assert_eq!(
+        server.bot.response_to(id).await["data"]["flags"],
+        64,
+        "acknowledged at once, privately"
+    );
+    let text = embed_text(&server.bot.final_response_to(id).await);
     let australia = text.find("**3**: what is the capital of australia").expect(&text);
     let world_cup = text.find("**1**: who won the 2018 world cup").expect(&text);
     assert!(australia < world_cup, "most asked first: {text}");
@@ -601,15 +606,11 @@ async fn moderators_can_show_list_remove_and_trace_facts_and_the_mod_log_hears_o
         "no longer answered from it"
     );
 
-    let history = server
-        .bot
-        .response_to(
-            server
-                .fact_command(&moderator(1), "history", Some("who-is-rubio"))
-                .await,
-        )
+    let asked = server
+        .fact_command(&moderator(1), "history", Some("who-is-rubio"))
         .await;
-    let history = private_text(&history);
+    assert_eq!(server.bot.response_to(asked).await["data"]["flags"], 64);
+    let history = embed_text(&server.bot.final_response_to(asked).await);
     assert!(
         history.contains("remove") && history.contains(&format!("<@{}>", 8001)),
         "{history}"

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use poise::serenity_prelude as serenity;
 use serenity::all::{ApplicationId, CreateInteractionResponse, CreateInteractionResponseMessage};
 
+use super::allowance::{seconds, Verdict};
 use super::courier::Courier;
 use super::{interaction_message, render, Asker, Context, Data, Error, Via};
 use crate::logging::Chain;
@@ -138,12 +139,19 @@ pub async fn ask(
     #[autocomplete = "autocomplete_question"]
     question: String,
 ) -> Result<(), Error> {
-    if !ctx.data().user_may_ask(ctx.author().id) {
-        let wait = ctx.data().config.user_cooldown_secs;
+    if let Verdict::Held { again_in, .. } = ctx.data().take_allowance(ctx.author().id) {
+        // An interaction must be answered anyway, and privately costs the
+        // channel nothing, so every held /ask is told (with its question,
+        // so nothing typed is lost).
+        tracing::info!(via = ?Via::Slash, again_in_s = seconds(again_in), "question held: over the asker's allowance");
         return tell_privately(
             ctx,
             "One moment",
-            &format!("You can ask again in a few seconds (one question per {wait} s)."),
+            &format!(
+                "You've asked a few questions in a row. Ask again in {} s:\n> {}",
+                seconds(again_in),
+                render::clip(&render::escape(&question), 500)
+            ),
         )
         .await;
     }

@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 use serenity::all::{
     ApplicationId, ChannelId, CreateInteractionResponse, CreateMessage, EditInteractionResponse, InteractionId,
+    MessageId,
 };
 
 use crate::logging::{redact_tokens, Chain};
@@ -237,6 +238,16 @@ impl Courier {
         Ok(self.send(Method::POST, &path, message).await?.unwrap_or(Value::Null))
     }
 
+    /// Adds the bot's reaction (a Unicode emoji) to a message. Adding the
+    /// same reaction twice is no error on Discord, so retries are safe.
+    pub async fn react(&self, channel: ChannelId, message: MessageId, emoji: &str) -> Result<(), CourierError> {
+        let path = format!(
+            "/channels/{channel}/messages/{message}/reactions/{}/@me",
+            percent_encode(emoji)
+        );
+        self.request(Method::PUT, &path, None).await.map(|_| ())
+    }
+
     /// Answers an interaction. A retry that finds the interaction already
     /// answered means the first attempt arrived: that is success.
     pub async fn respond(
@@ -290,6 +301,20 @@ impl Courier {
     }
 }
 
+/// A path segment with every byte but letters, digits and `-._~` escaped,
+/// as Discord wants an emoji in a reaction's path.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn retry_after_header(resp: &reqwest::Response) -> Option<Duration> {
     let h = resp.headers();
     let secs = h
@@ -311,6 +336,12 @@ mod tests {
         assert!(!format!("{token:?}").contains("abc"));
         let courier = Courier::new("http://127.0.0.1:1", token, 3, Duration::from_millis(10));
         assert!(!format!("{courier:?}").contains("abc"));
+    }
+
+    #[test]
+    fn emoji_are_escaped_for_the_reaction_path() {
+        assert_eq!(percent_encode("\u{23f3}"), "%E2%8F%B3");
+        assert_eq!(percent_encode("name:123"), "name%3A123");
     }
 
     #[test]

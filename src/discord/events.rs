@@ -9,6 +9,7 @@ use serenity::all::{
     Interaction, Message, Nonce,
 };
 
+use super::allowance::{seconds, Verdict};
 use super::{render, Asker, Data, Error, Via};
 use crate::answers::Response;
 
@@ -80,12 +81,16 @@ async fn on_message(data: &Arc<Data>, msg: &Message) -> Result<(), Error> {
         return Ok(());
     };
     let question = strip_mention(&msg.content, bot);
-    if !data.user_may_ask(msg.author.id) {
-        tracing::info!(
-            user = data.loggable_user(msg.author.id.get()),
-            "question ignored: user cooldown"
-        );
-        return Ok(());
+    // Someone who asked the bot is answered or shown why not; an unprompted
+    // answer uses the allowance only if the bot decides to give it.
+    if let Via::Mention = via {
+        if let Verdict::Held { again_in, sign } = data.take_allowance(msg.author.id) {
+            tracing::info!(via = ?via, again_in_s = seconds(again_in), sign, "question held: over the asker's allowance");
+            if sign {
+                show_held(data, msg, again_in).await;
+            }
+            return Ok(());
+        }
     }
     let asker = Asker {
         guild: msg.guild_id.map(|g| g.get()),
@@ -100,12 +105,15 @@ async fn on_message(data: &Arc<Data>, msg: &Message) -> Result<(), Error> {
                 let Response::Answer(facts) = &reply.response else {
                     return Ok(());
                 };
-                if !facts.iter().all(|f| data.fact_may_repeat(msg.channel_id, &f.fact_id)) {
+                let ids: Vec<&str> = facts.iter().map(|f| f.fact_id.as_str()).collect();
+                if !data.may_answer_unprompted(msg.author.id, msg.channel_id, &ids) {
                     return Ok(());
                 }
             }
             render::reply(&knowledge, &reply, msg.author.id.get())
         }
+        // Unprompted, nothing to answer is nothing to say.
+        Err(_) if matches!(via, Via::Unprompted) => return Ok(()),
         Err(_) => render::Rendered {
             embeds: vec![render::notice(
                 "Ask me something",
@@ -123,6 +131,32 @@ async fn on_message(data: &Arc<Data>, msg: &Message) -> Result<(), Error> {
         .enforce_nonce(true);
     data.courier.create_message(msg.channel_id, &message).await?;
     Ok(())
+}
+
+/// The reaction on a question held by the rate limit.
+pub const HELD: &str = "\u{23f3}";
+
+/// Shows someone that their question was seen but is held: a reaction on
+/// it, or, where the bot may not react, a short reply.
+async fn show_held(data: &Data, msg: &Message, again_in: std::time::Duration) {
+    let reacted = match data.courier.react(msg.channel_id, msg.id, HELD).await {
+        Ok(()) => return,
+        Err(e) => e,
+    };
+    tracing::debug!(error = %reacted, "could not react to a held question; replying instead");
+    let text = format!(
+        "You've asked a few questions in a row. Ask me this again in {} s.",
+        seconds(again_in)
+    );
+    let message = CreateMessage::new()
+        .embed(render::notice("One moment", &text))
+        .reference_message(msg)
+        .allowed_mentions(render::no_mentions())
+        .nonce(Nonce::String(nonce_for(msg.id.get(), "held")))
+        .enforce_nonce(true);
+    if let Err(e) = data.courier.create_message(msg.channel_id, &message).await {
+        tracing::warn!(error = %e, "could not tell someone their question is held");
+    }
 }
 
 /// A close-question button: for the person who asked, the answer replaces

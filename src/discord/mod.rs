@@ -4,6 +4,7 @@
 //! Everything the bot sends goes through [`courier::Courier`] (retries,
 //! nonces) and carries allowed mentions that ping nobody.
 
+pub mod allowance;
 pub mod commands;
 pub mod courier;
 pub mod events;
@@ -12,7 +13,6 @@ pub mod moderation;
 pub mod render;
 pub mod sources;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -31,7 +31,8 @@ use crate::knowledge::reload::Reloader;
 use crate::logging::Chain;
 use crate::moderation::Moderation;
 use crate::ops::{ListenError, Ops};
-use crate::records::{QuestionRecord, Records};
+use crate::records::{QuestionLog, QuestionRecord, Records};
+use allowance::{Allowances, Repeats, Verdict};
 use courier::{Courier, CourierError, Token, DISCORD_BASE};
 
 /// Environment variable naming another API base (a proxy, or a test double).
@@ -57,13 +58,26 @@ pub struct Data {
     pub started: DateTime<Utc>,
     /// Health and metrics: count into it.
     pub ops: Arc<Ops>,
-    cooldowns: std::sync::Mutex<Cooldowns>,
+    /// Where question records go, off the answer path; `None` when the
+    /// database could not be opened. Its counts are for operators.
+    pub questions: Option<QuestionLog>,
+    limits: std::sync::Mutex<Limits>,
 }
 
-#[derive(Default)]
-struct Cooldowns {
-    users: HashMap<UserId, Instant>,
-    facts: HashMap<(ChannelId, String), Instant>,
+/// Who may ask how often, and which facts were given unprompted lately.
+struct Limits {
+    people: Allowances<UserId>,
+    facts: Repeats<(ChannelId, String)>,
+}
+
+impl Limits {
+    fn new(config: &DiscordConfig) -> Limits {
+        let (burst, refill) = config.question_rate();
+        Limits {
+            people: Allowances::new(burst, refill),
+            facts: Repeats::new(Duration::from_secs(config.auto_answer_cooldown_secs)),
+        }
+    }
 }
 
 /// Who asked, where.
@@ -102,34 +116,30 @@ impl Data {
         self.record_user_ids.then_some(user)
     }
 
-    /// True if the user may ask now (and starts their cooldown); false if
-    /// they asked too recently.
-    pub fn user_may_ask(&self, user: UserId) -> bool {
-        let window = Duration::from_secs(self.config.user_cooldown_secs);
-        let mut c = self.cooldowns.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        match c.users.get(&user) {
-            Some(last) if now.duration_since(*last) < window => false,
-            _ => {
-                c.users.insert(user, now);
-                true
-            }
-        }
+    fn limits(&self) -> std::sync::MutexGuard<'_, Limits> {
+        self.limits.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Unprompted answers give the same fact in a channel at most once per cooldown.
-    pub fn fact_may_repeat(&self, channel: ChannelId, fact_id: &str) -> bool {
-        let window = Duration::from_secs(self.config.auto_answer_cooldown_secs);
-        let mut c = self.cooldowns.lock().unwrap_or_else(|e| e.into_inner());
+    /// A question someone put to the bot (slash command or mention): it
+    /// uses one question of their allowance, or is held if none is left.
+    pub fn take_allowance(&self, user: UserId) -> Verdict {
+        self.limits().people.take(user, Instant::now())
+    }
+
+    /// An unprompted answer the bot would like to give: given only if none
+    /// of its facts was given in this channel within the cooldown and the
+    /// person has allowance left, which it then uses. A message the bot
+    /// does not answer costs its author nothing.
+    pub fn may_answer_unprompted(&self, user: UserId, channel: ChannelId, fact_ids: &[&str]) -> bool {
         let now = Instant::now();
-        let key = (channel, fact_id.to_string());
-        match c.facts.get(&key) {
-            Some(last) if now.duration_since(*last) < window => false,
-            _ => {
-                c.facts.insert(key, now);
-                true
-            }
+        let mut limits = self.limits();
+        let keys: Vec<(ChannelId, String)> = fact_ids.iter().map(|f| (channel, (*f).to_string())).collect();
+        if !limits.facts.all_fresh(&keys, now) || !limits.people.would_grant(user, now) {
+            return false;
         }
+        limits.people.take(user, now);
+        limits.facts.note(keys, now);
+        true
     }
 
     /// Answers a question from the current base, trimmed to the configured
@@ -158,8 +168,9 @@ impl Data {
             reply.outcome_name(),
             Some(Duration::from_micros(latency_us)),
         );
-        if let Some(records) = &self.moderation.records {
-            let record = QuestionRecord {
+        // Queued for the writer thread: answering never waits on the database.
+        if let Some(log) = &self.questions {
+            log.record(QuestionRecord {
                 at: Utc::now(),
                 guild: asker.guild,
                 channel: asker.channel,
@@ -169,11 +180,7 @@ impl Data {
                 fact_id: reply.fact_id().map(str::to_string),
                 confidence: reply.confidence,
                 latency_us,
-            };
-            if let Err(e) = records.record_question(&record) {
-                self.ops.question_record_dropped();
-                tracing::warn!(error = %Chain(&e), "the question could not be recorded; answering anyway");
-            }
+            });
         }
         Ok((knowledge, reply))
     }
@@ -309,13 +316,27 @@ pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>
     };
     let discord = options.config.discord.clone();
     let moderation_config = options.config.moderation.clone();
-    let records = match Records::open(&options.config.records.data_dir) {
+    // Opening may wait for another process (busy timeout, retries): off the runtime.
+    let data_dir = options.config.records.data_dir.clone();
+    let opened = tokio::task::spawn_blocking(move || Records::open(&data_dir))
+        .await
+        .map_err(|e| anyhow::anyhow!("opening the records database failed: {e}"))?;
+    let records = match opened {
         Ok(r) => Some(Arc::new(r)),
         Err(e) => {
             tracing::error!(error = %Chain(&e), "no question log or audit trail this run; the bot answers anyway");
             None
         }
     };
+    let questions = records.as_ref().and_then(|r| {
+        QuestionLog::start(r.path(), options.config.records.question_log())
+            .map_err(|e| tracing::error!(error = %e, "no question log this run; the bot answers anyway"))
+            .ok()
+    });
+    if let Some(log) = &questions {
+        let counts = log.counts();
+        ops.count_dropped_records_from(move || counts.dropped());
+    }
     let articles = options.config.knowledge.articles.clone();
     let reloader = Arc::new(
         Reloader::new(
@@ -336,6 +357,9 @@ pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>
         reloader: Arc::clone(&reloader),
         records,
     });
+    if let Some(warning) = discord.deprecation_warning() {
+        tracing::warn!("{warning}");
+    }
     let record_user_ids = options.config.records.record_user_ids;
     let base = options.api_base.clone().unwrap_or_else(|| DISCORD_BASE.to_string());
     let courier = Courier::new(
@@ -389,6 +413,7 @@ pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>
     let setup_courier = courier.clone();
     let setup_config = discord.clone();
     let setup_ops = Arc::clone(&ops);
+    let limits = std::sync::Mutex::new(Limits::new(&discord));
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
@@ -421,7 +446,8 @@ pub async fn serve_with(options: ServeOptions, knowledge: Arc<ArcSwap<Knowledge>
                     application_id,
                     started: Utc::now(),
                     ops: setup_ops,
-                    cooldowns: Default::default(),
+                    questions,
+                    limits,
                 });
                 // Watch before announcing the commands, so no edit made from
                 // then on can be missed.
@@ -494,10 +520,12 @@ pub fn interaction_message(rendered: render::Rendered, force_ephemeral: bool) ->
 
 /// The invite link: the bot and its slash commands, with the least
 /// permissions it needs: see channels, send messages (also in threads),
-/// embed links, read message history (to reply to a message).
+/// embed links, read message history (to reply to a message), add
+/// reactions (the sign on a question held by the rate limit).
 pub fn invite_url(application_id: u64) -> String {
     let permissions = serenity::Permissions::VIEW_CHANNEL
         | serenity::Permissions::SEND_MESSAGES
+        | serenity::Permissions::ADD_REACTIONS
         | serenity::Permissions::SEND_MESSAGES_IN_THREADS
         | serenity::Permissions::EMBED_LINKS
         | serenity::Permissions::READ_MESSAGE_HISTORY;
@@ -524,6 +552,6 @@ mod tests {
         let url = invite_url(42);
         assert!(url.contains("client_id=42"));
         assert!(url.contains("scope=bot%20applications.commands"));
-        assert!(url.contains("permissions=274877991936"), "{url}");
+        assert!(url.contains("permissions=274877992000"), "{url}");
     }
 }

@@ -392,7 +392,15 @@ pub async fn gaps(
         )
         .await;
     };
-    let gaps = records.gaps(since, 20)?;
+    // The database may be busy or large: acknowledge first, read off the runtime.
+    super::commands::defer_privately(ctx).await?;
+    let records = Arc::clone(records);
+    let gaps = match tokio::task::spawn_blocking(move || records.gaps(since, 20)).await? {
+        Ok(gaps) => gaps,
+        Err(e) => {
+            return super::commands::finish_privately(ctx, "The question log could not be read", &e.to_string()).await
+        }
+    };
     let text = if gaps.is_empty() {
         "No unanswered questions.".to_string()
     } else {
@@ -401,7 +409,7 @@ pub async fn gaps(
             .collect::<Vec<_>>()
             .join("\n")
     };
-    tell_privately(ctx, "Most asked, not answered", &text).await
+    super::commands::finish_privately(ctx, "Most asked, not answered", &text).await
 }
 
 /// Who changed a fact, when, and what.
@@ -420,7 +428,14 @@ pub async fn history(
         )
         .await;
     };
-    let changes = records.history(fact.trim())?;
+    super::commands::defer_privately(ctx).await?;
+    let (records, id) = (Arc::clone(records), fact.trim().to_string());
+    let changes = match tokio::task::spawn_blocking(move || records.history(&id)).await? {
+        Ok(changes) => changes,
+        Err(e) => {
+            return super::commands::finish_privately(ctx, "The audit trail could not be read", &e.to_string()).await
+        }
+    };
     let text = if changes.is_empty() {
         "No recorded changes: it has only been edited by hand, if at all.".to_string()
     } else {
@@ -444,7 +459,7 @@ pub async fn history(
             .collect::<Vec<_>>()
             .join("\n")
     };
-    tell_privately(ctx, &format!("History of {}", fact.trim()), &text).await
+    super::commands::finish_privately(ctx, &format!("History of {}", fact.trim()), &text).await
 }
 
 async fn reply_ephemeral(

@@ -28,7 +28,8 @@ pub struct Bot {
 
 fn test_config(data: &std::path::Path) -> Config {
     let mut config = Config::load(Some(&repo().join("config/talksbot.toml"))).expect("the bundled config loads");
-    config.discord.user_cooldown_secs = 0;
+    // No rate limit unless a test sets one.
+    config.discord.question_refill_secs = Some(0);
     config.discord.max_backoff_ms = 1_000;
     config.records.data_dir = data.to_path_buf();
     config.moderation.watch = false;

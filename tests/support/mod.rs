@@ -108,6 +108,8 @@ struct State {
     messages: BTreeMap<u64, Vec<Value>>,
     /// Every message the stand-in knows by id (dispatched or created).
     known_messages: HashMap<u64, Value>,
+    /// The bot's reactions, per message id: the emoji, decoded.
+    reactions: HashMap<u64, Vec<String>>,
     nonces: HashMap<(u64, String), u64>,
     /// Guild members by user id (with `user`).
     members: HashMap<u64, Value>,
@@ -163,6 +165,7 @@ impl State {
             channels,
             messages: BTreeMap::new(),
             known_messages: HashMap::new(),
+            reactions: HashMap::new(),
             nonces: HashMap::new(),
             members,
             interactions: HashMap::new(),
@@ -632,6 +635,16 @@ impl StandIn {
     /// `original_response` and `webhook_edits`.
     pub fn messages(&self, channel_id: u64) -> Vec<Value> {
         self.inner.lock().messages.get(&channel_id).cloned().unwrap_or_default()
+    }
+
+    /// The emoji the bot has reacted with on a message, in order.
+    pub fn reactions(&self, message_id: u64) -> Vec<String> {
+        self.inner
+            .lock()
+            .reactions
+            .get(&message_id)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Interaction callbacks received (and accepted): (interaction id, body).

@@ -23,19 +23,41 @@ enum Route {
     CurrentUser,
     User,
     Application,
-    Commands { guild: Option<u64> },
+    Commands {
+        guild: Option<u64>,
+    },
     Channel(u64),
     CreateMessage(u64),
-    Message { channel: u64, message: u64 },
+    Message {
+        channel: u64,
+        message: u64,
+    },
+    /// PUT /channels/{c}/messages/{m}/reactions/{emoji}/@me
+    React {
+        channel: u64,
+        message: u64,
+        emoji: String,
+    },
     Typing,
     Guild(u64),
     GuildRoles,
     GuildChannels,
-    Member { user: u64 },
-    Callback { interaction: u64 },
-    Original { token: String },
-    Followup { token: String },
-    FollowupMessage { token: String, message: u64 },
+    Member {
+        user: u64,
+    },
+    Callback {
+        interaction: u64,
+    },
+    Original {
+        token: String,
+    },
+    Followup {
+        token: String,
+    },
+    FollowupMessage {
+        token: String,
+        message: u64,
+    },
 }
 
 impl Route {
@@ -69,6 +91,11 @@ fn route(method: &str, path: &str) -> Option<Route> {
         ("GET" | "PATCH", ["channels", c, "messages", m]) => Route::Message {
             channel: id(c)?,
             message: id(m)?,
+        },
+        ("PUT", ["channels", c, "messages", m, "reactions", emoji, "@me"]) => Route::React {
+            channel: id(c)?,
+            message: id(m)?,
+            emoji: (*emoji).to_string(),
         },
         ("POST", ["channels", _c, "typing"]) => Route::Typing,
         ("GET", ["guilds", g]) => Route::Guild(id(g)?),
@@ -290,6 +317,11 @@ fn serve(inner: &Inner, st: &mut State, route: Route, body: Value) -> (u16, Valu
             };
             edit_or_show(&mut list[pos], body, None)
         }
+        Route::React {
+            channel,
+            message,
+            emoji,
+        } => react(st, channel, message, &emoji),
         Route::Typing => (204, Value::Null),
         Route::Guild(g) if g == super::StandIn::GUILD_ID => (200, payloads::guild()),
         Route::Guild(_) => error(404, 10004, "Unknown Guild"),
@@ -466,6 +498,48 @@ fn create_message(st: &mut State, channel: u64, body: &Value) -> (u16, Value) {
         st.dispatch("MESSAGE_CREATE", echo);
     }
     (200, message)
+}
+
+/// The bot's own reaction on a message, as Discord takes it: the emoji
+/// percent-encoded in the path (a raw one does not arrive as one segment),
+/// a message Discord knows, in that channel; adding it twice is no error.
+fn react(st: &mut State, channel: u64, message: u64, emoji: &str) -> (u16, Value) {
+    let Some(name) = percent_decode(emoji).filter(|e| !e.is_empty()) else {
+        return error(400, 10014, "Unknown Emoji");
+    };
+    if !st.channels.contains_key(&channel) {
+        return error(404, 10003, "Unknown Channel");
+    }
+    let known = st
+        .known_messages
+        .get(&message)
+        .is_some_and(|m| m.get("channel_id").and_then(Value::as_str) == Some(channel.to_string().as_str()));
+    if !known {
+        return error(404, 10008, "Unknown Message");
+    }
+    let mine = st.reactions.entry(message).or_default();
+    if !mine.contains(&name) {
+        mine.push(name);
+    }
+    (204, Value::Null)
+}
+
+/// `%XX` escapes decoded; `None` if that is not UTF-8 or an escape is broken.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 fn callback(st: &mut State, interaction: u64, body: &Value) -> (u16, Value) {
