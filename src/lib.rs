@@ -14,3 +14,4 @@ pub mod knowledge;
 pub mod matching;
 pub mod moderation;
 pub mod records;
+pub mod timeline;
