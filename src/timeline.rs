@@ -18,7 +18,7 @@ use crate::answers::human_date;
 use crate::knowledge::{Fact, FactBase, Source, SourceKind};
 
 /// Longest line the timeline shows for one event, in characters.
-pub const LINE_CHARS: usize = 160;
+pub const LINE_CHARS: usize = 150;
 
 /// One dated event.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,22 +201,44 @@ fn similar_words(a: &str, b: &str) -> bool {
     shared * 10 >= all * 6
 }
 
-/// The first sentence (or clause before a semicolon) of `text`, without an
-/// opening "On 11 March 2025," that the date heading already says, at most
-/// [`LINE_CHARS`] characters.
+/// The first sentence (or clause before a semicolon) of `text`, without
+/// what the date heading above it already says ("On 11 March 2025, …",
+/// "… on 13 March 2025") or asides in brackets, at most [`LINE_CHARS`]
+/// characters.
 pub fn short_line(text: &str, date: NaiveDate) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut line = first_sentence(&text).to_string();
-    for form in [human_date(date), date.format("%B %-d, %Y").to_string()] {
-        let opening = format!("On {form}, ");
-        if line.len() > opening.len()
-            && line.is_char_boundary(opening.len())
-            && line[..opening.len()].eq_ignore_ascii_case(&opening)
-        {
-            line = capitalize(&line[opening.len()..]);
+    let mut line = without_brackets(first_sentence(&text));
+    let day = human_date(date);
+    let opening = format!("On {day}, ");
+    if line.len() > opening.len()
+        && line.is_char_boundary(opening.len())
+        && line[..opening.len()].eq_ignore_ascii_case(&opening)
+    {
+        line = capitalize(&line[opening.len()..]);
+    }
+    line = line.replace(&format!(" on {day}"), "");
+    crate::discord::render::clip(&line, LINE_CHARS)
+}
+
+/// Text without its bracketed asides ("(as cited by Reuters)", "(17 May
+/// 2025)"), and without the space each leaves.
+fn without_brackets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            c if depth == 0 => out.push(c),
+            _ => {}
         }
     }
-    crate::discord::render::clip(&line, LINE_CHARS)
+    // Unbalanced brackets: the text as it was, rather than half of it.
+    if depth > 0 {
+        return text.to_string();
+    }
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.replace(" ,", ",").replace(" .", ".").replace(" ;", ";")
 }
 
 fn capitalize(text: &str) -> String {
@@ -278,7 +300,99 @@ mod tests {
             short_line("He was with Sen. Graham in Turkey.", day("2025-05-18")),
             "He was with Sen. Graham in Turkey."
         );
+        assert_eq!(
+            short_line(
+                "After meeting Putin in Moscow on 13 March 2025, Witkoff told CNN (as cited by Reuters) that a call was due.",
+                day("2025-03-13")
+            ),
+            "After meeting Putin in Moscow, Witkoff told CNN that a call was due."
+        );
+        assert_eq!(
+            short_line("Rubio spoke with Lavrov on Saturday (17 May 2025).", day("2025-05-17")),
+            "Rubio spoke with Lavrov on Saturday."
+        );
         assert!(short_line(&"word ".repeat(100), day("2025-05-18")).chars().count() <= LINE_CHARS);
+    }
+
+    fn base(facts: &str) -> FactBase {
+        let dir = std::path::Path::new("/timeline");
+        let sources = r#"
+[[source]]
+id = "paper"
+outlet = "The Paper"
+context = "The minister's Sunday interview"
+date = "2025-03-16"
+
+[[source]]
+id = "wire"
+outlet = "The Wire"
+date = "2025-03-20"
+"#;
+        let files = vec![
+            (dir.join("sources.toml"), sources.to_string()),
+            (dir.join("facts").join("f.toml"), facts.to_string()),
+        ];
+        FactBase::from_files(dir, &files).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn fact(id: &str, answer: &str, quote: &str, source: &str, dates: &str) -> String {
+        format!(
+            "[[fact]]\nid = \"{id}\"\nquestions = [\"{id}?\"]\nanswer = \"{answer}\"\nsources = [\"{source}\"]\nquotes = [\"{quote}\"]\ndates = [{dates}]\n"
+        )
+    }
+
+    #[test]
+    fn what_was_said_on_a_source_s_day_is_its_report_and_other_dates_are_events_of_their_own() {
+        let facts = [
+            fact(
+                "said-one",
+                "The minister said one thing.",
+                "one thing",
+                "paper",
+                "\"2025-03-16\"",
+            ),
+            fact(
+                "said-two",
+                "The minister said another.",
+                "another",
+                "paper",
+                "\"2025-03-16\"",
+            ),
+            fact(
+                "met",
+                "The envoys met in Jeddah.",
+                "met in Jeddah",
+                "paper",
+                "\"2025-03-11\"",
+            ),
+            fact(
+                "met-again",
+                "In Jeddah, the envoys met.",
+                "the envoys met in Jeddah",
+                "paper",
+                "\"2025-03-11\"",
+            ),
+            fact("wire-only", "A call took place.", "a call", "wire", "\"2025-03-20\""),
+            fact("undated", "No date here.", "no date", "wire", ""),
+        ]
+        .concat();
+        let events = events(&base(&facts), None, None);
+        let lines: Vec<(String, &str, &str)> = events
+            .iter()
+            .map(|e| (e.date.to_string(), e.text.as_str(), e.outlet.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("2025-03-11".to_string(), "The envoys met in Jeddah.", "The Paper"),
+                ("2025-03-16".to_string(), "The minister's Sunday interview", "The Paper"),
+                ("2025-03-20".to_string(), "A call took place.", "The Wire"),
+            ]
+        );
+        assert_eq!(events[0].facts, ["met", "met-again"], "one passage, one event");
+        assert_eq!(events[1].facts, ["said-one", "said-two"]);
+        let from_17 = super::events(&base(&facts), NaiveDate::from_ymd_opt(2025, 3, 17), None);
+        assert_eq!(from_17.len(), 1, "only the range asked for: {from_17:?}");
     }
 
     #[test]
