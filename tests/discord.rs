@@ -108,6 +108,23 @@ async fn slash_ask_gets_one_interaction_response_with_the_answer() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_question_above_an_answer_shows_markdown_as_typed_and_pings_nobody() {
+    let bot = Bot::start().await;
+    let id = bot
+        .slash(
+            "ask",
+            json!([{"name": "question", "type": 3, "value": "who met **Putin** on March 13? @everyone"}]),
+        )
+        .await;
+    let response = bot.response_to(id).await;
+    assert_pings_nobody(&response["data"]);
+    let title = response["data"]["embeds"][0]["title"].as_str().unwrap_or("");
+    assert!(title.contains("\\*\\*Putin\\*\\*"), "markdown is shown as typed: {title}");
+    assert!(!title.contains("@everyone"), "the quoted question cannot ping: {title}");
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn autocomplete_offers_at_most_25_valid_choices() {
     let bot = Bot::start().await;
     for partial in [
