@@ -119,7 +119,10 @@ async fn the_question_above_an_answer_shows_markdown_as_typed_and_pings_nobody()
     let response = bot.response_to(id).await;
     assert_pings_nobody(&response["data"]);
     let title = response["data"]["embeds"][0]["title"].as_str().unwrap_or("");
-    assert!(title.contains("\\*\\*Putin\\*\\*"), "markdown is shown as typed: {title}");
+    assert!(
+        title.contains("\\*\\*Putin\\*\\*"),
+        "markdown is shown as typed: {title}"
+    );
     assert!(!title.contains("@everyone"), "the quoted question cannot ping: {title}");
     bot.finish();
 }
