@@ -37,13 +37,31 @@ pub struct Citation {
 }
 
 impl Citation {
-    /// "The Kyiv Independent, 16 March 2025" (or "headline in …").
+    /// "The Kyiv Independent, 16 March 2025", or for a related story's
+    /// headline printed on a page, "The Kyiv Independent · related headline,
+    /// 16 March 2025": the outlet first, as readers scan for it.
     pub fn attribution(&self) -> String {
         let outlet = match self.kind {
             SourceKind::Article => self.outlet.clone(),
-            SourceKind::Headline => format!("headline in {}", self.outlet),
+            SourceKind::Headline => format!("{} · related headline", self.outlet),
         };
         format!("{outlet}, {}", human_date(self.date))
+    }
+
+    /// The quote as shown to readers (see [`quote_as_shown`]).
+    pub fn shown_quote(&self) -> String {
+        quote_as_shown(&self.quote)
+    }
+}
+
+/// A verbatim quote as readers see it: on one line, and marked with "…"
+/// when it starts mid-sentence (its first letter is lower case), so a
+/// fragment is not mistaken for the speaker's whole sentence.
+pub fn quote_as_shown(quote: &str) -> String {
+    let quote = quote.split_whitespace().collect::<Vec<_>>().join(" ");
+    match quote.chars().find(|c| c.is_alphabetic()) {
+        Some(first) if first.is_lowercase() && !quote.starts_with('…') => format!("…{quote}"),
+        _ => quote,
     }
 }
 
@@ -233,6 +251,48 @@ impl Knowledge {
                 })
             })
             .collect()
+    }
+
+    /// A few questions the base answers well, to offer someone whose question
+    /// it cannot answer: the first question of the first fact on each of the
+    /// most covered topics, so the examples show the base's range.
+    pub fn example_questions(&self, at_most: usize) -> Vec<String> {
+        let facts = self.base.facts();
+        let mut picked: Vec<&Fact> = Vec::new();
+        for topic in self.topics(usize::MAX) {
+            if picked.len() >= at_most {
+                break;
+            }
+            if let Some(f) = facts
+                .iter()
+                .find(|f| f.tags.contains(&topic) && !picked.iter().any(|p| p.id == f.id))
+            {
+                picked.push(f);
+            }
+        }
+        for f in facts {
+            if picked.len() >= at_most {
+                break;
+            }
+            if !picked.iter().any(|p| p.id == f.id) {
+                picked.push(f);
+            }
+        }
+        picked.iter().filter_map(|f| f.questions.first().cloned()).collect()
+    }
+
+    /// The outlets the base quotes, each once, as readers count them (a
+    /// newspaper's article and the headlines printed on its page are one
+    /// outlet), in the order of the sources file.
+    pub fn outlets(&self) -> Vec<String> {
+        let mut outlets: Vec<String> = Vec::new();
+        for s in self.base.sources() {
+            let name = s.outlet.trim();
+            if !outlets.iter().any(|o| o.to_lowercase() == name.to_lowercase()) {
+                outlets.push(name.to_string());
+            }
+        }
+        outlets
     }
 
     /// The topics the base covers, most facts first: what an honest

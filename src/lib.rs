@@ -17,3 +17,4 @@ pub mod matching;
 pub mod moderation;
 pub mod ops;
 pub mod records;
+pub mod timeline;

@@ -48,9 +48,18 @@ async fn a_mention_gets_exactly_one_cited_reply_that_pings_nobody() {
         text.contains("Witkoff") && text.contains("The Kyiv Independent"),
         "{text}"
     );
+    let footer = replies[0]["embeds"][0]["footer"]["text"].as_str().unwrap_or("");
     assert!(
-        text.contains("fact witkoff-met-putin"),
-        "the footer names the fact: {text}"
+        footer.contains("The Kyiv Independent, 16 March 2025") && !footer.contains("witkoff-met-putin"),
+        "the footer says where the answer comes from, not which fact it is: {footer}"
+    );
+    assert!(
+        text.contains("The Kyiv Independent · related headline, 16 March 2025"),
+        "a related story's headline is cited as one, outlet first: {text}"
+    );
+    assert!(
+        text.contains("> …a recent meeting between"),
+        "a quote that starts mid-sentence is marked: {text}"
     );
     let sent = bot.posted_messages();
     assert_eq!(sent.len(), 1);
@@ -91,6 +100,30 @@ async fn slash_ask_gets_one_interaction_response_with_the_answer() {
     assert_pings_nobody(&response["data"]);
     let text = embed_text(&response["data"]);
     assert!(text.contains("1,000") && text.contains("Newsmax"), "{text}");
+    assert_eq!(
+        response["data"]["embeds"][0]["title"], "How many prisoners were exchanged?",
+        "others in the channel see only \"used /ask\", so the reply shows the question"
+    );
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_question_above_an_answer_shows_markdown_as_typed_and_pings_nobody() {
+    let bot = Bot::start().await;
+    let id = bot
+        .slash(
+            "ask",
+            json!([{"name": "question", "type": 3, "value": "who met **Putin** on March 13? @everyone"}]),
+        )
+        .await;
+    let response = bot.response_to(id).await;
+    assert_pings_nobody(&response["data"]);
+    let title = response["data"]["embeds"][0]["title"].as_str().unwrap_or("");
+    assert!(
+        title.contains("\\*\\*Putin\\*\\*"),
+        "markdown is shown as typed: {title}"
+    );
+    assert!(!title.contains("@everyone"), "the quoted question cannot ping: {title}");
     bot.finish();
 }
 
@@ -160,24 +193,57 @@ async fn press(bot: &Bot, custom_id: &str, message: &Value, who: Value) -> Value
     bot.response_to(press).await
 }
 
+fn fact_of_button(custom_id: &str) -> &str {
+    custom_id.rsplit(':').next().unwrap()
+}
+
 fn answer_of_button(custom_id: &str) -> String {
-    let fact_id = custom_id.rsplit(':').next().unwrap();
     common::bundled()
         .base
-        .fact(fact_id)
+        .fact(fact_of_button(custom_id))
         .expect("a button names a fact")
         .answer
         .clone()
+}
+
+fn question_of_button(custom_id: &str) -> String {
+    common::bundled()
+        .base
+        .fact(fact_of_button(custom_id))
+        .expect("a button names a fact")
+        .questions[0]
+        .clone()
+}
+
+/// The custom ids of a message's buttons, in order.
+fn button_ids(message: &Value) -> Vec<String> {
+    message["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().into_iter().flatten())
+        .filter_map(|b| b["custom_id"].as_str().map(str::to_string))
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_asker_pressing_a_close_question_gets_it_answered_in_place() {
     let bot = Bot::start().await;
     let (suggestion, buttons) = suggestions_for(&bot, &an_unsure_question()).await;
+    assert_eq!(suggestion["embeds"][0]["title"], "Did you mean…?", "{suggestion}");
     let response = press(&bot, &buttons[0], &suggestion, user(7001, "asker", false)).await;
     assert_eq!(response["type"], 7, "the answer replaces the suggestions: {response}");
     assert!(embed_text(&response["data"]).contains(answer_of_button(&buttons[0]).as_str()));
-    assert_eq!(response["data"]["components"], json!([]));
+    assert_eq!(
+        response["data"]["embeds"][0]["title"].as_str(),
+        Some(question_of_button(&buttons[0]).as_str()),
+        "the answer shows the question picked, which the reply it replaces did not"
+    );
+    assert_eq!(
+        button_ids(&response["data"]),
+        [format!("src:{}", fact_of_button(&buttons[0]))],
+        "the close questions are gone; the full source is a press away"
+    );
     bot.finish();
 }
 
@@ -248,10 +314,22 @@ async fn an_out_of_scope_slash_question_gets_a_private_honest_no() {
     let response = bot.response_to(id).await;
     assert_eq!(response["data"]["flags"], 64, "ephemeral: {response}");
     let text = embed_text(&response["data"]);
+    assert!(text.contains("My sources don't say"), "{text}");
+    let examples: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("• ")).collect();
     assert!(
-        text.contains("My sources don't say") && text.contains("I can answer questions about"),
-        "{text}"
+        (2..=3).contains(&examples.len()),
+        "two or three example questions: {text}"
     );
+    for example in examples {
+        assert!(
+            common::bundled()
+                .base
+                .facts()
+                .iter()
+                .any(|f| f.questions.iter().any(|q| q == example)),
+            "an example is a question the base answers: {example}"
+        );
+    }
     bot.finish();
 }
 
@@ -402,6 +480,10 @@ async fn timeline_source_and_about_answer() {
     let text = embed_text(&bot.response_to(id).await["data"]);
     let facts = common::bundled().base.facts().len();
     assert!(text.contains(&format!("**Facts:** {facts}")), "{text}");
+    assert!(
+        text.contains("**Outlets:** 2 (The Kyiv Independent, Newsmax)"),
+        "outlets counted as readers count them, not the four source records: {text}"
+    );
 
     let id = bot
         .slash("timeline", json!([{"name": "from", "type": 3, "value": "March 1"}]))
@@ -755,5 +837,235 @@ async fn the_gateway_address_is_asked_of_the_configured_base_until_it_answers() 
         .filter(|r| r.path == "/api/v10/gateway")
         .count();
     assert!(asked >= 3, "two failures, then the address: {asked} requests");
+    bot.finish();
+}
+
+/// Every body the bot sent is one Discord accepts for its size.
+fn assert_every_body_fits(bot: &Bot) {
+    for r in bot.discord.requests() {
+        if let Some(body) = &r.body {
+            let problems = talksbot::discord::render::limits::problems(body);
+            assert!(problems.is_empty(), "{} {}: {problems:?}", r.method, r.path);
+        }
+    }
+}
+
+fn footers(message: &Value) -> Vec<String> {
+    message["embeds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["footer"]["text"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// "0.87", "1.00": a score as the matcher gives it.
+fn has_raw_score(text: &str) -> bool {
+    let c: Vec<char> = text.chars().collect();
+    c.windows(3)
+        .any(|w| w[0].is_ascii_digit() && w[1] == '.' && w[2].is_ascii_digit())
+}
+
+/// A question the bundled base answers with its closest match rather than
+/// a sure one, found rather than assumed.
+fn a_close_match_question() -> String {
+    let candidates = [
+        "what did lavrov tell rubio",
+        "did witkoff and putin talk",
+        "ceasefire jeddah",
+        "rubio on the russian document",
+    ];
+    candidates
+        .iter()
+        .find(|q| matches!(&common::ask(q).response, Response::Answer(f) if f[0].confidence < 0.9))
+        .expect("one of the candidates is answered as a close match")
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answer_footers_speak_to_readers_with_no_fact_ids_or_scores() {
+    let bot = Bot::start().await;
+    let close = a_close_match_question();
+    let mut answers = Vec::new();
+    for question in ["Who met Putin on March 13?", close.as_str()] {
+        let id = bot
+            .slash("ask", json!([{"name": "question", "type": 3, "value": question}]))
+            .await;
+        answers.push(bot.response_to(id).await["data"].clone());
+    }
+    bot.mention("how many prisoners were exchanged").await;
+    answers.extend(bot.wait_for_replies(1).await);
+    let fact_ids: Vec<String> = common::bundled().base.facts().iter().map(|f| f.id.clone()).collect();
+    for answer in &answers {
+        let footers = footers(answer);
+        assert!(!footers.is_empty(), "{answer}");
+        for footer in footers {
+            assert!(
+                !fact_ids.iter().any(|id| footer.contains(id.as_str())),
+                "no fact id in a reader's footer: {footer}"
+            );
+            assert!(
+                !has_raw_score(&footer) && !footer.contains("confidence"),
+                "no raw score in a reader's footer: {footer}"
+            );
+            assert!(footer.contains("Source"), "it names the source: {footer}");
+        }
+    }
+    assert!(
+        !footers(&answers[0])[0].contains("closest match"),
+        "a sure answer just names its source: {:?}",
+        footers(&answers[0])
+    );
+    assert!(
+        footers(&answers[1])[0].contains("closest match"),
+        "a close match says so in words: {:?}",
+        footers(&answers[1])
+    );
+    assert_every_body_fits(&bot);
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_source_shows_whoever_presses_it_the_fact_id_and_match_score_privately() {
+    let bot = Bot::start().await;
+    bot.mention("who met putin on march 13").await;
+    let reply = bot.wait_for_replies(1).await.remove(0);
+    let buttons = button_ids(&reply);
+    assert_eq!(buttons.len(), 1, "{reply}");
+    assert!(buttons[0].starts_with("src:witkoff-met-putin:"), "{buttons:?}");
+
+    let response = press(&bot, &buttons[0], &reply, user(7004, "moderator", false)).await;
+    assert_eq!(response["type"], 4, "{response}");
+    assert_eq!(response["data"]["flags"], 64, "only whoever pressed sees it");
+    let footer = &footers(&response["data"])[0];
+    assert!(
+        footer.starts_with("fact witkoff-met-putin · match score ") && has_raw_score(footer),
+        "moderators see which fact and how sure: {footer}"
+    );
+    assert!(embed_text(&response["data"]).contains("Quote (The Kyiv Independent)"));
+
+    let forged = press(&bot, "src:no-such-fact", &reply, user(7004, "moderator", false)).await;
+    assert_eq!(forged["data"]["flags"], 64);
+    assert!(
+        embed_text(&forged["data"]).contains("no longer in my sources"),
+        "{forged}"
+    );
+    assert_every_body_fits(&bot);
+    bot.finish();
+}
+
+/// The (date heading, event line) pairs of a timeline page.
+fn timeline_lines(message: &Value) -> Vec<(String, String)> {
+    let description = message["embeds"][0]["description"].as_str().unwrap_or("");
+    let mut date = String::new();
+    let mut lines = Vec::new();
+    for line in description.lines() {
+        if let Some(d) = line.strip_prefix("**").and_then(|l| l.strip_suffix("**")) {
+            date = d.to_string();
+        } else if let Some(event) = line.strip_prefix("• ") {
+            lines.push((date.clone(), event.to_string()));
+        }
+    }
+    lines
+}
+
+/// The button of a message whose label contains `label`.
+fn button(message: &Value, label: &str) -> Value {
+    message["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().into_iter().flatten())
+        .find(|b| b["label"].as_str().is_some_and(|l| l.contains(label)))
+        .unwrap_or_else(|| panic!("no {label} button: {message}"))
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_timeline_of_the_bundled_base_is_paged_and_without_duplicates() {
+    let bot = Bot::start().await;
+    let owner = || user(7002, "slasher", false);
+    let id = bot.slash("timeline", json!(null)).await;
+    let first = bot.response_to(id).await;
+    assert_eq!(first["type"], 4);
+    assert_eq!(
+        first["data"]["flags"].as_u64().unwrap_or(0) & 64,
+        0,
+        "the timeline is for everyone"
+    );
+    assert_eq!(
+        first["data"]["embeds"][0]["title"], "Timeline: 11 March 2025 to 19 May 2025",
+        "its range in the title"
+    );
+    assert_eq!(
+        button(&first["data"], "Earlier")["disabled"],
+        true,
+        "no page before the first"
+    );
+
+    // Whoever ran /timeline turns its pages, in place, to the last.
+    let mut message = bot.discord.original_response(id).expect("the timeline was posted");
+    let mut pages = vec![message.clone()];
+    while button(&message, "Later")["disabled"] != true {
+        let later = button(&message, "Later")["custom_id"].as_str().unwrap().to_string();
+        let turned = press(&bot, &later, &message, owner()).await;
+        assert_eq!(turned["type"], 7, "the page turns in place: {turned}");
+        message["embeds"] = turned["data"]["embeds"].clone();
+        message["components"] = turned["data"]["components"].clone();
+        pages.push(message.clone());
+        assert!(pages.len() <= 20, "the Later button ends");
+    }
+    assert!(pages.len() >= 2, "the bundled timeline is more than one page");
+    let lines: Vec<(String, String)> = pages.iter().flat_map(timeline_lines).collect();
+    for (n, page) in pages.iter().enumerate() {
+        assert!(
+            (1..=5).contains(&timeline_lines(page).len()),
+            "a screenful a page: {page}"
+        );
+        let footer = &footers(page)[0];
+        assert!(
+            footer.starts_with(&format!("Page {} of {} · {} events", n + 1, pages.len(), lines.len())),
+            "{footer}"
+        );
+    }
+
+    let mut seen = std::collections::HashSet::new();
+    for (date, line) in &lines {
+        assert!(seen.insert(line.clone()), "listed twice: {line}");
+        assert!(line.chars().count() <= 200, "one short line an event: {line}");
+        assert!(date.ends_with("2025"), "under its date: {date} {line}");
+    }
+    let parsed: Vec<chrono::NaiveDate> = lines
+        .iter()
+        .map(|(d, _)| chrono::NaiveDate::parse_from_str(d, "%d %B %Y").unwrap())
+        .collect();
+    assert!(parsed.windows(2).all(|w| w[0] <= w[1]), "in order of date: {lines:?}");
+    assert_eq!(
+        lines.iter().filter(|(d, _)| d == "16 March 2025").count(),
+        1,
+        "what was said in the 16 March interview is one event, not one per statement: {lines:?}"
+    );
+    assert_eq!(
+        lines.iter().filter(|(_, l)| l.contains("Jeddah")).count(),
+        1,
+        "two facts about the Jeddah talks are one line: {lines:?}"
+    );
+
+    // Someone else's press shows them the page privately; the timeline stays.
+    let last = pages.last().unwrap();
+    let earlier = button(last, "Earlier")["custom_id"].as_str().unwrap().to_string();
+    let theirs = press(&bot, &earlier, last, user(7004, "stranger", false)).await;
+    assert_eq!(theirs["type"], 4, "{theirs}");
+    assert_eq!(theirs["data"]["flags"], 64);
+    assert!(footers(&theirs["data"])[0].starts_with(&format!("Page {} of", pages.len() - 1)));
+
+    // Pages come from the current base: one past the end shows the last;
+    // an id the bot never drew is refused in words.
+    let past_end = press(&bot, "tl:7002:::99", last, owner()).await;
+    assert_eq!(past_end["data"]["embeds"], last["embeds"]);
+    let forged = press(&bot, "tl:7002:::1:extra", last, owner()).await;
+    assert_eq!(forged["data"]["flags"], 64);
+    assert!(embed_text(&forged["data"]).contains("/timeline again"), "{forged}");
+    assert_every_body_fits(&bot);
     bot.finish();
 }

@@ -175,6 +175,16 @@ async fn answered(discord: &StandIn, interaction: u64) -> bool {
         .await
 }
 
+/// A deferred command's answer is in: its "thinking…" has been replaced.
+async fn finished(discord: &StandIn, interaction: u64) -> bool {
+    discord
+        .wait_until(WAIT, |d| {
+            d.original_response(interaction)
+                .is_some_and(|m| m["embeds"].as_array().is_some_and(|e| !e.is_empty()))
+        })
+        .await
+}
+
 async fn replies_in_channel(discord: &StandIn, n: usize) -> bool {
     discord
         .wait_until(WAIT, |d| {
@@ -348,10 +358,10 @@ async fn health_and_metrics_tell_an_operator_what_the_bot_did() {
 
     // A good reload, then one refused for a broken file.
     let reload = fact_reload(&discord, owner_user()).await;
-    assert!(answered(&discord, reload).await);
+    assert!(finished(&discord, reload).await);
     std::fs::write(knowledge.path().join("facts/broken.toml"), "[[fact]]\nid = \n").unwrap();
     let refused_reload = fact_reload(&discord, owner_user()).await;
-    assert!(answered(&discord, refused_reload).await);
+    assert!(finished(&discord, refused_reload).await);
 
     let health = get("/healthz").await.expect("/healthz answers");
     assert_eq!(health.status(), 200, "connected, with a base: healthy");

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use poise::serenity_prelude as serenity;
-use serenity::all::{ApplicationId, CreateInteractionResponse, CreateInteractionResponseMessage};
+use serenity::all::{ApplicationId, ComponentInteraction, CreateInteractionResponse, CreateInteractionResponseMessage};
 
 use super::allowance::{seconds, Verdict};
 use super::courier::Courier;
@@ -198,16 +198,48 @@ pub async fn timeline(
         (Ok(f), Ok(t)) => (f, t),
         (Err(e), _) | (_, Err(e)) => return tell_privately(ctx, "That date didn't work", &e.to_string()).await,
     };
-    let embed = render::timeline_embed(&ctx.data().knowledge.load(), from, to);
-    respond(
-        ctx,
-        CreateInteractionResponse::Message(
+    let first = render::TimelinePage {
+        owner: ctx.author().id.get(),
+        from,
+        to,
+        page: 0,
+    };
+    let rendered = render::timeline(&ctx.data().knowledge.load(), first);
+    respond(ctx, CreateInteractionResponse::Message(rendered.message())).await
+}
+
+/// A timeline page button: the page is drawn from the current base. The
+/// person who ran `/timeline` turns the page everyone sees; anyone else
+/// gets the page privately, with buttons of their own.
+pub async fn on_timeline_button(data: &Arc<Data>, press: &ComponentInteraction) -> Result<(), Error> {
+    let presser = press.user.id.get();
+    let response = match render::timeline_button_target(&press.data.custom_id) {
+        Some(asked) => {
+            let rendered = render::timeline(
+                &data.knowledge.load(),
+                render::TimelinePage {
+                    owner: presser,
+                    ..asked
+                },
+            );
+            if asked.owner == presser {
+                CreateInteractionResponse::UpdateMessage(rendered.message())
+            } else {
+                CreateInteractionResponse::Message(rendered.message().ephemeral(true))
+            }
+        }
+        None => CreateInteractionResponse::Message(
             CreateInteractionResponseMessage::new()
-                .embed(embed)
+                .embed(render::notice(
+                    "That button is out of date",
+                    "Run /timeline again to see the timeline.",
+                ))
+                .ephemeral(true)
                 .allowed_mentions(render::no_mentions()),
         ),
-    )
-    .await
+    };
+    data.courier.respond(press.id, &press.token, &response).await?;
+    Ok(())
 }
 
 /// What this bot is, and what it knows.
@@ -215,13 +247,17 @@ pub async fn timeline(
 pub async fn about(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();
     let k = data.knowledge.load();
+    // Readers count outlets, not the records behind them: a newspaper's
+    // article and a headline printed on its page are one outlet.
+    let outlets = k.outlets();
     let text = format!(
         "I answer questions about the Russia–Ukraine ceasefire talks from a curated fact base, and show the \
          source of every answer: outlet, date and the quote it rests on. When my sources don't say, I say so.\n\n\
-         **Facts:** {}\n**Sources:** {}\n**Fact base loaded:** <t:{}:R>\n**Version:** {}\n\n\
+         **Facts:** {}\n**Outlets:** {} ({})\n**Fact base loaded:** <t:{}:R>\n**Version:** {}\n\n\
          Ask with /ask, or mention me with a question. /timeline lists the dated events; /source shows a fact's sources.",
         k.base.facts().len(),
-        k.base.sources().len(),
+        outlets.len(),
+        render::clip(&outlets.join(", "), 1000),
         k.loaded_at.timestamp(),
         env!("CARGO_PKG_VERSION"),
     );

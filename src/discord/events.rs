@@ -23,6 +23,16 @@ pub async fn handle(_ctx: &serenity::Context, event: &FullEvent, data: &Arc<Data
         }
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(press),
+        } if press.data.custom_id.starts_with(render::TIMELINE_PREFIX) => {
+            super::commands::on_timeline_button(data, press).await
+        }
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Component(press),
+        } if press.data.custom_id.starts_with(render::SOURCE_PREFIX) => {
+            super::sources::on_full_source_button(data, press).await
+        }
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Component(press),
         } => on_button(data, press).await,
         FullEvent::InteractionCreate {
             interaction: Interaction::Modal(submit),
@@ -172,12 +182,10 @@ async fn on_button(data: &Arc<Data>, press: &ComponentInteraction) -> Result<(),
         Some(fact) => {
             tracing::info!(via = ?Via::Button, outcome = "answer", fact = fact_id, "question");
             data.ops.question(Via::Button.label(), "answer", None);
-            let (embed, _) = render::fact_embed(&knowledge, fact, None, 0);
-            let message = CreateInteractionResponseMessage::new()
-                .embed(embed)
-                .allowed_mentions(render::no_mentions());
+            // Headed by the question picked; its buttons replace the suggestions.
+            let message = render::chosen_answer(&knowledge, fact).message();
             if is_asker {
-                CreateInteractionResponse::UpdateMessage(message.components(Vec::new()))
+                CreateInteractionResponse::UpdateMessage(message)
             } else {
                 CreateInteractionResponse::Message(message.ephemeral(true))
             }

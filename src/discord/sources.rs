@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use poise::serenity_prelude as serenity;
-use serenity::all::{CreateInteractionResponse, CreateInteractionResponseMessage};
+use serenity::all::{ComponentInteraction, CreateInteractionResponse, CreateInteractionResponseMessage};
 
 use super::commands::{autocomplete_fact, defer_privately, finish_privately, respond, tell_privately};
 use super::moderation::is_moderator;
@@ -27,24 +27,20 @@ pub async fn show(
     fact: String,
 ) -> Result<(), Error> {
     let knowledge = ctx.data().knowledge.load_full();
-    // Accept a fact id (what autocomplete sends) or a question typed in full.
-    let found = knowledge.base.fact(fact.trim()).cloned().or_else(|| {
-        knowledge
-            .ask(&fact)
-            .ok()
-            .and_then(|r| r.fact_id().and_then(|id| knowledge.base.fact(id).cloned()))
-    });
+    // Accept a fact id (what autocomplete sends) or a question typed in full,
+    // whose match score is shown with the fact id for moderators.
+    let found = match knowledge.base.fact(fact.trim()) {
+        Some(f) => Some((f.clone(), None)),
+        None => knowledge.ask(&fact).ok().and_then(|r| {
+            r.fact_id()
+                .and_then(|id| knowledge.base.fact(id).cloned())
+                .map(|f| (f, Some(r.confidence)))
+        }),
+    };
     match found {
-        Some(f) => {
-            respond(
-                ctx,
-                CreateInteractionResponse::Message(
-                    CreateInteractionResponseMessage::new()
-                        .embed(render::source_embed(&knowledge, &f))
-                        .allowed_mentions(render::no_mentions()),
-                ),
-            )
-            .await
+        Some((f, score)) => {
+            let rendered = render::source_view(&knowledge, &f, score);
+            respond(ctx, CreateInteractionResponse::Message(rendered.message())).await
         }
         None => {
             tell_privately(
@@ -55,6 +51,32 @@ pub async fn show(
             .await
         }
     }
+}
+
+/// The "Full source" button under an answer: the fact's full citation, its
+/// id and the answer's match score, privately to whoever pressed it.
+pub async fn on_full_source_button(data: &Arc<Data>, press: &ComponentInteraction) -> Result<(), Error> {
+    let knowledge = data.knowledge.load_full();
+    let found = render::source_button_target(&press.data.custom_id)
+        .and_then(|(fact_id, score)| knowledge.base.fact(fact_id).map(|f| (f, score)));
+    let message = match found {
+        Some((fact, score)) => render::source_view(&knowledge, fact, score).message(),
+        // The fact was removed since the button was drawn, or the id was made up.
+        None => CreateInteractionResponseMessage::new()
+            .embed(render::notice(
+                "Not found",
+                "That fact is no longer in my sources. Try /ask.",
+            ))
+            .allowed_mentions(render::no_mentions()),
+    };
+    data.courier
+        .respond(
+            press.id,
+            &press.token,
+            &CreateInteractionResponse::Message(message.ephemeral(true)),
+        )
+        .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
