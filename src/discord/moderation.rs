@@ -479,6 +479,25 @@ async fn reply_ephemeral(
     Ok(())
 }
 
+/// What follows a saved change: whether the bot answers from it, and
+/// whether the audit trail has it, for the moderator and the mod log.
+pub(super) fn aftermath(reload_error: Option<&crate::knowledge::KnowledgeError>, audit_error: Option<&str>) -> String {
+    let mut text = match reload_error {
+        None => " The bot answers from it now.".to_string(),
+        Some(e) => format!(
+            "\nBut the base did not reload (still answering from the last good one):\n```\n{}\n```",
+            clip(&e.to_string(), 1500)
+        ),
+    };
+    if let Some(e) = audit_error {
+        text.push_str(&format!(
+            "\n**Not in the audit trail**: {}. Tell whoever looks after the bot.",
+            clip(e, 300)
+        ));
+    }
+    text
+}
+
 /// What a saved change says to the moderator and to the mod log.
 async fn report_applied(data: &Data, moderator: u64, applied: &Applied) -> String {
     let c = &applied.change;
@@ -488,19 +507,10 @@ async fn report_applied(data: &Data, moderator: u64, applied: &Applied) -> Strin
         c.fact_id,
         c.file.display()
     );
-    match &applied.reload_error {
-        None => text.push_str(" The bot answers from it now."),
-        Some(e) => text.push_str(&format!(
-            "\nBut the base did not reload (still answering from the last good one):\n```\n{}\n```",
-            clip(&e.to_string(), 1500)
-        )),
-    }
-    if let Some(e) = &applied.audit_error {
-        text.push_str(&format!(
-            "\n**Not in the audit trail**: {}. Tell whoever looks after the bot.",
-            clip(e, 300)
-        ));
-    }
+    text.push_str(&aftermath(
+        applied.reload_error.as_ref(),
+        applied.audit_error.as_deref(),
+    ));
     let log = format!("{text}\nBy <@{moderator}>.");
     data.mod_log("Fact base changed", &log, &change_nonce(&log, c)).await;
     text

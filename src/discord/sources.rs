@@ -7,7 +7,7 @@ use poise::serenity_prelude as serenity;
 use serenity::all::{ComponentInteraction, CreateInteractionResponse, CreateInteractionResponseMessage};
 
 use super::commands::{autocomplete_fact, defer_privately, finish_privately, respond, tell_privately};
-use super::moderation::is_moderator;
+use super::moderation::{aftermath, is_moderator};
 use super::render::{self, clip};
 use super::{Context, Data, Error};
 use crate::knowledge::new_source::{ArticleText, SourceDraft, SourceError, MAX_ARTICLE_BYTES};
@@ -161,19 +161,10 @@ pub async fn add(
                 "Added source `{}`; quote it in facts with `sources: {}`.",
                 applied.added.source_id, applied.added.source_id
             );
-            match &applied.reload_error {
-                None => text.push_str(" The bot answers from the new base now."),
-                Some(e) => text.push_str(&format!(
-                    "\nBut the base did not reload (still answering from the last good one):\n```\n{}\n```",
-                    clip(&e.to_string(), 1500)
-                )),
-            }
-            if let Some(e) = &applied.audit_error {
-                text.push_str(&format!(
-                    "\n**Not in the audit trail**: {}. Tell whoever looks after the bot.",
-                    clip(e, 300)
-                ));
-            }
+            text.push_str(&aftermath(
+                applied.reload_error.as_ref(),
+                applied.audit_error.as_deref(),
+            ));
             data.mod_log(
                 "Source added",
                 &format!("{text}\nBy <@{moderator}>."),
