@@ -356,3 +356,16 @@ pub fn render_text(reply: &Reply, knowledge: &Knowledge) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_score_is_written_with_three_decimals_in_json() {
+        // 0.649 has no exact f32: widened as it is, JSON shows 0.6489999890327454.
+        assert_eq!(serde_json::json!(rounded(0.649)).to_string(), "0.649");
+        assert_eq!(serde_json::json!(rounded(0.97349)).to_string(), "0.973");
+        assert_eq!(serde_json::json!(rounded(1.0)).to_string(), "1.0");
+    }
+}

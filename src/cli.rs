@@ -38,7 +38,8 @@ pub enum Command {
         /// Print one JSON object per question instead of text.
         #[arg(long)]
         json: bool,
-        /// Also show how the question was read: each word, what it matched and its weight.
+        /// Also show how each question was read: each word, what it matched and its
+        /// weight (with --json, as each line's `explain` field).
         #[arg(long)]
         explain: bool,
         /// The question; without it, questions are read from standard input, one per line.
