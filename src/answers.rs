@@ -65,6 +65,14 @@ pub fn quote_as_shown(quote: &str) -> String {
     }
 }
 
+/// A score (a confidence, a weight, a similarity) as printed and
+/// serialised: three decimals, as an `f64`. Rounding the `f32` itself is not
+/// enough: 0.649 has no exact `f32`, and widened for JSON it reads
+/// 0.6489999890327454.
+pub fn rounded(score: f32) -> f64 {
+    (f64::from(score) * 1000.0).round() / 1000.0
+}
+
 pub fn human_date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
 }
@@ -150,13 +158,13 @@ impl Reply {
             "outcome": self.outcome_name(),
             "answer": answer,
             "citations": citations,
-            "confidence": (self.confidence * 1000.0).round() / 1000.0,
+            "confidence": rounded(self.confidence),
             "fact_id": self.fact_id(),
             "fact_ids": fact_ids,
             "suggestions": suggestions,
             "candidates": self.ranking.iter().take(5).map(|r| serde_json::json!({
                 "fact_id": r.fact_id,
-                "confidence": (r.confidence * 1000.0).round() / 1000.0,
+                "confidence": rounded(r.confidence),
                 "matched": r.matched,
             })).collect::<Vec<_>>(),
         })
@@ -325,8 +333,9 @@ pub fn render_text(reply: &Reply, knowledge: &Knowledge) -> String {
                     out.push_str(&format!("  -- {}: \"{}\"\n", c.attribution(), c.quote));
                 }
                 out.push_str(&format!(
-                    "  (fact {}, confidence {:.2})\n",
-                    fact.fact_id, fact.confidence
+                    "  (fact {}, confidence {:.3})\n",
+                    fact.fact_id,
+                    rounded(fact.confidence)
                 ));
             }
         }
@@ -346,4 +355,17 @@ pub fn render_text(reply: &Reply, knowledge: &Knowledge) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_score_is_written_with_three_decimals_in_json() {
+        // 0.649 has no exact f32: widened as it is, JSON shows 0.6489999890327454.
+        assert_eq!(serde_json::json!(rounded(0.649)).to_string(), "0.649");
+        assert_eq!(serde_json::json!(rounded(0.97349)).to_string(), "0.973");
+        assert_eq!(serde_json::json!(rounded(1.0)).to_string(), "1.0");
+    }
 }

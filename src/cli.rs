@@ -38,7 +38,8 @@ pub enum Command {
         /// Print one JSON object per question instead of text.
         #[arg(long)]
         json: bool,
-        /// Also show how the question was read: each word, what it matched and its weight.
+        /// Also show how each question was read: each word, what it matched and its
+        /// weight (with --json, as each line's `explain` field).
         #[arg(long)]
         explain: bool,
         /// The question; without it, questions are read from standard input, one per line.
@@ -271,7 +272,22 @@ impl FactArgs {
 }
 
 fn open_records(config: &Config) -> anyhow::Result<crate::records::Records> {
-    crate::records::Records::open(&config.records.data_dir).map_err(|e| anyhow::anyhow!("{e}"))
+    Ok(crate::records::Records::open(&config.records.data_dir)?)
+}
+
+/// The records database for a command that only reads it, or `None` after
+/// saying there is nothing recorded yet: reading never creates the
+/// database or its folder.
+fn existing_records(config: &Config, out: &mut impl Write) -> anyhow::Result<Option<crate::records::Records>> {
+    let records = crate::records::Records::open_existing(&config.records.data_dir)?;
+    if records.is_none() {
+        writeln!(
+            out,
+            "No records yet: there is no records database at {} (the bot creates it when it first records a question or a change).",
+            crate::records::database_path(&config.records.data_dir).display()
+        )?;
+    }
+    Ok(records)
 }
 
 fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Result<ExitCode> {
@@ -315,11 +331,11 @@ fn fact_command(dir: &Path, config: &Config, command: FactCommand) -> anyhow::Re
         }
         // Already as asked: nothing to do is not a failure.
         Err(e @ EditError::Unchanged(_)) => {
-            eprintln!("talksbot: {e}");
+            eprintln!("talksbot: {}", crate::logging::Chain(&e));
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("talksbot: {e}");
+            eprintln!("talksbot: {}", crate::logging::Chain(&e));
             Ok(ExitCode::FAILURE)
         }
     }
@@ -417,7 +433,7 @@ fn source_add(dir: &Path, config: &Config, args: SourceArgs) -> anyhow::Result<E
             Ok(after_change(applied.reload_error, applied.audit_error))
         }
         Err(e) => {
-            eprintln!("talksbot: {e}");
+            eprintln!("talksbot: {}", crate::logging::Chain(&e));
             Ok(ExitCode::FAILURE)
         }
     }
@@ -479,13 +495,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             question,
         } => {
             let knowledge = load_knowledge(&cli.knowledge, &config)?;
-            if explain && !question.is_empty() {
-                print_explanation(&knowledge, &question.join(" "))?;
-            }
+            let how = AskOutput { json, explain };
             if question.is_empty() {
-                ask_stdin(&knowledge, json)
+                ask_stdin(&knowledge, how)
             } else {
-                ask_one(&knowledge, &question.join(" "), json)
+                ask_one(&knowledge, &question.join(" "), how)
             }
         }
         Command::Chat => {
@@ -515,8 +529,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         ),
         Command::Serve => serve(config, cli.knowledge),
         Command::Gaps { since, limit } => {
-            let records = open_records(&config)?;
             let mut out = std::io::stdout().lock();
+            let Some(records) = existing_records(&config, &mut out)? else {
+                return Ok(ExitCode::SUCCESS);
+            };
             let gaps = records.gaps(since, limit)?;
             if gaps.is_empty() {
                 writeln!(out, "No unanswered questions recorded.")?;
@@ -533,8 +549,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::History { fact_id } => {
-            let records = open_records(&config)?;
             let mut out = std::io::stdout().lock();
+            let Some(records) = existing_records(&config, &mut out)? else {
+                return Ok(ExitCode::SUCCESS);
+            };
             let changes = records.history(&fact_id)?;
             if changes.is_empty() {
                 writeln!(out, "No recorded changes to {fact_id}.")?;
@@ -596,31 +614,96 @@ fn serve(config: Config, knowledge: PathBuf) -> anyhow::Result<ExitCode> {
     match runtime.block_on(crate::discord::serve(options)) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) => {
-            eprintln!("talksbot: {e}");
+            eprintln!("talksbot: {}", crate::logging::Chain(&e));
             Ok(ExitCode::FAILURE)
         }
     }
 }
 
-fn ask_one(knowledge: &Knowledge, question: &str, json: bool) -> anyhow::Result<ExitCode> {
-    match knowledge.ask(question) {
-        Ok(reply) if json => writeln!(std::io::stdout().lock(), "{}", reply.to_json())?,
-        Ok(reply) => write!(std::io::stdout().lock(), "{}", render_text(&reply, knowledge))?,
-        Err(e) => {
-            eprintln!("talksbot: {e}");
-            return Ok(ExitCode::from(2));
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+/// How `ask` prints its replies.
+#[derive(Debug, Clone, Copy)]
+struct AskOutput {
+    /// One JSON object per question, and nothing else on standard output.
+    json: bool,
+    /// Also how each question was read: in text, before the answer; in
+    /// JSON, as the object's `explain` field, so every line still parses.
+    explain: bool,
 }
 
-fn print_explanation(knowledge: &Knowledge, question: &str) -> std::io::Result<()> {
+/// The exit code of `ask` given an empty question (see the README).
+const EMPTY_QUESTION_EXIT: u8 = 2;
+
+fn ask_one(knowledge: &Knowledge, question: &str, how: AskOutput) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "How the question was read (term: matches in the fact base, weight):"
-    )?;
-    for reading in knowledge.matcher.explain(question) {
+    match knowledge.ask(question) {
+        Ok(reply) => {
+            if how.json {
+                writeln!(out, "{}", reply_json(knowledge, &reply, how))?;
+            } else {
+                if how.explain {
+                    writeln!(out, "{}", explanation_text(knowledge, &reply))?;
+                }
+                write!(out, "{}", render_text(&reply, knowledge))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            // A script asked for JSON reads JSON, errors included.
+            if how.json {
+                writeln!(out, "{}", error_json(question, &e))?;
+            } else {
+                eprintln!("talksbot: {}", crate::logging::Chain(&e));
+            }
+            Ok(ExitCode::from(EMPTY_QUESTION_EXIT))
+        }
+    }
+}
+
+/// The JSON line for one answered question, with `explain` when asked for.
+fn reply_json(knowledge: &Knowledge, reply: &crate::answers::Reply, how: AskOutput) -> serde_json::Value {
+    let mut json = reply.to_json();
+    if how.explain {
+        json["explain"] = explanation_json(knowledge, &reply.question);
+    }
+    json
+}
+
+/// The JSON line for a question that could not be asked: the same keys as
+/// an answer's, so a script reads every line alike.
+fn error_json(question: &str, e: &crate::matching::QuestionError) -> serde_json::Value {
+    serde_json::json!({
+        "question": question, "answered": false, "outcome": "error", "error": e.to_string(),
+        "answer": null, "citations": [], "confidence": 0.0, "fact_id": null, "fact_ids": [], "suggestions": [],
+        "candidates": [],
+    })
+}
+
+/// How the question was read, term by term, for `--explain --json`. The
+/// best candidates are the line's own `candidates`.
+fn explanation_json(knowledge: &Knowledge, question: &str) -> serde_json::Value {
+    use crate::answers::rounded;
+    let terms: Vec<serde_json::Value> = knowledge
+        .matcher
+        .explain(question)
+        .into_iter()
+        .map(|reading| {
+            serde_json::json!({
+                "term": reading.term,
+                "matches": reading.matches.iter().map(|(term, similarity)| serde_json::json!({
+                    "term": term, "similarity": rounded(*similarity),
+                })).collect::<Vec<_>>(),
+                "weight": rounded(reading.weight),
+            })
+        })
+        .collect();
+    serde_json::json!({ "terms": terms })
+}
+
+/// How the question was read and the best candidates, as text.
+fn explanation_text(knowledge: &Knowledge, reply: &crate::answers::Reply) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from("How the question was read (term: matches in the fact base, weight):\n");
+    for reading in knowledge.matcher.explain(&reply.question) {
         let matches = if reading.matches.is_empty() {
             "unknown to the fact base".to_string()
         } else {
@@ -631,35 +714,38 @@ fn print_explanation(knowledge: &Knowledge, question: &str) -> std::io::Result<(
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        writeln!(out, "  {}: {matches}, weight {:.2}", reading.term, reading.weight)?;
+        let _ = writeln!(out, "  {}: {matches}, weight {:.2}", reading.term, reading.weight);
     }
-    if let Ok(reply) = knowledge.ask(question) {
-        writeln!(out, "Best candidates:")?;
-        for r in reply.ranking.iter().take(5) {
-            let matched = r.matched.as_deref().unwrap_or("(its answer text)");
-            writeln!(out, "  {:.2} {}  via {matched:?}", r.confidence, r.fact_id)?;
-        }
+    out.push_str("Best candidates:\n");
+    for r in reply.ranking.iter().take(5) {
+        let matched = r.matched.as_deref().unwrap_or("(its answer text)");
+        let _ = writeln!(
+            out,
+            "  {:.3} {}  via {matched:?}",
+            crate::answers::rounded(r.confidence),
+            r.fact_id
+        );
     }
-    writeln!(out)
+    out
 }
 
-fn ask_stdin(knowledge: &Knowledge, json: bool) -> anyhow::Result<ExitCode> {
+fn ask_stdin(knowledge: &Knowledge, how: AskOutput) -> anyhow::Result<ExitCode> {
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {
         let line = line.context("reading questions from standard input")?;
         match knowledge.ask(&line) {
-            Ok(reply) if json => writeln!(out, "{}", reply.to_json())?,
-            Ok(reply) => writeln!(out, "> {line}\n{}", render_text(&reply, knowledge))?,
-            // Keep one line per question so scripts can zip input and output.
-            Err(e) if json => writeln!(
-                out,
-                "{}",
-                serde_json::json!({
-                    "question": line, "answered": false, "outcome": "error", "error": e.to_string(),
-                    "answer": null, "citations": [], "confidence": 0.0, "fact_id": null, "fact_ids": [], "suggestions": [],
-                })
-            )?,
+            Ok(reply) if how.json => writeln!(out, "{}", reply_json(knowledge, &reply, how))?,
+            Ok(reply) => {
+                writeln!(out, "> {line}")?;
+                if how.explain {
+                    writeln!(out, "{}", explanation_text(knowledge, &reply))?;
+                }
+                writeln!(out, "{}", render_text(&reply, knowledge))?;
+            }
+            // Keep one line per question so scripts can zip input and output;
+            // an empty line does not stop the rest, nor fail the run.
+            Err(e) if how.json => writeln!(out, "{}", error_json(&line, &e))?,
             Err(e) => writeln!(out, "> {line}\n{e}\n")?,
         }
     }
@@ -713,7 +799,7 @@ fn check(dir: &Path, articles: Option<&Path>) -> anyhow::Result<ExitCode> {
         let mut texts = match Articles::open(folder) {
             Ok(texts) => texts,
             Err(e) => {
-                eprintln!("talksbot check: {e}");
+                eprintln!("talksbot check: {}", crate::logging::Chain(&e));
                 return Ok(ExitCode::FAILURE);
             }
         };

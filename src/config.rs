@@ -251,6 +251,101 @@ pub enum ConfigError {
         column: usize,
         message: String,
     },
+    /// Values that parse but mean nothing (a threshold of 7): all of them,
+    /// one sentence each, so one edit fixes the file.
+    #[error("{path}: {} value(s) out of range, nothing loaded:\n  {}", .problems.len(), .problems.join("\n  "))]
+    OutOfRange { path: PathBuf, problems: Vec<String> },
+}
+
+/// Range checks of numeric settings, gathered so that one load reports
+/// every value out of range, each as one sentence naming the key and the fix.
+#[derive(Debug, Default)]
+pub struct RangeCheck {
+    problems: Vec<String>,
+}
+
+impl RangeCheck {
+    /// A threshold, share, weight or factor: from 0 to 1.
+    pub fn unit(&mut self, table: &str, key: &str, value: f32, default: f32) {
+        if !(0.0..=1.0).contains(&value) {
+            self.problem(format!(
+                "[{table}] {key} = {value} is not between 0 and 1: set it to a value from 0 to 1 (the default is {default})."
+            ));
+        }
+    }
+
+    /// A weight with no upper bound.
+    pub fn non_negative(&mut self, table: &str, key: &str, value: f32, default: f32) {
+        if !(value >= 0.0 && value.is_finite()) {
+            self.problem(format!(
+                "[{table}] {key} = {value} is not a number of 0 or more: set it to 0 or more (the default is {default})."
+            ));
+        }
+    }
+
+    /// A count where 0 makes no sense; `hint` says what 0 was perhaps meant to do.
+    pub fn at_least_one(&mut self, table: &str, key: &str, value: u64, default: u64, hint: &str) {
+        if value == 0 {
+            self.problem(format!(
+                "[{table}] {key} = 0 is too few: set it to 1 or more (the default is {default}); {hint}."
+            ));
+        }
+    }
+
+    /// A problem that is not one value alone, already a sentence.
+    pub fn problem(&mut self, sentence: String) {
+        self.problems.push(sentence);
+    }
+
+    pub fn into_problems(self) -> Vec<String> {
+        self.problems
+    }
+}
+
+impl EvalConfig {
+    fn check_ranges(&self, check: &mut RangeCheck) {
+        let d = EvalConfig::default();
+        // Shares of questions: f64 here, shown as the file wrote them.
+        for (key, value, default) in [
+            ("min_precision_at_1", self.min_precision_at_1, d.min_precision_at_1),
+            ("min_decline_rate", self.min_decline_rate, d.min_decline_rate),
+            ("min_answered_right", self.min_answered_right, d.min_answered_right),
+            ("max_answered_wrong", self.max_answered_wrong, d.max_answered_wrong),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                check.problem(format!(
+                    "[eval] {key} = {value} is not between 0 and 1: set it to a share from 0 to 1 (the default is {default})."
+                ));
+            }
+        }
+    }
+}
+
+impl DiscordConfig {
+    fn check_ranges(&self, check: &mut RangeCheck) {
+        let d = DiscordConfig::default();
+        check.at_least_one(
+            "discord",
+            "question_burst",
+            u64::from(self.question_burst),
+            u64::from(d.question_burst),
+            "to lift the limit on questions, set question_refill_secs = 0",
+        );
+        check.at_least_one(
+            "discord",
+            "max_question_chars",
+            self.max_question_chars as u64,
+            d.max_question_chars as u64,
+            "0 would answer every question as an empty one",
+        );
+        check.at_least_one(
+            "discord",
+            "max_attempts",
+            u64::from(self.max_attempts),
+            u64::from(d.max_attempts),
+            "1 sends each request once, without retrying",
+        );
+    }
 }
 
 impl Config {
@@ -271,8 +366,9 @@ impl Config {
         Ok(config)
     }
 
+    /// The config a file's text describes, every value in its range.
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| {
+        let config: Config = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start).min(text.len());
             let before = &text[..offset];
             ConfigError::Invalid {
@@ -281,7 +377,24 @@ impl Config {
                 column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
                 message: e.message().trim().to_string(),
             }
-        })
+        })?;
+        let problems = config.out_of_range();
+        if !problems.is_empty() {
+            return Err(ConfigError::OutOfRange {
+                path: path.to_path_buf(),
+                problems,
+            });
+        }
+        Ok(config)
+    }
+
+    /// One sentence for each value out of its range; empty when all are in.
+    pub fn out_of_range(&self) -> Vec<String> {
+        let mut check = RangeCheck::default();
+        self.matcher.check_ranges(&mut check);
+        self.eval.check_ranges(&mut check);
+        self.discord.check_ranges(&mut check);
+        check.into_problems()
     }
 }
 
@@ -357,12 +470,8 @@ mod tests {
         assert_eq!(old.question_rate(), (3, secs(60)));
         assert!(old.deprecation_warning().unwrap().contains("rename it"));
 
-        let both = parse("[discord]\nuser_cooldown_secs = 60\nquestion_refill_secs = 10\nquestion_burst = 0\n");
-        assert_eq!(
-            both.question_rate(),
-            (1, secs(10)),
-            "the new key wins; a burst is at least one"
-        );
+        let both = parse("[discord]\nuser_cooldown_secs = 60\nquestion_refill_secs = 10\n");
+        assert_eq!(both.question_rate(), (3, secs(10)), "the new key wins");
         assert!(both.deprecation_warning().unwrap().contains("is ignored"));
     }
 
@@ -376,6 +485,94 @@ mod tests {
                 .retention,
             None
         );
+    }
+
+    #[test]
+    fn a_config_built_in_code_with_no_burst_still_allows_one_question() {
+        // A file cannot say question_burst = 0 (see the range checks); a
+        // config made in code still never locks everyone out.
+        let c = DiscordConfig {
+            question_burst: 0,
+            ..DiscordConfig::default()
+        };
+        assert_eq!(c.question_rate().0, 1);
+    }
+
+    #[test]
+    fn the_bundled_config_is_in_range() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_CONFIG);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let config = Config::parse(&path, &text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.out_of_range(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_threshold_outside_0_to_1_is_refused_with_its_key_and_the_fix() {
+        let err = Config::parse(Path::new("c.toml"), "[matcher]\nanswer_threshold = 7\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "c.toml: 1 value(s) out of range, nothing loaded:\n  [matcher] answer_threshold = 7 is not between 0 and 1: set it to a value from 0 to 1 (the default is 0.7)."
+        );
+    }
+
+    #[test]
+    fn a_suggest_threshold_above_the_answer_threshold_is_refused() {
+        let err = Config::parse(
+            Path::new("c.toml"),
+            "[matcher]\nanswer_threshold = 0.5\nsuggest_threshold = 0.6\n",
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("suggest_threshold = 0.6 is above answer_threshold = 0.5")
+                && text.contains("set it at or below answer_threshold"),
+            "{text}"
+        );
+        // Equal is the way to turn suggestions off, so it is allowed.
+        Config::parse(
+            Path::new("c.toml"),
+            "[matcher]\nanswer_threshold = 0.5\nsuggest_threshold = 0.5\n",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn every_value_out_of_range_is_reported_at_once_one_line_each() {
+        let text = "[matcher]\nanswer_threshold = -0.1\ntie_margin = 2.0\nbody_weight = nan\n\
+                    unknown_word_weight = -1.0\nmax_suggestions = 0\nmax_question_words = 0\n\
+                    contrast_penalty = 1.5\n\
+                    [matcher.calibration]\nbias = inf\n\
+                    [eval]\nmin_decline_rate = 95.0\n\
+                    [discord]\nquestion_burst = 0\nmax_attempts = 0\nmax_question_chars = 0\n";
+        let Err(ConfigError::OutOfRange { problems, .. }) = Config::parse(Path::new("c.toml"), text) else {
+            panic!("out-of-range values were accepted");
+        };
+        let keys = [
+            "[matcher] answer_threshold = -0.1 ",
+            "[matcher] tie_margin = 2 ",
+            "[matcher] body_weight = NaN ",
+            "[matcher] unknown_word_weight = -1 ",
+            "[matcher] max_suggestions = 0 ",
+            "[matcher] max_question_words = 0 ",
+            "[matcher] contrast_penalty = 1.5 ",
+            "[matcher.calibration] bias = inf ",
+            "[eval] min_decline_rate = 95 ",
+            "[discord] question_burst = 0 ",
+            "[discord] max_attempts = 0 ",
+            "[discord] max_question_chars = 0 ",
+        ];
+        assert_eq!(problems.len(), keys.len(), "{problems:#?}");
+        for key in keys {
+            let problem = problems
+                .iter()
+                .find(|p| p.starts_with(key))
+                .unwrap_or_else(|| panic!("no problem for {key}: {problems:#?}"));
+            assert!(problem.contains(": set it to "), "the fix is given: {problem}");
+            assert!(
+                problem.ends_with('.') && !problem.contains('\n'),
+                "one sentence: {problem}"
+            );
+        }
     }
 
     #[test]

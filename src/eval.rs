@@ -203,8 +203,10 @@ impl EvalReport {
                 let got = m.got.as_deref().unwrap_or("-");
                 let _ = writeln!(
                     out,
-                    "  {:?}\n    expected {expected}; got {} {got} ({:.2})",
-                    m.question, m.outcome, m.confidence
+                    "  {:?}\n    expected {expected}; got {} {got} ({:.3})",
+                    m.question,
+                    m.outcome,
+                    crate::answers::rounded(m.confidence)
                 );
             }
         }

@@ -9,7 +9,10 @@ fn main() -> ExitCode {
         // Output piped into `head` and closed early is not an error.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("talksbot: {e:#}");
+            // `{e:#}` would repeat a cause that the message already quotes
+            // ("...: No such file or directory (os error 2): No such file or
+            // directory (os error 2)"); `Chain` says each cause once.
+            eprintln!("talksbot: {}", talksbot::logging::Chain(e.as_ref()));
             ExitCode::FAILURE
         }
     }

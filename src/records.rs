@@ -160,6 +160,17 @@ impl Records {
         }
     }
 
+    /// Opens the database in `data_dir` if there is one, else `None`,
+    /// creating nothing: for commands that only read (`gaps`, `history`),
+    /// which must not leave an empty database, or a `data/` folder,
+    /// wherever they are run.
+    pub fn open_existing(data_dir: &Path) -> Result<Option<Records>, RecordsError> {
+        if !database_path(data_dir).is_file() {
+            return Ok(None);
+        }
+        Self::open(data_dir).map(Some)
+    }
+
     fn open_once(path: &Path) -> Result<Records, RecordsError> {
         let conn = Connection::open(path).map_err(|source| RecordsError::Open {
             path: path.to_path_buf(),
@@ -702,6 +713,20 @@ mod tests {
             confidence: 0.1,
             latency_us: 40,
         }
+    }
+
+    #[test]
+    fn reading_a_data_folder_with_no_database_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        assert!(Records::open_existing(&data).unwrap().is_none());
+        assert!(!data.exists(), "no data folder was made");
+
+        Records::open(&data).unwrap();
+        assert!(
+            Records::open_existing(&data).unwrap().is_some(),
+            "an existing database is opened"
+        );
     }
 
     #[test]

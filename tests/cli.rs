@@ -8,9 +8,28 @@ use std::process::{Command, Output, Stdio};
 use common::{copy_of, fixture, repo};
 
 fn talksbot(args: &[&str], stdin: Option<&str>) -> Output {
+    talksbot_in(repo(), args, stdin)
+}
+
+/// Runs talksbot from another folder, as someone would with the binary
+/// installed: the bundled knowledge and config are named by path.
+fn talksbot_elsewhere(dir: &std::path::Path, args: &[&str]) -> Output {
+    let knowledge = repo().join("knowledge");
+    let config = repo().join("config/talksbot.toml");
+    let mut all = vec![
+        "--knowledge",
+        knowledge.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ];
+    all.extend_from_slice(args);
+    talksbot_in(dir, &all, None)
+}
+
+fn talksbot_in(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_talksbot"))
         .args(args)
-        .current_dir(repo())
+        .current_dir(dir)
         .env_remove("TALKSBOT_KNOWLEDGE")
         .env_remove("TALKSBOT_CONFIG")
         .env_remove("TALKSBOT_ARTICLES")
@@ -232,4 +251,169 @@ fn explain_shows_how_a_question_was_read() {
         "a typo is shown with what it matched: {text}"
     );
     assert!(text.contains("Best candidates"), "{text}");
+}
+
+/// Every line of standard output, each of which must be a JSON object.
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON line ({e}): {l:?}")))
+        .collect()
+}
+
+#[test]
+fn ask_json_with_explain_prints_only_json_with_the_explanation_inside() {
+    let question = "how many prisners were swapped";
+    let from_argument = talksbot(&["ask", "--json", "--explain", question], None);
+    let from_stdin = talksbot(&["ask", "--json", "--explain"], Some(&format!("{question}\n")));
+    for out in [from_argument, from_stdin] {
+        assert!(out.status.success(), "{}", stderr(&out));
+        let lines = json_lines(&out);
+        assert_eq!(lines.len(), 1, "{}", stdout(&out));
+        let terms = lines[0]["explain"]["terms"].as_array().expect("explain.terms");
+        let typo = terms
+            .iter()
+            .find(|t| t["term"] == "prisner")
+            .unwrap_or_else(|| panic!("the typo is explained: {terms:?}"));
+        assert_eq!(typo["matches"][0]["term"], "prison");
+        assert!(typo["weight"].as_f64().unwrap() > 0.0);
+        assert_eq!(lines[0]["answered"], true);
+    }
+}
+
+#[test]
+fn json_lines_carry_no_explanation_unless_asked() {
+    let out = talksbot(&["ask", "--json", "who met putin on march 13"], None);
+    assert!(json_lines(&out)[0].get("explain").is_none(), "{}", stdout(&out));
+}
+
+#[test]
+fn explain_shows_how_each_question_from_standard_input_was_read() {
+    let out = talksbot(
+        &["ask", "--explain"],
+        Some("how many prisners were swapped\nwho met putin on march 13\n"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.matches("How the question was read").count(), 2, "{text}");
+    assert_eq!(text.matches("Best candidates").count(), 2, "{text}");
+    assert!(text.contains("prisner: prison"), "{text}");
+    assert!(
+        text.contains("1,000") && text.contains("Witkoff"),
+        "both answered: {text}"
+    );
+}
+
+#[test]
+fn ask_json_with_an_empty_question_prints_a_json_error_line_and_exits_2() {
+    for empty in ["", "   "] {
+        let out = talksbot(&["ask", "--json", empty], None);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let lines = json_lines(&out);
+        assert_eq!(lines.len(), 1, "{}", stdout(&out));
+        assert_eq!(lines[0]["outcome"], "error");
+        assert_eq!(lines[0]["answered"], false);
+        assert_eq!(lines[0]["question"], empty);
+        assert!(lines[0]["error"].as_str().unwrap().contains("empty"), "{}", lines[0]);
+    }
+}
+
+/// The digits after the decimal point of each number that follows `key`
+/// in raw output, as printed (parsing would hide how it was written).
+fn decimals_after(text: &str, key: &str) -> Vec<String> {
+    text.split(key)
+        .skip(1)
+        .map(|rest| {
+            let number: String = rest
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+                .collect();
+            number.split_once('.').map_or(String::new(), |(_, d)| d.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn confidences_are_printed_with_three_decimals_in_json_and_text() {
+    let questions = "how many prisners were swapped\nwho met putin on march 13\nwhat did rubio say\n";
+    let out = talksbot(&["ask", "--json", "--explain"], Some(questions));
+    let text = stdout(&out);
+    for key in ["\"confidence\":", "\"similarity\":", "\"weight\":"] {
+        let numbers = decimals_after(&text, key);
+        assert!(!numbers.is_empty(), "{key} is in the output: {text}");
+        for decimals in numbers {
+            assert!(
+                decimals.len() <= 3,
+                "{key} printed with {decimals:?} as decimals: {text}"
+            );
+        }
+    }
+
+    let out = talksbot(&["ask", "--explain", "how many prisoners were exchanged"], None);
+    let text = stdout(&out);
+    let shown = decimals_after(&text, "confidence ");
+    assert_eq!(shown.len(), 1, "{text}");
+    assert_eq!(shown[0].len(), 3, "{text}");
+    let candidate = text
+        .lines()
+        .find(|l| l.contains("prisoner-exchange-1000  via"))
+        .unwrap_or_else(|| panic!("{text}"));
+    let score = candidate.split_whitespace().next().unwrap();
+    assert_eq!(score.split_once('.').unwrap().1.len(), 3, "{candidate}");
+}
+
+#[test]
+fn a_missing_config_file_is_reported_with_its_cause_once() {
+    let out = talksbot(&["--config", "/nonexistent/talksbot.toml", "ask", "hello"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("/nonexistent/talksbot.toml"), "{err}");
+    assert_eq!(err.matches("(os error 2)").count(), 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn config_values_out_of_range_stop_the_command_with_one_sentence_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("talksbot.toml");
+    std::fs::write(
+        &config,
+        "[matcher]\nanswer_threshold = 7\nsuggest_threshold = 0.3\n[discord]\nmax_attempts = 0\n",
+    )
+    .unwrap();
+    let out = talksbot(&["--config", config.to_str().unwrap(), "ask", "who met putin"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty(), "nothing is answered: {}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("2 value(s) out of range"), "{err}");
+    assert!(
+        err.contains("[matcher] answer_threshold = 7 is not between 0 and 1: set it to a value from 0 to 1"),
+        "{err}"
+    );
+    assert!(
+        err.contains("[discord] max_attempts = 0 is too few: set it to 1 or more"),
+        "{err}"
+    );
+
+    std::fs::write(&config, "[matcher]\nanswer_threshold = 0.5\nsuggest_threshold = 0.6\n").unwrap();
+    let out = talksbot(&["--config", config.to_str().unwrap(), "ask", "who met putin"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("suggest_threshold = 0.6 is above answer_threshold = 0.5"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn gaps_and_history_without_a_database_say_no_records_yet_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["gaps"][..], &["history", "witkoff-met-putin"][..]] {
+        let out = talksbot_elsewhere(dir.path(), args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).starts_with("No records yet"), "{args:?}: {}", stdout(&out));
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{args:?} created {left:?}");
+    }
 }

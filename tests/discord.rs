@@ -378,9 +378,15 @@ async fn a_rejected_token_stops_serve_with_one_sentence_and_a_failing_exit() {
     let discord = StandIn::start().await;
     discord.reject_token(true);
     let data = tempfile::tempdir().unwrap();
+    // Run from a temporary folder: serve opens its records database (in
+    // `data/` under the working directory) before it learns the token is bad,
+    // and a test must not leave one in the repository.
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_talksbot"))
         .arg("serve")
-        .current_dir(common::repo())
+        .current_dir(data.path())
+        .env("TALKSBOT_KNOWLEDGE", common::repo().join("knowledge"))
+        // A relative articles folder would not be found from there; quotes are not the point here.
+        .env_remove("TALKSBOT_ARTICLES")
         .env("DISCORD_TOKEN", "not-a-valid-token")
         .env("TALKSBOT_DISCORD_API", discord.base_url())
         .env("TALKSBOT_CONFIG", common::repo().join("config/talksbot.toml"))

@@ -118,6 +118,83 @@ impl Default for MatcherConfig {
     }
 }
 
+impl MatcherConfig {
+    /// Adds a sentence to `check` for every value out of its range.
+    pub fn check_ranges(&self, check: &mut crate::config::RangeCheck) {
+        let d = MatcherConfig::default();
+        let table = "matcher";
+        // Confidences, shares and factors (a "penalty" above 1 would be a bonus).
+        for (key, value, default) in [
+            ("answer_threshold", self.answer_threshold, d.answer_threshold),
+            ("suggest_threshold", self.suggest_threshold, d.suggest_threshold),
+            ("tie_margin", self.tie_margin, d.tie_margin),
+            (
+                "question_coverage_weight",
+                self.question_coverage_weight,
+                d.question_coverage_weight,
+            ),
+            ("body_weight", self.body_weight, d.body_weight),
+            ("answer_type_penalty", self.answer_type_penalty, d.answer_type_penalty),
+            (
+                "date_mismatch_penalty",
+                self.date_mismatch_penalty,
+                d.date_mismatch_penalty,
+            ),
+            (
+                "missing_entity_penalty",
+                self.missing_entity_penalty,
+                d.missing_entity_penalty,
+            ),
+            ("contrast_penalty", self.contrast_penalty, d.contrast_penalty),
+            ("fact_word_credit", self.fact_word_credit, d.fact_word_credit),
+            ("support_weight", self.support_weight, d.support_weight),
+            ("typicality_weight", self.typicality_weight, d.typicality_weight),
+            ("stop_word_weight", self.stop_word_weight, d.stop_word_weight),
+        ] {
+            check.unit(table, key, value, default);
+        }
+        // Relative to the rarest word, so it may be above 1.
+        check.non_negative(
+            table,
+            "unknown_word_weight",
+            self.unknown_word_weight,
+            d.unknown_word_weight,
+        );
+        // `generic_word_weight` is read but no longer used: any value does.
+        check.at_least_one(
+            table,
+            "max_suggestions",
+            self.max_suggestions as u64,
+            d.max_suggestions as u64,
+            "to offer no close questions, set suggest_threshold equal to answer_threshold",
+        );
+        check.at_least_one(
+            table,
+            "max_question_words",
+            self.max_question_words as u64,
+            d.max_question_words as u64,
+            "0 would read no question at all",
+        );
+        let unit = 0.0..=1.0;
+        if unit.contains(&self.answer_threshold)
+            && unit.contains(&self.suggest_threshold)
+            && self.suggest_threshold > self.answer_threshold
+        {
+            check.problem(format!(
+                "[matcher] suggest_threshold = {} is above answer_threshold = {}, so close questions would never be offered: set it at or below answer_threshold (equal to it turns suggestions off).",
+                self.suggest_threshold, self.answer_threshold
+            ));
+        }
+        for (name, weight) in self.calibration.named_weights() {
+            if !weight.is_finite() {
+                check.problem(format!(
+                    "[matcher.calibration] {name} = {weight} is not a number: set it to a finite number, or refit the weights with `talksbot calibrate --write`."
+                ));
+            }
+        }
+    }
+}
+
 /// A fact the matcher considered, with its confidence in [0, 1].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Candidate {
