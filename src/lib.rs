@@ -8,6 +8,7 @@
 
 pub mod answers;
 pub mod cli;
+pub mod clip;
 pub mod config;
 pub mod discord;
 pub mod eval;

@@ -217,7 +217,7 @@ pub fn short_line(text: &str, date: NaiveDate) -> String {
         line = capitalize(&line[opening.len()..]);
     }
     line = line.replace(&format!(" on {day}"), "");
-    crate::discord::render::clip(&line, LINE_CHARS)
+    crate::clip::clip(&line, LINE_CHARS)
 }
 
 /// Text without its bracketed asides ("(as cited by Reuters)", "(17 May
