@@ -47,6 +47,15 @@ pub struct Recorded {
     pub status: u16,
 }
 
+/// What [`StandIn::drain`] hands over.
+#[derive(Debug, Default)]
+pub struct Drained {
+    /// Accepted interaction callbacks: (interaction id, body).
+    pub responses: Vec<(u64, Value)>,
+    /// Messages the bot created, as Discord returned them.
+    pub messages: Vec<Value>,
+}
+
 /// What `fail_next` arranged.
 struct Failure {
     method: String,
@@ -333,6 +342,9 @@ struct Inner {
     port: u16,
     spec: &'static spec::Spec,
     state: Mutex<State>,
+    /// Nanoseconds spent in the REST handler, for benches that need to
+    /// tell the stand-in's share of the time from the bot's.
+    busy_ns: std::sync::atomic::AtomicU64,
 }
 
 impl Inner {
@@ -394,6 +406,7 @@ impl StandIn {
             port,
             spec,
             state: Mutex::new(State::new()),
+            busy_ns: std::sync::atomic::AtomicU64::new(0),
         });
         let app = axum::Router::new()
             .route("/gateway", axum::routing::get(gateway::upgrade))
@@ -613,6 +626,11 @@ impl StandIn {
         });
     }
 
+    /// How many failures arranged with `fail_next` have not happened yet.
+    pub fn failures_pending(&self) -> usize {
+        self.inner.lock().failures.iter().map(|f| f.times).sum()
+    }
+
     /// Every request received, in order.
     pub fn requests(&self) -> Vec<Recorded> {
         self.inner.lock().requests.clone()
@@ -650,6 +668,63 @@ impl StandIn {
     /// Interaction callbacks received (and accepted): (interaction id, body).
     pub fn interaction_responses(&self) -> Vec<(u64, Value)> {
         self.inner.lock().interaction_responses.clone()
+    }
+
+    /// For long runs (the soak): hands over every accepted interaction
+    /// response and every bot message created more than `older_than` ago,
+    /// and forgets what a long run would otherwise pile up (recorded
+    /// requests, the gateway log and replay history, webhook edits, and
+    /// interactions, messages, nonces and reactions older than
+    /// `older_than`), so the stand-in's memory stays flat and the process's
+    /// is the bot's to judge.
+    ///
+    /// `older_than` must outlast the bot's retries: a message or nonce
+    /// forgotten while a retry of it is still coming would let the retry
+    /// post a second copy. Interactions are forgotten only past their
+    /// deadline, when Discord would refuse a late answer anyway. A RESUME
+    /// after a drain replays nothing from before it. Requests answered 404
+    /// are kept for [`StandIn::unexpected_requests`].
+    pub fn drain(&self, older_than: Duration) -> Drained {
+        let mut st = self.inner.lock();
+        let now = Instant::now();
+        let cutoff_ms = u64::try_from(chrono::Utc::now().timestamp_millis())
+            .unwrap_or(0)
+            .saturating_sub(older_than.as_millis() as u64);
+        let old = |id: u64| payloads::snowflake_ms(id) < cutoff_ms;
+        let responses = std::mem::take(&mut st.interaction_responses);
+        let mut messages = Vec::new();
+        for list in st.messages.values_mut() {
+            let (gone, kept): (Vec<Value>, Vec<Value>) = std::mem::take(list)
+                .into_iter()
+                .partition(|m| payloads::id_of(m).is_some_and(old));
+            *list = kept;
+            messages.extend(gone);
+        }
+        let deadline = st.interaction_deadline.unwrap_or(Duration::ZERO).max(older_than);
+        st.interactions
+            .retain(|_, i| now.duration_since(i.dispatched) <= deadline);
+        st.known_messages.retain(|id, _| !old(*id));
+        st.nonces.retain(|_, id| !old(*id));
+        st.reactions.retain(|id, _| !old(*id));
+        st.requests.retain(|r| r.status == 404);
+        st.gateway_log.clear();
+        st.webhook_edits.clear();
+        if let Some(session) = st.session.as_mut() {
+            session.history.clear();
+        }
+        Drained { responses, messages }
+    }
+
+    /// How many interaction callbacks have been accepted: what
+    /// `interaction_responses().len()` says, without copying them.
+    pub fn interaction_response_count(&self) -> usize {
+        self.inner.lock().interaction_responses.len()
+    }
+
+    /// Time spent handling REST requests since the last call (summed over
+    /// requests, so it can exceed wall time when they overlap).
+    pub fn take_busy(&self) -> Duration {
+        Duration::from_nanos(self.inner.busy_ns.swap(0, std::sync::atomic::Ordering::Relaxed))
     }
 
     /// The current original response of an interaction (after edits), as a message.

@@ -69,6 +69,11 @@ pub fn new_snowflake() -> u64 {
     ((ms.saturating_sub(DISCORD_EPOCH_MS)) << 22) | (n & 0x3f_ffff)
 }
 
+/// When a snowflake was made, in Unix milliseconds.
+pub fn snowflake_ms(id: u64) -> u64 {
+    (id >> 22) + DISCORD_EPOCH_MS
+}
+
 /// The token of an interaction the stand-in dispatches (deterministic).
 pub fn interaction_token(id: u64) -> String {
     format!("tok{id}")

@@ -135,6 +135,14 @@ pub(super) async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let started = Instant::now();
+    let response = handle_timed(&inner, method, uri, headers, body);
+    let spent = started.elapsed().as_nanos() as u64;
+    inner.busy_ns.fetch_add(spent, std::sync::atomic::Ordering::Relaxed);
+    response
+}
+
+fn handle_timed(inner: &Arc<Inner>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let method = method.as_str().to_string();
     let path = uri.path().to_string();
     let query = uri.query().unwrap_or("").to_string();
@@ -211,7 +219,7 @@ pub(super) async fn handle(
                     if r.needs_auth() && !authed {
                         error(401, 0, "401: Unauthorized")
                     } else {
-                        serve(&inner, &mut st, r, json_body.unwrap_or(Value::Null))
+                        serve(inner, &mut st, r, json_body.unwrap_or(Value::Null))
                     }
                 }
             };
