@@ -42,7 +42,18 @@ pub fn run(
     let started = Instant::now();
     engine.build(entries)?;
     let build_ms = started.elapsed().as_secs_f64() * 1e3;
+    Ok(measure(engine, entries, tune, queries, misses, build_ms))
+}
 
+/// [`run`] for an engine already built (in `build_ms`).
+pub fn measure(
+    engine: &dyn Engine,
+    entries: &[Entry],
+    tune: Option<&[LabelledQuery]>,
+    queries: &[LabelledQuery],
+    misses: usize,
+    build_ms: f64,
+) -> Vec<Row> {
     let tuned: Option<Vec<Found>> = tune.map(|t| t.iter().map(|q| engine.ask(&q.text)).collect());
 
     let mut latencies = Vec::with_capacity(queries.len());
@@ -102,7 +113,7 @@ pub fn run(
             no_candidate_in_scope: judged.iter().filter(|j| j.in_scope && !j.has_candidate).count(),
         });
     }
-    Ok(rows)
+    rows
 }
 
 /// Prints, to standard error, the first `limit` in-scope queries whose top
@@ -128,7 +139,7 @@ fn print_misses(engine: &str, entries: &[Entry], queries: &[LabelledQuery], foun
     }
 }
 
-fn ratio(x: f64) -> String {
+pub fn ratio(x: f64) -> String {
     if x.is_nan() {
         "-".into()
     } else {
@@ -136,7 +147,7 @@ fn ratio(x: f64) -> String {
     }
 }
 
-fn fixed(x: f64, decimals: usize) -> String {
+pub fn fixed(x: f64, decimals: usize) -> String {
     if x.is_nan() {
         "-".into()
     } else {
@@ -183,6 +194,12 @@ pub fn table(rows: &[Row]) -> String {
             ]
         })
         .collect();
+    aligned(&header, &cells)
+}
+
+/// Cells as an aligned table under a header: the first column left, the
+/// rest right.
+pub fn aligned(header: &[&str], cells: &[Vec<String>]) -> String {
     let widths: Vec<usize> = (0..header.len())
         .map(|c| {
             cells
@@ -208,9 +225,9 @@ pub fn table(rows: &[Row]) -> String {
             .trim_end()
             .to_string()
     };
-    let mut out = line(&header.map(String::from));
+    let mut out = line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>());
     out.push('\n');
-    for r in &cells {
+    for r in cells {
         out.push_str(&line(r));
         out.push('\n');
     }
