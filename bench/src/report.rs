@@ -42,29 +42,60 @@ pub fn run(
     let started = Instant::now();
     engine.build(entries)?;
     let build_ms = started.elapsed().as_secs_f64() * 1e3;
-    Ok(measure(engine, entries, tune, queries, misses, build_ms))
+    Ok(measure(engine, entries, tune, queries, misses, 1, 0, build_ms))
 }
 
-/// [`run`] for an engine already built (in `build_ms`).
+/// [`run`] for an engine already built (in `build_ms`), timing each query
+/// by the median of `rounds` asks and printing the `slowest` (to stderr).
+#[allow(clippy::too_many_arguments)]
 pub fn measure(
     engine: &dyn Engine,
     entries: &[Entry],
     tune: Option<&[LabelledQuery]>,
     queries: &[LabelledQuery],
     misses: usize,
+    rounds: usize,
+    slowest: usize,
     build_ms: f64,
 ) -> Vec<Row> {
     let tuned: Option<Vec<Found>> = tune.map(|t| t.iter().map(|q| engine.ask(&q.text)).collect());
 
-    let mut latencies = Vec::with_capacity(queries.len());
+    // Every query is asked `rounds` times, one round of all after another,
+    // and takes the median of its times: on a shared machine one ask in a
+    // hundred can wait milliseconds for the CPU, which says nothing of the
+    // engine.
+    let rounds = rounds.max(1);
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); queries.len()];
     let mut found = Vec::with_capacity(queries.len());
-    for q in queries {
-        let t = Instant::now();
-        let f = engine.ask(&q.text);
-        latencies.push(t.elapsed());
-        found.push(f);
+    for round in 0..rounds {
+        for (i, q) in queries.iter().enumerate() {
+            let t = Instant::now();
+            let f = engine.ask(&q.text);
+            times[i].push(t.elapsed());
+            if round == 0 {
+                found.push(f);
+            }
+        }
     }
+    let mut latencies: Vec<Duration> = times
+        .iter_mut()
+        .map(|t| {
+            t.sort();
+            t[t.len() / 2]
+        })
+        .collect();
     let total: Duration = latencies.iter().sum();
+    if slowest > 0 {
+        let mut by_time: Vec<(Duration, &str)> = latencies
+            .iter()
+            .copied()
+            .zip(queries.iter().map(|q| q.text.as_str()))
+            .collect();
+        by_time.sort_by_key(|t| std::cmp::Reverse(t.0));
+        for (took, q) in by_time.into_iter().take(slowest) {
+            eprintln!("{} slow: {:>9.1} us  {q:?}", engine.name(), took.as_secs_f64() * 1e6);
+        }
+    }
     latencies.sort();
     print_misses(engine.name(), entries, queries, &found, misses);
 

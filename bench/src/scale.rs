@@ -43,6 +43,12 @@ pub struct Args {
     /// One JSON object per row a line instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Times to ask each query; its time is the median (one thread).
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
+    /// Print each engine's N slowest queries at each size (to stderr).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub slowest: usize,
 }
 
 /// One engine view at one size.
@@ -116,7 +122,16 @@ pub fn run(args: Args) -> Result<()> {
             let build_ms = started.elapsed().as_secs_f64() * 1e3;
             let index_mb = alloc::current().saturating_sub(before) as f64 / MB;
             let build_peak_mb = alloc::peak().saturating_sub(before) as f64 / MB;
-            for row in report::measure(engine.as_ref(), &entries, Some(&tune), &labelled, 0, build_ms) {
+            for row in report::measure(
+                engine.as_ref(),
+                &entries,
+                Some(&tune),
+                &labelled,
+                0,
+                args.rounds,
+                args.slowest,
+                build_ms,
+            ) {
                 let row = ScaleRow {
                     questions: stored,
                     facts: entries.len(),
