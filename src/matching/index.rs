@@ -62,13 +62,13 @@ pub struct Doc {
 /// thousands of short lists; one allocation each would cost a header and
 /// slack apiece, and scatter them over memory.
 #[derive(Debug, Clone)]
-struct Lists {
-    items: Vec<u32>,
+struct Lists<T = u32> {
+    items: Vec<T>,
     starts: Vec<u32>,
 }
 
-impl Default for Lists {
-    fn default() -> Lists {
+impl<T> Default for Lists<T> {
+    fn default() -> Lists<T> {
         Lists {
             items: Vec::new(),
             starts: vec![0],
@@ -76,16 +76,16 @@ impl Default for Lists {
     }
 }
 
-impl Lists {
-    fn get(&self, i: usize) -> &[u32] {
+impl<T: Copy + Default> Lists<T> {
+    fn get(&self, i: usize) -> &[T] {
         &self.items[self.starts[i] as usize..self.starts[i + 1] as usize]
     }
 
-    fn get_mut(&mut self, i: usize) -> &mut [u32] {
+    fn get_mut(&mut self, i: usize) -> &mut [T] {
         &mut self.items[self.starts[i] as usize..self.starts[i + 1] as usize]
     }
 
-    fn push(&mut self, list: impl IntoIterator<Item = u32>) {
+    fn push(&mut self, list: impl IntoIterator<Item = T>) {
         self.items.extend(list);
         self.starts.push(self.items.len() as u32);
     }
@@ -95,7 +95,7 @@ impl Lists {
     }
 
     /// Lists of `(list, item)` pairs, each list's items in the order given.
-    fn from_pairs(lists: usize, pairs: &[(u32, u32)]) -> Lists {
+    fn from_pairs(lists: usize, pairs: &[(u32, T)]) -> Lists<T> {
         let mut starts = vec![0u32; lists + 1];
         for &(list, _) in pairs {
             starts[list as usize + 1] += 1;
@@ -104,7 +104,7 @@ impl Lists {
             starts[i + 1] += starts[i];
         }
         let mut next = starts.clone();
-        let mut items = vec![0u32; pairs.len()];
+        let mut items = vec![T::default(); pairs.len()];
         for &(list, item) in pairs {
             items[next[list as usize] as usize] = item;
             next[list as usize] += 1;
@@ -113,13 +113,29 @@ impl Lists {
     }
 }
 
+/// A fact holding a term, in the term's postings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Posting {
+    pub fact: u32,
+    /// The share of the fact's stored texts that hold the term.
+    pub share: f32,
+}
+
+/// A term of a fact, in the fact's terms.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FactTerm {
+    pub term: u32,
+    /// How many of the fact's stored texts hold it.
+    pub texts: u32,
+}
+
 #[derive(Debug, Default)]
 pub struct Index {
     terms: HashMap<String, u32>,
     term_texts: Vec<String>,
     idf: Vec<f32>,
     /// Per term, the facts with a text holding it, in order.
-    postings: Lists,
+    postings: Lists<Posting>,
     /// Per term, how many stored texts hold it.
     texts_holding: Vec<u32>,
     /// Per term, the least weight of a text holding it.
@@ -130,9 +146,9 @@ pub struct Index {
     lexicon: Lexicon,
     max_idf: f32,
     /// Per fact, every term in any of its texts, sorted.
-    fact_terms: Lists,
-    /// Beside `fact_terms`: how many of the fact's texts hold each term.
-    fact_counts: Lists,
+    fact_terms: Lists<FactTerm>,
+    /// Per fact, the least weight of its texts that hold a term.
+    fact_lightest: Vec<f32>,
     /// Per term, how many facts use it.
     df: Vec<u32>,
     /// Per doc, its terms, sorted.
@@ -158,7 +174,7 @@ impl Index {
         let mut stops: Vec<bool> = Vec::new();
         let mut df: Vec<u32> = Vec::new();
         // (term, fact) for every term of every fact, in the order of facts.
-        let mut postings: Vec<(u32, u32)> = Vec::new();
+        let mut postings: Vec<(u32, Posting)> = Vec::new();
         let mut fact_count = 0u32;
         let mut fact_terms: Vec<(u32, u32)> = Vec::new();
         for (fact_no, fact) in facts.into_iter().enumerate() {
@@ -191,7 +207,6 @@ impl Index {
                         None => {
                             fact_terms.push((id, 1));
                             df[id as usize] += 1;
-                            postings.push((id, fact_no as u32));
                         }
                     }
                 }
@@ -203,8 +218,20 @@ impl Index {
                 });
             }
             fact_terms.sort_unstable();
-            index.fact_terms.push(fact_terms.iter().map(|t| t.0));
-            index.fact_counts.push(fact_terms.iter().map(|t| t.1));
+            let texts = (index.docs.len() as u32 - index.fact_first_doc[fact_no]) as f32;
+            postings.extend(fact_terms.iter().map(|&(term, count)| {
+                let share = count as f32 / texts;
+                (
+                    term,
+                    Posting {
+                        fact: fact_no as u32,
+                        share,
+                    },
+                )
+            }));
+            index
+                .fact_terms
+                .push(fact_terms.iter().map(|&(term, texts)| FactTerm { term, texts }));
         }
         index.postings = Lists::from_pairs(df.len(), &postings);
         drop(postings);
@@ -244,13 +271,19 @@ impl Index {
             }
         }
         index.widest = vec![0.0; index.terms.len()];
-        for fact in 0..index.fact_count() {
-            let texts = index.fact_texts(fact as u32) as f32;
-            for (&id, &count) in index.fact_terms.get(fact).iter().zip(index.fact_counts.get(fact)) {
-                let widest = &mut index.widest[id as usize];
-                *widest = widest.max(count as f32 / texts);
-            }
+        for (id, widest) in index.widest.iter_mut().enumerate() {
+            *widest = index.postings.get(id).iter().map(|p| p.share).fold(0.0, f32::max);
         }
+        index.fact_lightest = (0..index.fact_count())
+            .map(|fact| {
+                let docs = index.fact_first_doc[fact] as usize..index.fact_first_doc[fact + 1] as usize;
+                index.docs[docs]
+                    .iter()
+                    .map(|d| d.weight)
+                    .filter(|&w| w > 0.0)
+                    .fold(f32::INFINITY, f32::min)
+            })
+            .collect();
         let mut words: Vec<(&String, u32)> = index.terms.iter().map(|(t, &id)| (t, id)).collect();
         words.sort();
         for (text, id) in words {
@@ -306,8 +339,13 @@ impl Index {
     }
 
     /// The facts with a stored text holding the term, in order.
-    pub fn facts_with(&self, term: u32) -> &[u32] {
+    pub fn facts_with(&self, term: u32) -> &[Posting] {
         self.postings.get(term as usize)
+    }
+
+    /// The least weight of the fact's stored texts that hold any term.
+    pub fn fact_lightest(&self, fact: u32) -> f32 {
+        self.fact_lightest[fact as usize]
     }
 
     /// The least weight of a stored text holding the term.
@@ -334,10 +372,10 @@ impl Index {
         self.doc_terms.get(doc as usize)
     }
 
-    /// Every term in any of the fact's texts, sorted, and beside each how
-    /// many of its texts hold it.
-    pub fn fact_terms(&self, fact: u32) -> (&[u32], &[u32]) {
-        (self.fact_terms.get(fact as usize), self.fact_counts.get(fact as usize))
+    /// Every term in any of the fact's texts, sorted, with how many of its
+    /// texts hold it.
+    pub fn fact_terms(&self, fact: u32) -> &[FactTerm] {
+        self.fact_terms.get(fact as usize)
     }
 
     /// Whether the stored text holds the term.
@@ -347,7 +385,7 @@ impl Index {
 
     /// Whether any text of the fact holds the term.
     pub fn fact_has(&self, fact: u32, term: u32) -> bool {
-        self.fact_terms.get(fact as usize).binary_search(&term).is_ok()
+        self.fact_terms(fact).binary_search_by_key(&term, |t| t.term).is_ok()
     }
 
     /// Whether the term is a stop word (indexed at a small weight).
@@ -371,8 +409,10 @@ impl Index {
 
     /// How many of the fact's stored texts hold the term.
     pub fn texts_with(&self, fact: u32, term: u32) -> u32 {
-        let (terms, counts) = self.fact_terms(fact);
-        terms.binary_search(&term).map_or(0, |i| counts[i])
+        let terms = self.fact_terms(fact);
+        terms
+            .binary_search_by_key(&term, |t| t.term)
+            .map_or(0, |i| terms[i].texts)
     }
 
     /// Share of facts that use the term, in [0, 1].

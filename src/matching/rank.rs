@@ -108,12 +108,12 @@ impl<'a> Asked<'a> {
     }
 
     /// Calls `found(slot, position)` for every spelling of the question in
-    /// `sorted` (a text's or a fact's terms), with its position there.
-    fn merge(&self, sorted: &[u32], mut found: impl FnMut(usize, usize)) {
+    /// `sorted` (a text's or a fact's terms, by `id`), with its position there.
+    fn merge<T>(&self, sorted: &[T], id: impl Fn(&T) -> u32, mut found: impl FnMut(usize, usize)) {
         let (mut i, mut j) = (0, 0);
         while i < self.by_id.len() && j < sorted.len() {
-            let (id, slot) = self.by_id[i];
-            match id.cmp(&sorted[j]) {
+            let (wanted, slot) = self.by_id[i];
+            match wanted.cmp(&id(&sorted[j])) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 // Two terms may share a spelling: `j` stays for the next.
@@ -141,11 +141,13 @@ struct DocScore {
     specific: bool,
 }
 
-/// What the walk knows of a fact it has reached.
+/// What the walk knows of a fact it has reached: what the terms found in
+/// it so far add, at most (see [`Holds`]).
 #[derive(Debug, Clone, Copy, Default)]
 struct Reach {
-    /// The weight of the terms found in it so far, at most.
     held: f32,
+    covered: f32,
+    typical: f32,
     /// 1 + the position (in the walk) of the last term that reached it; 0
     /// when none has; [`JUDGED`] once it is scored or ruled out.
     last: u32,
@@ -174,17 +176,6 @@ impl Holds {
         typical: 0.0,
         lightest: f32::INFINITY,
     };
-
-    /// Only the weight known: as typical as it can be, in a text holding
-    /// nothing else.
-    fn weight(held: f32) -> Holds {
-        Holds {
-            held,
-            covered: f32::INFINITY,
-            typical: held,
-            lightest: 0.0,
-        }
-    }
 
     fn and(self, other: Holds) -> Holds {
         Holds {
@@ -331,10 +322,10 @@ impl Matcher {
         // What a fact found by none of `order[..i]` can still hold: some of
         // `order[i..]`, in a text at least as heavy as the lightest holding
         // one of them, and the terms that never find.
-        let mut rest = vec![Holds::NOTHING; order.len() + 1];
-        rest[order.len()] = adders
+        let adding = adders
             .iter()
             .fold(Holds::NOTHING, |h, &t| h.and(self.term_holds(asked, t, false)));
+        let mut rest = vec![adding; order.len() + 1];
         for i in (0..order.len()).rev() {
             rest[i] = rest[i + 1].and(self.term_holds(asked, order[i], true));
         }
@@ -359,18 +350,19 @@ impl Matcher {
             loop {
                 // What a fact reached may hold beyond what it was found
                 // holding: the terms not walked yet.
-                let beyond = rest[i].held;
+                let mut beyond = rest[i];
+                beyond.lightest = f32::INFINITY;
                 // A fact not reached yet holds only terms not walked yet: once
                 // those cannot make a fact matter, the rest of the walk is
                 // skipped, and every fact reached is judged.
                 let done = |ranking: &Ranking| i == order.len() || ranking.beaten(self.score_bound(rest[i], asked));
                 if !done(&ranking) {
-                    // The facts reached that hold the most are judged first:
-                    // the scores they set let the others be passed over.
+                    // The facts reached that may hold the most are judged
+                    // first: the scores they set let others be passed over.
                     self.judge(asked, beyond, ROUND, &mut pending, reached, &mut ranking, &mut scratch);
                 }
                 if done(&ranking) {
-                    let beyond = beyond - self.add_adders(asked, &adders, order.len(), &pending, reached);
+                    let beyond = self.add_adders(asked, &adders, order.len(), beyond, &pending, reached);
                     self.judge(
                         asked,
                         beyond,
@@ -382,25 +374,18 @@ impl Matcher {
                     );
                     break;
                 }
-                // Every fact with a text holding the term: it adds the term's
-                // weight to what each may hold, once.
-                let t = &terms[order[i]];
-                let weight = bound_weight(t);
-                let mark = i as u32 + 1;
-                for &(id, _) in &t.variants {
-                    for &fact in self.index.facts_with(id) {
-                        let r = &mut reached[fact as usize];
-                        if r.last == JUDGED || r.last == mark {
-                            continue;
-                        }
-                        if r.last == 0 {
-                            pending.push(fact);
-                            touched.push(fact);
-                        }
-                        r.held += weight;
-                        r.last = mark;
-                    }
-                }
+                let t = order[i];
+                self.walk(
+                    asked,
+                    t,
+                    self.term_holds(asked, t, true),
+                    i as u32 + 1,
+                    reached,
+                    |fact| {
+                        pending.push(fact);
+                        touched.push(fact);
+                    },
+                );
                 i += 1;
             }
             for &fact in &touched {
@@ -408,6 +393,34 @@ impl Matcher {
             }
         });
         ranking.top
+    }
+
+    /// Adds what term `t` may add (`adds`) to every fact with a text holding
+    /// it, once (`mark` is the walk's mark for the term), and calls `new`
+    /// for each fact reached for the first time. How typical the term is of
+    /// a fact is known from its postings, when it is spelt one way.
+    fn walk(&self, asked: &Asked, t: usize, adds: Holds, mark: u32, reached: &mut [Reach], mut new: impl FnMut(u32)) {
+        let term = &asked.terms[t];
+        let one_way = term.variants.len() == 1;
+        for &(id, sim) in &term.variants {
+            for p in self.index.facts_with(id) {
+                let r = &mut reached[p.fact as usize];
+                if r.last == JUDGED || r.last == mark {
+                    continue;
+                }
+                if r.last == 0 {
+                    new(p.fact);
+                }
+                r.held += adds.held;
+                r.covered += adds.covered;
+                r.typical += if one_way {
+                    term.weight * (sim * p.share).min(1.0).sqrt()
+                } else {
+                    adds.typical
+                };
+                r.last = mark;
+            }
+        }
     }
 
     /// What a term adds to what a fact may hold, at most. For a finding
@@ -438,90 +451,105 @@ impl Matcher {
         }
     }
 
-    /// Before the facts reached are judged, adds the weight of the terms
-    /// that never find to those of them that hold one, where walking the
-    /// facts holding it costs less than looking into the facts reached:
-    /// what they were assumed to hold becomes what they hold. Returns the
-    /// weight no longer assumed.
+    /// Before the facts reached are judged, looks the terms that never find
+    /// up in them, where walking the facts holding one costs less than
+    /// looking into each fact reached: what they were assumed to hold
+    /// becomes what they hold. Returns what is still assumed, `beyond` less
+    /// the terms looked up.
     fn add_adders(
         &self,
         asked: &Asked,
         adders: &[usize],
         walked: usize,
+        mut beyond: Holds,
         pending: &[u32],
         reached: &mut [Reach],
-    ) -> f32 {
-        let mut added = 0.0;
+    ) -> Holds {
         for (k, &a) in adders.iter().enumerate() {
             let t = &asked.terms[a];
             let facts: usize = t.variants.iter().map(|&(id, _)| self.index.facts_with(id).len()).sum();
-            // Too light to matter, or dearer than looking at each fact reached.
+            // Too light to matter, or dearer than looking into the facts reached.
             if t.weight < ADDER_SHARE * asked.total || facts > ADDER_WALK * pending.len() {
                 continue;
             }
-            let weight = bound_weight(t);
+            let adds = self.term_holds(asked, a, false);
+            // Only facts already reached: a fact reached now for the first
+            // time was found by no finding term.
             let mark = (walked + 1 + k) as u32;
-            for &(id, _) in &t.variants {
-                for &fact in self.index.facts_with(id) {
-                    let r = &mut reached[fact as usize];
+            for &(id, sim) in &t.variants {
+                for p in self.index.facts_with(id) {
+                    let r = &mut reached[p.fact as usize];
                     if r.last == 0 || r.last == JUDGED || r.last == mark {
                         continue;
                     }
-                    r.held += weight;
+                    r.held += adds.held;
+                    r.covered += adds.covered;
+                    r.typical += if t.variants.len() == 1 {
+                        t.weight * (sim * p.share).min(1.0).sqrt()
+                    } else {
+                        adds.typical
+                    };
                     r.last = mark;
                 }
             }
-            added += weight;
+            beyond.held -= adds.held;
+            beyond.covered -= adds.covered;
+            beyond.typical -= adds.typical;
         }
-        added
+        beyond
     }
 
-    /// Judges up to `limit` of the `pending` facts, those holding the most
-    /// first: each is ruled out by its bound, or scored. `rest` is what a
-    /// fact may hold beyond what it was found holding. Facts that cannot
-    /// reach the ranking whatever they hold are ruled out without a look.
+    /// Judges up to `limit` of the `pending` facts, those that may score the
+    /// most first: each is ruled out by a bound, or scored. `beyond` is what
+    /// a fact may hold beyond what it was found holding. Facts that cannot
+    /// reach the ranking are ruled out without a look into them.
     #[allow(clippy::too_many_arguments)]
     fn judge(
         &self,
         asked: &Asked,
-        rest: f32,
+        beyond: Holds,
         limit: usize,
         pending: &mut Vec<u32>,
         reached: &mut [Reach],
         ranking: &mut Ranking,
         scratch: &mut Scratch,
     ) {
-        let mut needed = self.held_needed(ranking.floor(), rest, asked);
-        pending.retain(|&f| {
-            let keep = reached[f as usize].held >= needed;
-            if !keep {
-                reached[f as usize].last = JUDGED;
+        // Bounds from what the walk found, best first.
+        let floor = ranking.floor();
+        let mut bounded: Vec<(f32, u32)> = Vec::with_capacity(pending.len());
+        for &fact in pending.iter() {
+            let r = &mut reached[fact as usize];
+            let bound = self.score_bound(
+                Holds {
+                    held: r.held + beyond.held,
+                    covered: r.covered + beyond.covered,
+                    // Rounding: `beyond` less what `add_adders` looked up
+                    // may come out a hair under what is left.
+                    typical: r.typical + beyond.typical.max(0.0),
+                    lightest: self.index.fact_lightest(fact),
+                },
+                asked,
+            );
+            if Ranking::below(bound, floor) {
+                r.last = JUDGED;
+            } else {
+                bounded.push((bound, fact));
             }
-            keep
-        });
-        let by_held = |a: &u32, b: &u32| {
-            reached[*b as usize]
-                .held
-                .total_cmp(&reached[*a as usize].held)
-                .then(a.cmp(b))
-        };
-        let judged = if pending.len() > limit {
-            pending.select_nth_unstable_by(limit, by_held);
-            pending[..limit].sort_unstable_by(by_held);
+        }
+        let best_first = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        let judged = if bounded.len() > limit {
+            bounded.select_nth_unstable_by(limit, best_first);
+            bounded[..limit].sort_unstable_by(best_first);
             limit
         } else {
-            pending.sort_unstable_by(by_held);
-            pending.len()
+            bounded.sort_unstable_by(best_first);
+            bounded.len()
         };
-        for k in 0..judged {
-            let fact = pending[k];
+        for &(bound, fact) in &bounded[..judged] {
             reached[fact as usize].last = JUDGED;
-            if reached[fact as usize].held < needed {
-                // Sorted: none after this one holds enough either.
-                for &f in &pending[k + 1..judged] {
-                    reached[f as usize].last = JUDGED;
-                }
-                break;
+            // Sorted: as the floor rises, the rest fall below it.
+            if ranking.beaten(bound) {
+                continue;
             }
             self.count_in_fact(fact, asked, &mut scratch.fact_counts);
             let floor = ranking.floor();
@@ -529,36 +557,11 @@ impl Matcher {
                 continue;
             }
             if let Some(c) = self.score_fact(fact, asked, scratch) {
-                if ranking.add(c) {
-                    needed = self.held_needed(ranking.floor(), rest, asked);
-                }
+                ranking.add(c);
             }
         }
-        pending.drain(..judged);
-    }
-
-    /// The least weight a fact must have been found holding for
-    /// [`Matcher::score_bound`] of it and `rest` to reach `floor`.
-    fn held_needed(&self, floor: f32, rest: f32, asked: &Asked) -> f32 {
-        let reaches = |held: f32| !Ranking::below(self.score_bound(Holds::weight(held + rest), asked), floor);
-        if reaches(0.0) {
-            return f32::NEG_INFINITY;
-        }
-        if !reaches(asked.total) {
-            return f32::INFINITY;
-        }
-        // The bound grows with what is held: halve the interval where it
-        // crosses the floor, keeping the lower end.
-        let (mut low, mut high) = (0.0f32, asked.total);
-        for _ in 0..32 {
-            let mid = (low + high) / 2.0;
-            if reaches(mid) {
-                high = mid;
-            } else {
-                low = mid;
-            }
-        }
-        low
+        pending.clear();
+        pending.extend(bounded[judged..].iter().map(|&(_, fact)| fact));
     }
 
     /// Whether [`Matcher::score_bound`] bounds every score: it takes the
@@ -603,8 +606,8 @@ impl Matcher {
     /// Per spelling of the question, how many of the fact's texts hold it.
     fn count_in_fact(&self, fact: u32, asked: &Asked, counts: &mut [u32]) {
         counts.fill(0);
-        let (terms, texts) = self.index.fact_terms(fact);
-        asked.merge(terms, |slot, at| counts[slot] = texts[at]);
+        let terms = self.index.fact_terms(fact);
+        asked.merge(terms, |t| t.term, |slot, at| counts[slot] = terms[at].texts);
     }
 
     /// The most a fact can score, given how many of its texts hold each
@@ -737,7 +740,7 @@ impl Matcher {
         for doc_id in self.index.fact_docs(fact) {
             let holds = &mut scratch.doc_holds;
             holds.fill(false);
-            asked.merge(self.index.doc_terms(doc_id), |slot, _| holds[slot] = true);
+            asked.merge(self.index.doc_terms(doc_id), |&id| id, |slot, _| holds[slot] = true);
             let holds = &scratch.doc_holds;
             let Some(s) = self.doc_score(asked, holds) else {
                 continue;
