@@ -6,13 +6,20 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
 
+mod alloc;
 mod convert;
 mod data;
 mod engines;
 mod latency;
 mod metrics;
 mod report;
+mod scale;
+mod synthetic;
 mod typos;
+
+/// Counts heap bytes, for the memory columns of `scale`.
+#[global_allocator]
+static ALLOCATOR: alloc::Counting = alloc::Counting;
 
 #[derive(Debug, Parser)]
 #[command(name = "talksbot-bench", version, about)]
@@ -52,6 +59,9 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         rounds: usize,
     },
+    /// Runs engines on deterministic synthetic news-shaped bases of several sizes:
+    /// quality, time per question, build time and memory.
+    Scale(scale::Args),
     /// Exports a talksbot knowledge folder and its eval questions as faq.jsonl and queries.jsonl.
     ExportKnowledge {
         /// The knowledge folder (with sources.toml and facts/).
@@ -110,6 +120,7 @@ fn main() -> Result<()> {
             rounds,
         } => latency::run(&knowledge, config.as_deref(), &evals, rounds),
         Command::ExportKnowledge { dir, out, evals } => convert::export_knowledge(&dir, &evals, &out),
+        Command::Scale(args) => scale::run(args),
     }
 }
 

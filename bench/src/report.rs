@@ -42,18 +42,60 @@ pub fn run(
     let started = Instant::now();
     engine.build(entries)?;
     let build_ms = started.elapsed().as_secs_f64() * 1e3;
+    Ok(measure(engine, entries, tune, queries, misses, 1, 0, build_ms))
+}
 
+/// [`run`] for an engine already built (in `build_ms`), timing each query
+/// by the median of `rounds` asks and printing the `slowest` (to stderr).
+#[allow(clippy::too_many_arguments)]
+pub fn measure(
+    engine: &dyn Engine,
+    entries: &[Entry],
+    tune: Option<&[LabelledQuery]>,
+    queries: &[LabelledQuery],
+    misses: usize,
+    rounds: usize,
+    slowest: usize,
+    build_ms: f64,
+) -> Vec<Row> {
     let tuned: Option<Vec<Found>> = tune.map(|t| t.iter().map(|q| engine.ask(&q.text)).collect());
 
-    let mut latencies = Vec::with_capacity(queries.len());
+    // Every query is asked `rounds` times, one round of all after another,
+    // and takes the median of its times: on a shared machine one ask in a
+    // hundred can wait milliseconds for the CPU, which says nothing of the
+    // engine.
+    let rounds = rounds.max(1);
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); queries.len()];
     let mut found = Vec::with_capacity(queries.len());
-    for q in queries {
-        let t = Instant::now();
-        let f = engine.ask(&q.text);
-        latencies.push(t.elapsed());
-        found.push(f);
+    for round in 0..rounds {
+        for (i, q) in queries.iter().enumerate() {
+            let t = Instant::now();
+            let f = engine.ask(&q.text);
+            times[i].push(t.elapsed());
+            if round == 0 {
+                found.push(f);
+            }
+        }
     }
+    let mut latencies: Vec<Duration> = times
+        .iter_mut()
+        .map(|t| {
+            t.sort();
+            t[t.len() / 2]
+        })
+        .collect();
     let total: Duration = latencies.iter().sum();
+    if slowest > 0 {
+        let mut by_time: Vec<(Duration, &str)> = latencies
+            .iter()
+            .copied()
+            .zip(queries.iter().map(|q| q.text.as_str()))
+            .collect();
+        by_time.sort_by_key(|t| std::cmp::Reverse(t.0));
+        for (took, q) in by_time.into_iter().take(slowest) {
+            eprintln!("{} slow: {:>9.1} us  {q:?}", engine.name(), took.as_secs_f64() * 1e6);
+        }
+    }
     latencies.sort();
     print_misses(engine.name(), entries, queries, &found, misses);
 
@@ -102,7 +144,7 @@ pub fn run(
             no_candidate_in_scope: judged.iter().filter(|j| j.in_scope && !j.has_candidate).count(),
         });
     }
-    Ok(rows)
+    rows
 }
 
 /// Prints, to standard error, the first `limit` in-scope queries whose top
@@ -128,7 +170,7 @@ fn print_misses(engine: &str, entries: &[Entry], queries: &[LabelledQuery], foun
     }
 }
 
-fn ratio(x: f64) -> String {
+pub fn ratio(x: f64) -> String {
     if x.is_nan() {
         "-".into()
     } else {
@@ -136,7 +178,7 @@ fn ratio(x: f64) -> String {
     }
 }
 
-fn fixed(x: f64, decimals: usize) -> String {
+pub fn fixed(x: f64, decimals: usize) -> String {
     if x.is_nan() {
         "-".into()
     } else {
@@ -183,6 +225,12 @@ pub fn table(rows: &[Row]) -> String {
             ]
         })
         .collect();
+    aligned(&header, &cells)
+}
+
+/// Cells as an aligned table under a header: the first column left, the
+/// rest right.
+pub fn aligned(header: &[&str], cells: &[Vec<String>]) -> String {
     let widths: Vec<usize> = (0..header.len())
         .map(|c| {
             cells
@@ -208,9 +256,9 @@ pub fn table(rows: &[Row]) -> String {
             .trim_end()
             .to_string()
     };
-    let mut out = line(&header.map(String::from));
+    let mut out = line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>());
     out.push('\n');
-    for r in &cells {
+    for r in cells {
         out.push_str(&line(r));
         out.push('\n');
     }

@@ -264,3 +264,56 @@ expect = []
     assert!(queries[1]["expected"].is_null());
     assert!(queries[1].get("also").is_none());
 }
+
+#[test]
+fn scale_runs_engines_at_each_size_and_writes_a_knowledge_folder_the_bot_loads() {
+    let dir = scratch("scale");
+    let stdout = run(bench()
+        .arg("scale")
+        .args([
+            "--questions",
+            "300,600",
+            "--queries",
+            "40",
+            "--engines",
+            "talksbot,tantivy",
+            "--json",
+        ])
+        .arg("--write-knowledge")
+        .arg(&dir));
+    let rows = rows(&stdout);
+    let at = |n: u64| -> Vec<&str> {
+        rows.iter()
+            .filter(|r| r["questions"] == n)
+            .map(|r| r["engine"].as_str().unwrap())
+            .collect()
+    };
+    let engines = ["talksbot", "talksbot-own", "tantivy", "tantivy-rescored"];
+    assert_eq!(at(300), engines, "{stdout}");
+    assert_eq!(at(600), engines, "{stdout}");
+    for row in &rows {
+        for key in [
+            "p_at_1",
+            "p50_us",
+            "p99_us",
+            "mean_us",
+            "build_ms",
+            "index_mb",
+            "build_peak_mb",
+        ] {
+            assert!(row[key].as_f64().is_some_and(|v| v >= 0.0), "{key}: {row}");
+        }
+        assert_eq!(row["facts"], row["questions"].as_u64().unwrap() / 5, "{row}");
+    }
+    // The folder is a fact base the bot accepts, with its queries as an eval file.
+    let base = talksbot::knowledge::FactBase::load(&dir.join("600")).unwrap();
+    assert_eq!(base.facts().len(), 120);
+    assert_eq!(base.facts().iter().map(|f| f.questions.len()).sum::<usize>(), 600);
+    let eval = talksbot::eval::load(&dir.join("600/eval.toml")).unwrap();
+    assert_eq!(eval.cases.len(), 40);
+    assert!(eval.cases.iter().any(|c| c.expect.is_empty()));
+    assert!(eval
+        .cases
+        .iter()
+        .all(|c| c.expect.iter().all(|id| base.fact(id).is_some())));
+}

@@ -57,27 +57,107 @@ pub struct Doc {
     pub weight: f32,
 }
 
+/// Lists of ids, one after another in one vector: list `i` is
+/// `items[starts[i]..starts[i + 1]]`. A large base has hundreds of
+/// thousands of short lists; one allocation each would cost a header and
+/// slack apiece, and scatter them over memory.
+#[derive(Debug, Clone)]
+struct Lists<T = u32> {
+    items: Vec<T>,
+    starts: Vec<u32>,
+}
+
+impl<T> Default for Lists<T> {
+    fn default() -> Lists<T> {
+        Lists {
+            items: Vec::new(),
+            starts: vec![0],
+        }
+    }
+}
+
+impl<T: Copy + Default> Lists<T> {
+    fn get(&self, i: usize) -> &[T] {
+        &self.items[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    fn get_mut(&mut self, i: usize) -> &mut [T] {
+        &mut self.items[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+
+    fn push(&mut self, list: impl IntoIterator<Item = T>) {
+        self.items.extend(list);
+        self.starts.push(self.items.len() as u32);
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// Lists of `(list, item)` pairs, each list's items in the order given.
+    fn from_pairs(lists: usize, pairs: &[(u32, T)]) -> Lists<T> {
+        let mut starts = vec![0u32; lists + 1];
+        for &(list, _) in pairs {
+            starts[list as usize + 1] += 1;
+        }
+        for i in 0..lists {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut items = vec![T::default(); pairs.len()];
+        for &(list, item) in pairs {
+            items[next[list as usize] as usize] = item;
+            next[list as usize] += 1;
+        }
+        Lists { items, starts }
+    }
+}
+
+/// A fact holding a term, in the term's postings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Posting {
+    pub fact: u32,
+    /// The share of the fact's stored texts that hold the term.
+    pub share: f32,
+}
+
+/// A term of a fact, in the fact's terms.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FactTerm {
+    pub term: u32,
+    /// How many of the fact's stored texts hold it.
+    pub texts: u32,
+}
+
 #[derive(Debug, Default)]
 pub struct Index {
     terms: HashMap<String, u32>,
     term_texts: Vec<String>,
     idf: Vec<f32>,
-    postings: Vec<Vec<u32>>,
+    /// Per term, the facts with a text holding it, in order.
+    postings: Lists<Posting>,
+    /// Per term, how many stored texts hold it.
+    texts_holding: Vec<u32>,
+    /// Per term, the least weight of a text holding it.
+    lightest: Vec<f32>,
+    /// Per term, the largest share of a fact's texts that hold it.
+    widest: Vec<f32>,
     docs: Vec<Doc>,
     lexicon: Lexicon,
     max_idf: f32,
     /// Per fact, every term in any of its texts, sorted.
-    fact_terms: Vec<Vec<u32>>,
-    /// Per fact, beside `fact_terms`: how many of its texts hold each term.
-    fact_counts: Vec<Vec<u32>>,
+    fact_terms: Lists<FactTerm>,
+    /// Per fact, the least weight of its texts that hold a term.
+    fact_lightest: Vec<f32>,
     /// Per term, how many facts use it.
     df: Vec<u32>,
     /// Per doc, its terms, sorted.
-    doc_terms: Vec<Vec<u32>>,
-    /// Per fact, how many stored texts it has.
-    fact_texts: Vec<u32>,
+    doc_terms: Lists,
     /// Per term, whether it is a stop word.
     stops: Vec<bool>,
+    /// Per fact, its first stored text; a fact's texts are numbered in a
+    /// run, and one more entry ends the last run.
+    fact_first_doc: Vec<u32>,
 }
 
 /// What the index is built from: per fact, its questions and its body text.
@@ -92,13 +172,16 @@ impl Index {
     pub fn build<'a>(facts: impl IntoIterator<Item = FactText<'a>>, synonyms: &Synonyms, stop_weight: f32) -> Index {
         let mut index = Index::default();
         let mut stops: Vec<bool> = Vec::new();
-        let mut doc_terms: Vec<Vec<u32>> = Vec::new();
         let mut df: Vec<u32> = Vec::new();
+        // (term, fact) for every term of every fact, in the order of facts.
+        let mut postings: Vec<(u32, Posting)> = Vec::new();
         let mut fact_count = 0u32;
+        let mut fact_terms: Vec<(u32, u32)> = Vec::new();
         for (fact_no, fact) in facts.into_iter().enumerate() {
             fact_count += 1;
-            let mut fact_terms: Vec<u32> = Vec::new();
-            let mut texts_with: HashMap<u32, u32> = HashMap::new();
+            index.fact_first_doc.push(index.docs.len() as u32);
+            // The fact's terms with how many of its texts hold each.
+            fact_terms.clear();
             let texts = fact
                 .questions
                 .iter()
@@ -106,7 +189,6 @@ impl Index {
                 .map(|(i, q)| (Some(i as u32), *q))
                 .chain(std::iter::once((None, fact.body.as_str())));
             for (question, text) in texts {
-                let mut ids = Vec::new();
                 for (term, stop) in analyzer::index_terms_and_stops(text, synonyms) {
                     if stop && stop_weight <= 0.0 {
                         continue;
@@ -114,35 +196,46 @@ impl Index {
                     let next = index.terms.len() as u32;
                     let id = *index.terms.entry(term).or_insert(next);
                     if id == next {
-                        index.postings.push(Vec::new());
                         df.push(0);
                         stops.push(stop);
+                        index.texts_holding.push(0);
                     }
-                    ids.push(id);
-                    *texts_with.entry(id).or_default() += 1;
-                    if !fact_terms.contains(&id) {
-                        fact_terms.push(id);
-                        df[id as usize] += 1;
+                    index.doc_terms.items.push(id);
+                    index.texts_holding[id as usize] += 1;
+                    match fact_terms.iter_mut().find(|(t, _)| *t == id) {
+                        Some((_, texts)) => *texts += 1,
+                        None => {
+                            fact_terms.push((id, 1));
+                            df[id as usize] += 1;
+                        }
                     }
                 }
-                let doc = index.docs.len() as u32;
-                for &id in &ids {
-                    index.postings[id as usize].push(doc);
-                }
+                index.doc_terms.starts.push(index.doc_terms.items.len() as u32);
                 index.docs.push(Doc {
                     fact: fact_no as u32,
                     question,
                     weight: 0.0,
                 });
-                doc_terms.push(ids);
             }
             fact_terms.sort_unstable();
+            let texts = (index.docs.len() as u32 - index.fact_first_doc[fact_no]) as f32;
+            postings.extend(fact_terms.iter().map(|&(term, count)| {
+                let share = count as f32 / texts;
+                (
+                    term,
+                    Posting {
+                        fact: fact_no as u32,
+                        share,
+                    },
+                )
+            }));
             index
-                .fact_counts
-                .push(fact_terms.iter().map(|id| texts_with[id]).collect());
-            index.fact_terms.push(fact_terms);
-            index.fact_texts.push(fact.questions.len() as u32 + 1);
+                .fact_terms
+                .push(fact_terms.iter().map(|&(term, texts)| FactTerm { term, texts }));
         }
+        index.postings = Lists::from_pairs(df.len(), &postings);
+        drop(postings);
+        index.fact_first_doc.push(index.docs.len() as u32);
         index.term_texts = vec![String::new(); index.terms.len()];
         for (text, &id) in &index.terms {
             index.term_texts[id as usize] = text.clone();
@@ -164,11 +257,33 @@ impl Index {
         index.stops = stops;
         index.max_idf = (1.0 + (n + 0.5) / 0.5).ln();
         index.df = df;
-        for (doc, ids) in index.docs.iter_mut().zip(&mut doc_terms) {
+        for (i, doc) in index.docs.iter_mut().enumerate() {
+            // Summed in the order the text has its words, then sorted.
+            let ids = index.doc_terms.get_mut(i);
             doc.weight = ids.iter().map(|&id| index.idf[id as usize]).sum();
             ids.sort_unstable();
         }
-        index.doc_terms = doc_terms;
+        index.lightest = vec![f32::INFINITY; index.terms.len()];
+        for (i, doc) in index.docs.iter().enumerate() {
+            for &id in index.doc_terms.get(i) {
+                let lightest = &mut index.lightest[id as usize];
+                *lightest = lightest.min(doc.weight);
+            }
+        }
+        index.widest = vec![0.0; index.terms.len()];
+        for (id, widest) in index.widest.iter_mut().enumerate() {
+            *widest = index.postings.get(id).iter().map(|p| p.share).fold(0.0, f32::max);
+        }
+        index.fact_lightest = (0..index.fact_count())
+            .map(|fact| {
+                let docs = index.fact_first_doc[fact] as usize..index.fact_first_doc[fact + 1] as usize;
+                index.docs[docs]
+                    .iter()
+                    .map(|d| d.weight)
+                    .filter(|&w| w > 0.0)
+                    .fold(f32::INFINITY, f32::min)
+            })
+            .collect();
         let mut words: Vec<(&String, u32)> = index.terms.iter().map(|(t, &id)| (t, id)).collect();
         words.sort();
         for (text, id) in words {
@@ -223,22 +338,54 @@ impl Index {
         self.max_idf
     }
 
-    pub fn postings(&self, term: u32) -> &[u32] {
-        &self.postings[term as usize]
+    /// The facts with a stored text holding the term, in order.
+    pub fn facts_with(&self, term: u32) -> &[Posting] {
+        self.postings.get(term as usize)
+    }
+
+    /// The least weight of the fact's stored texts that hold any term.
+    pub fn fact_lightest(&self, fact: u32) -> f32 {
+        self.fact_lightest[fact as usize]
+    }
+
+    /// The least weight of a stored text holding the term.
+    pub fn lightest_text(&self, term: u32) -> f32 {
+        self.lightest[term as usize]
+    }
+
+    /// The largest share of a fact's stored texts that hold the term.
+    pub fn widest_share(&self, term: u32) -> f32 {
+        self.widest[term as usize]
+    }
+
+    /// How many stored texts hold the term.
+    pub fn texts_holding(&self, term: u32) -> usize {
+        self.texts_holding[term as usize] as usize
     }
 
     pub fn doc(&self, doc: u32) -> &Doc {
         &self.docs[doc as usize]
     }
 
+    /// The stored text's terms, sorted.
+    pub fn doc_terms(&self, doc: u32) -> &[u32] {
+        self.doc_terms.get(doc as usize)
+    }
+
+    /// Every term in any of the fact's texts, sorted, with how many of its
+    /// texts hold it.
+    pub fn fact_terms(&self, fact: u32) -> &[FactTerm] {
+        self.fact_terms.get(fact as usize)
+    }
+
     /// Whether the stored text holds the term.
     pub fn doc_has(&self, doc: u32, term: u32) -> bool {
-        self.doc_terms[doc as usize].binary_search(&term).is_ok()
+        self.doc_terms(doc).binary_search(&term).is_ok()
     }
 
     /// Whether any text of the fact holds the term.
     pub fn fact_has(&self, fact: u32, term: u32) -> bool {
-        self.fact_terms[fact as usize].binary_search(&term).is_ok()
+        self.fact_terms(fact).binary_search_by_key(&term, |t| t.term).is_ok()
     }
 
     /// Whether the term is a stop word (indexed at a small weight).
@@ -246,22 +393,31 @@ impl Index {
         self.stops[term as usize]
     }
 
+    /// The fact's stored texts (its phrasings, then its body).
+    pub fn fact_docs(&self, fact: u32) -> std::ops::Range<u32> {
+        self.fact_first_doc[fact as usize]..self.fact_first_doc[fact as usize + 1]
+    }
+
+    pub fn fact_count(&self) -> usize {
+        self.fact_terms.len()
+    }
+
     /// How many stored texts (phrasings and the body) the fact has.
     pub fn fact_texts(&self, fact: u32) -> u32 {
-        self.fact_texts[fact as usize]
+        self.fact_first_doc[fact as usize + 1] - self.fact_first_doc[fact as usize]
     }
 
     /// How many of the fact's stored texts hold the term.
     pub fn texts_with(&self, fact: u32, term: u32) -> u32 {
-        let terms = &self.fact_terms[fact as usize];
+        let terms = self.fact_terms(fact);
         terms
-            .binary_search(&term)
-            .map_or(0, |i| self.fact_counts[fact as usize][i])
+            .binary_search_by_key(&term, |t| t.term)
+            .map_or(0, |i| terms[i].texts)
     }
 
     /// Share of facts that use the term, in [0, 1].
     pub fn fact_share(&self, term: u32) -> f32 {
-        self.df[term as usize] as f32 / self.fact_terms.len().max(1) as f32
+        self.df[term as usize] as f32 / self.fact_count().max(1) as f32
     }
 
     pub fn term_count(&self) -> usize {

@@ -2,7 +2,8 @@
 //!
 //! A question is analysed into terms (see [`text`] and [`analyzer`]); each
 //! term is looked up in the [`index::Index`], exactly or within a typo budget,
-//! and only the stored texts holding one of those terms are scored. A stored
+//! and the facts holding those terms are ranked, rarest terms first, passing
+//! over those that could not matter (see `rank`). A stored
 //! text scores by how much of the question's weight it covers and how much of
 //! its own weight the question covers, with rare words weighing more than
 //! common ones and words the fact base has never seen counting against it.
@@ -12,9 +13,8 @@ pub mod calibrate;
 pub mod fuzzy;
 pub mod index;
 pub mod lexicon;
+mod rank;
 pub mod text;
-
-use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -379,14 +379,6 @@ impl AnswerKinds {
     }
 }
 
-#[derive(Default, Clone, Copy)]
-struct DocScore {
-    question_covered: f32,
-    doc_covered: f32,
-    /// Some word or day matched, not only bare numbers.
-    specific: bool,
-}
-
 /// A term in more stored texts than this (or a tenth of them, if more) only
 /// scores texts that rarer terms of the question found.
 const COMMON_POSTINGS: usize = 2_000;
@@ -635,76 +627,17 @@ impl Matcher {
 
     /// How many stored texts hold a question term, all its variants together.
     fn postings_len(&self, term: &QueryTerm) -> usize {
-        term.variants.iter().map(|&(id, _)| self.index.postings(id).len()).sum()
-    }
-
-    /// Scores every stored text that shares a term with the question.
-    fn score_docs(&self, terms: &[QueryTerm]) -> Vec<(u32, DocScore)> {
-        // Words that most texts share ("who" in a base of 200,000 phrasings)
-        // would touch the whole index; they only add to texts that the rarer
-        // words of the question found. On a small base every word finds.
-        let limit = self.common_limit();
-        let postings = |t: &QueryTerm| self.postings_len(t);
-        // Stop words refine what the other words found; they find texts
-        // themselves only when the question has nothing else ("hi").
-        let has_content = terms.iter().any(|t| !t.stop && !t.variants.is_empty());
-        let finds = |t: &QueryTerm| !(t.variants.is_empty() || (t.stop && has_content));
-        // With no rare word at all, the least common one finds, alone.
-        let limit = terms
-            .iter()
-            .filter(|t| finds(t))
-            .map(postings)
-            .min()
-            .map_or(limit, |fewest| limit.max(fewest));
-        let mut scores: HashMap<u32, DocScore> = HashMap::new();
-        let add = |s: &mut DocScore, term: &QueryTerm, (sim, idf): (f32, f32)| {
-            s.question_covered += term.weight * sim;
-            s.doc_covered += idf * sim;
-            s.specific |= term.specific;
-        };
-        let mut common = Vec::new();
-        for term in terms {
-            if postings(term) > limit || !finds(term) {
-                common.push(term);
-                continue;
-            }
-            // A doc holding two spellings of the word counts it once.
-            let mut best: HashMap<u32, (f32, f32)> = HashMap::new();
-            for &(id, sim) in &term.variants {
-                let idf = self.index.idf(id);
-                for &doc in self.index.postings(id) {
-                    let slot = best.entry(doc).or_insert((0.0, 0.0));
-                    if sim > slot.0 {
-                        *slot = (sim, idf);
-                    }
-                }
-            }
-            for (doc, hit) in best {
-                add(scores.entry(doc).or_default(), term, hit);
-            }
-        }
-        let mut scored: Vec<(u32, DocScore)> = scores.into_iter().collect();
-        scored.sort_unstable_by_key(|(doc, _)| *doc);
-        for term in common {
-            for (doc, s) in scored.iter_mut() {
-                let hit = term
-                    .variants
-                    .iter()
-                    .filter(|&&(id, _)| self.index.doc_has(*doc, id))
-                    .map(|&(id, sim)| (sim, self.index.idf(id)))
-                    .fold(None, |acc: Option<(f32, f32)>, h| {
-                        Some(acc.map_or(h, |a| if h.0 > a.0 { h } else { a }))
-                    });
-                if let Some(hit) = hit {
-                    add(s, term, hit);
-                }
-            }
-        }
-        scored
+        term.variants.iter().map(|&(id, _)| self.index.texts_holding(id)).sum()
     }
 
     /// Matches a question against the fact base.
     pub fn ask(&self, question: &str) -> Result<Verdict, QuestionError> {
+        self.ask_with(question, true)
+    }
+
+    /// [`Matcher::ask`], passing facts over by their bounds only with `prune`
+    /// (tests compare the two).
+    fn ask_with(&self, question: &str, prune: bool) -> Result<Verdict, QuestionError> {
         if text::fold(question).trim().is_empty() {
             return Err(QuestionError::Empty);
         }
@@ -728,7 +661,7 @@ impl Matcher {
         let only_common = terms
             .iter()
             .filter(|t| !t.variants.is_empty())
-            .all(|t| self.postings_len(t) > self.common_limit());
+            .all(|t| self.postings_len(t) > COMMON_POSTINGS);
         let ceiling = if total > 0.0 {
             (known / total).min(1.0).powf(alpha)
         } else {
@@ -740,111 +673,10 @@ impl Matcher {
                 candidates: Vec::new(),
             });
         }
-        let mut best: HashMap<u32, (Candidate, f32)> = HashMap::new();
-        for (doc_id, s) in self.score_docs(&terms) {
-            let doc = self.index.doc(doc_id);
-            // Words of the question that this phrasing lacks but the fact uses
-            // elsewhere (another phrasing, the answer) still count for something.
-            let elsewhere: f32 = if doc.question.is_some() && self.config.fact_word_credit > 0.0 {
-                terms
-                    .iter()
-                    .filter(|t| {
-                        !t.variants.iter().any(|&(id, _)| self.index.doc_has(doc_id, id))
-                            && t.variants.iter().any(|&(id, _)| self.index.fact_has(doc.fact, id))
-                    })
-                    .map(|t| t.weight * t.variants.iter().map(|v| v.1).fold(0.0, f32::max))
-                    .sum()
-            } else {
-                0.0
-            };
-            let q_cov = if total > 0.0 {
-                ((s.question_covered + self.config.fact_word_credit * elsewhere) / total).min(1.0)
-            } else {
-                0.0
-            };
-            let confidence = match doc.question {
-                Some(_) => {
-                    let d_cov = if doc.weight > 0.0 {
-                        (s.doc_covered / doc.weight).min(1.0)
-                    } else {
-                        0.0
-                    };
-                    q_cov.powf(alpha) * d_cov.powf(1.0 - alpha)
-                }
-                // An answer text is long, so covering little of it is normal;
-                // it still has to count for something, or a lone "2" would
-                // match every answer holding that number.
-                None => {
-                    let d_cov = if doc.weight > 0.0 {
-                        (s.doc_covered / doc.weight).min(1.0)
-                    } else {
-                        0.0
-                    };
-                    self.config.body_weight * q_cov.powf(alpha) * d_cov.powf((1.0 - alpha) / 2.0)
-                }
-            };
-            let fact = doc.fact as usize;
-            let mut checks = 1.0;
-            if !s.specific {
-                checks *= NUMBERS_ONLY_FACTOR;
-            }
-            if !self.kinds[fact].can_answer(asked) {
-                checks *= self.config.answer_type_penalty;
-            }
-            if dates_disagree(&query_dates, &self.fact_dates[fact]) {
-                checks *= self.config.date_mismatch_penalty;
-            }
-            if self.contrasted(&terms, doc_id) {
-                checks *= self.config.contrast_penalty;
-            }
-            // A question about Graham is not answered by a fact Graham has no part in.
-            for term in terms.iter().filter(|t| t.entity) {
-                if !term.variants.iter().any(|&(id, _)| self.index.fact_has(doc.fact, id)) {
-                    checks *= self.config.missing_entity_penalty;
-                }
-            }
-            let confidence = confidence * checks;
-            let candidate = Candidate {
-                fact: doc.fact as usize,
-                confidence,
-                score: confidence,
-                question: doc.question.map(|q| q as usize),
-                features: Features {
-                    checks,
-                    ..Features::default()
-                },
-            };
-            match best.get_mut(&doc.fact) {
-                Some((c, runner_up)) if confidence > c.confidence => {
-                    *runner_up = c.confidence;
-                    *c = candidate;
-                }
-                Some((_, runner_up)) => *runner_up = runner_up.max(confidence),
-                None => {
-                    best.insert(doc.fact, (candidate, 0.0));
-                }
-            }
-        }
-        // A second text of the same fact that also matches (another phrasing,
-        // or the answer) is more evidence for the fact.
-        let support = self.config.support_weight;
-        let gamma = self.config.typicality_weight.clamp(0.0, 1.0);
-        let mut candidates: Vec<Candidate> = best
-            .into_values()
-            .map(|(mut c, runner_up)| {
-                let coverage = (c.confidence + support * runner_up * (1.0 - c.confidence)).min(1.0);
-                // The checks that mark a text down (another date, a missing
-                // person) mark the fact's typicality down alike.
-                let typicality = c.features.checks * self.typicality(&terms, total, c.fact as u32);
-                c.features.coverage = coverage;
-                c.features.typicality = typicality;
-                c.score = (1.0 - gamma) * coverage + gamma * typicality;
-                c
-            })
-            .filter(|c| c.score > 0.0)
-            .collect();
-        candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
-        candidates.truncate(10);
+        let mut candidates = self.rank(
+            &rank::Asked::new(self, &terms, total, alpha, asked, &query_dates),
+            prune,
+        );
         let known_share = if total > 0.0 { (known / total).min(1.0) } else { 0.0 };
         let weighty = terms.iter().filter(|t| t.weight > 0.0 && !t.stop).count();
         let length = weighty.min(6) as f32 / 6.0;
@@ -885,44 +717,6 @@ impl Matcher {
         }
         let outcome = self.decide(&candidates, weighty);
         Ok(Verdict { outcome, candidates })
-    }
-
-    /// How typical the question's words are of a fact: each word weighs by
-    /// the share of the fact's stored texts that use it (square root, so
-    /// that a word in a few phrasings still counts), in [0, 1].
-    fn typicality(&self, terms: &[QueryTerm], total: f32, fact: u32) -> f32 {
-        if total <= 0.0 {
-            return 0.0;
-        }
-        let texts = self.index.fact_texts(fact) as f32;
-        terms
-            .iter()
-            .map(|term| {
-                let share = term
-                    .variants
-                    .iter()
-                    .map(|&(id, sim)| sim * self.index.texts_with(fact, id) as f32 / texts)
-                    .fold(0.0, f32::max);
-                term.weight * share.min(1.0).sqrt()
-            })
-            .sum::<f32>()
-            / total
-    }
-
-    /// True when the question names one member of a contrast group and the
-    /// stored text names only others: "Ukraine's foreign minister" is not
-    /// "Russia's foreign minister".
-    fn contrasted(&self, terms: &[QueryTerm], doc: u32) -> bool {
-        self.contrasts.iter().any(|group| {
-            let asked: Vec<u32> = terms
-                .iter()
-                .flat_map(|t| t.variants.iter().map(|&(id, _)| id))
-                .filter(|id| group.contains(id))
-                .collect();
-            !asked.is_empty()
-                && !asked.iter().any(|&id| self.index.doc_has(doc, id))
-                && group.iter().any(|&id| self.index.doc_has(doc, id))
-        })
     }
 
     /// Answer, suggest or abstain, from the calibrated confidence of the

@@ -1,0 +1,984 @@
+//! Ranking facts for a question at a cost set by what the question says
+//! that is informative, not by how common its other words are.
+//!
+//! The scores are those of scoring every stored text that holds a finding
+//! term (see [`Matcher::finding`]): a text scores by how much of the
+//! question it covers and how much of it the question covers, a fact by its
+//! best text, the runner-up and how typical the question's words are of it.
+//! Most of those texts are never looked at. Finding terms are taken
+//! heaviest (rarest) first, each bringing the facts that hold it; a fact
+//! that holds none of the terms taken so far can only hold the others, so
+//! it can score no more than [`Matcher::score_bound`] of their weight. Once
+//! that is below what the verdict reads, the common terms left ("trade" and
+//! "summit", each in a tenth of a large base) are never walked; and a fact
+//! whose own bound, from the terms it holds, is below it is not scored.
+
+use super::{
+    dates_disagree, AnswerKinds, Candidate, Features, Matcher, QueryTerm, NUMBERS_ONLY_FACTOR, SUGGEST_SHARE,
+    TOPIC_SHARE,
+};
+
+/// How many facts a verdict ranks.
+pub(super) const MAX_CANDIDATES: usize = 10;
+
+/// One spelling (index term) of one question term.
+struct Slot {
+    sim: f32,
+    idf: f32,
+}
+
+/// A question as the scorer reads it.
+pub(super) struct Asked<'a> {
+    terms: &'a [QueryTerm],
+    /// Per term, whether it finds stored texts (see [`Matcher::finding`]).
+    finds: Vec<bool>,
+    /// The weight of all the terms.
+    total: f32,
+    /// Share of a text's score that comes from covering the question.
+    alpha: f32,
+    kinds: AnswerKinds,
+    dates: &'a [String],
+    /// Every spelling of every term, in the order of terms and of their
+    /// spellings; `by_id` lists them by index term, for merging with a
+    /// text's or a fact's sorted terms.
+    slots: Vec<Slot>,
+    by_id: Vec<(u32, usize)>,
+    /// Per term, its range of `slots`.
+    term_slots: Vec<std::ops::Range<usize>>,
+    /// Per term, its closest spelling's similarity.
+    closest: Vec<f32>,
+    /// The contrast groups the question names a member of, with the
+    /// members it names.
+    contrasts: Vec<(Vec<u32>, &'a [u32])>,
+}
+
+impl<'a> Asked<'a> {
+    pub(super) fn new(
+        matcher: &'a Matcher,
+        terms: &'a [QueryTerm],
+        total: f32,
+        alpha: f32,
+        kinds: AnswerKinds,
+        dates: &'a [String],
+    ) -> Asked<'a> {
+        let mut slots = Vec::new();
+        let mut term_slots = Vec::with_capacity(terms.len());
+        for t in terms {
+            let start = slots.len();
+            slots.extend(t.variants.iter().map(|&(id, sim)| Slot {
+                sim,
+                idf: matcher.index.idf(id),
+            }));
+            term_slots.push(start..slots.len());
+        }
+        let mut by_id: Vec<(u32, usize)> = terms
+            .iter()
+            .flat_map(|t| t.variants.iter().map(|v| v.0))
+            .zip(0..)
+            .collect();
+        by_id.sort_unstable();
+        let contrasts = matcher
+            .contrasts
+            .iter()
+            .filter_map(|group| {
+                let named: Vec<u32> = terms
+                    .iter()
+                    .flat_map(|t| t.variants.iter().map(|&(id, _)| id))
+                    .filter(|id| group.contains(id))
+                    .collect();
+                (!named.is_empty()).then_some((named, group.as_slice()))
+            })
+            .collect();
+        Asked {
+            terms,
+            finds: matcher.finding(terms),
+            total,
+            alpha,
+            kinds,
+            dates,
+            slots,
+            by_id,
+            term_slots,
+            closest: terms
+                .iter()
+                .map(|t| t.variants.iter().map(|v| v.1).fold(0.0, f32::max))
+                .collect(),
+            contrasts,
+        }
+    }
+
+    /// Calls `found(slot, position)` for every spelling of the question in
+    /// `sorted` (a text's or a fact's terms, by `id`), with its position there.
+    fn merge<T>(&self, sorted: &[T], id: impl Fn(&T) -> u32, mut found: impl FnMut(usize, usize)) {
+        let (mut i, mut j) = (0, 0);
+        while i < self.by_id.len() && j < sorted.len() {
+            let (wanted, slot) = self.by_id[i];
+            match wanted.cmp(&id(&sorted[j])) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                // Two terms may share a spelling: `j` stays for the next.
+                std::cmp::Ordering::Equal => {
+                    found(slot, j);
+                    i += 1;
+                }
+            }
+        }
+    }
+}
+
+/// The most a term can add to a fact's share of the question, when which
+/// of its spellings the fact holds is not known.
+fn bound_weight(term: &QueryTerm) -> f32 {
+    term.weight * term.variants.iter().map(|v| v.1).fold(1.0, f32::max)
+}
+
+/// What one stored text covers of the question.
+#[derive(Default, Clone, Copy)]
+struct DocScore {
+    question_covered: f32,
+    doc_covered: f32,
+    /// Some word or day matched, not only bare numbers.
+    specific: bool,
+}
+
+/// What the walk knows of a fact it has reached: what the terms found in
+/// it so far add, at most (see [`Holds`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Reach {
+    held: f32,
+    covered: f32,
+    typical: f32,
+    /// 1 + the position (in the walk) of the last term that reached it; 0
+    /// when none has; [`JUDGED`] once it is scored or ruled out.
+    last: u32,
+}
+
+const JUDGED: u32 = u32::MAX;
+
+/// What a fact may hold of the question, at most.
+#[derive(Debug, Clone, Copy)]
+struct Holds {
+    /// Weight of the question's terms (see [`bound_weight`]).
+    held: f32,
+    /// What a text may cover of its own weight: idf at similarity.
+    covered: f32,
+    /// What the terms may add to typicality, before it is divided by the
+    /// question's weight.
+    typical: f32,
+    /// The least weight of the text that covers them.
+    lightest: f32,
+}
+
+impl Holds {
+    const NOTHING: Holds = Holds {
+        held: 0.0,
+        covered: 0.0,
+        typical: 0.0,
+        lightest: f32::INFINITY,
+    };
+
+    fn and(self, other: Holds) -> Holds {
+        Holds {
+            held: self.held + other.held,
+            covered: self.covered + other.covered,
+            typical: self.typical + other.typical,
+            lightest: self.lightest.min(other.lightest),
+        }
+    }
+}
+
+/// A term that never finds, lighter than this share of the question, is
+/// assumed held by every fact reached rather than looked up.
+const ADDER_SHARE: f32 = 0.02;
+
+/// A term that never finds is looked up in the facts holding it when they
+/// are at most this many times the facts reached: walking a list costs a
+/// few nanoseconds a fact, looking into a fact reached a hundred or so.
+const ADDER_WALK: usize = 16;
+
+/// How many of the facts reached are judged after each term walked, before
+/// the next is: enough to set a floor, few enough to leave most to be ruled
+/// out by it.
+const ROUND: usize = 16;
+
+thread_local! {
+    /// Per fact, what the walk of the question being ranked knows of it,
+    /// kept between questions (each leaves it as it found it) so that a
+    /// large base costs no allocation per question.
+    static REACHED: std::cell::RefCell<Vec<Reach>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The best facts so far, and what a fact must beat to matter.
+struct Ranking {
+    top: Vec<Candidate>,
+    /// Whether bounds may rule facts out (see [`Matcher::bounds_hold`]).
+    prune: bool,
+    tie: f32,
+}
+
+impl Ranking {
+    /// The score below which a fact changes nothing the verdict reads: the
+    /// best fact, the runner-up (their margin is evidence), and every fact
+    /// close enough to the best to be offered, answered with it, or to make
+    /// a one-word question a topic, are all ranked exactly. Below those the
+    /// ranking is of the facts found, which on a large base may miss one
+    /// that only common words would find.
+    fn floor(&self) -> f32 {
+        if !self.prune {
+            return 0.0;
+        }
+        let kept = if self.top.len() == MAX_CANDIDATES {
+            self.top[MAX_CANDIDATES - 1].score
+        } else {
+            0.0
+        };
+        let read = match &self.top[..] {
+            [best, second, ..] => second
+                .score
+                .min(SUGGEST_SHARE.min(TOPIC_SHARE) * best.score)
+                .min(best.score - self.tie),
+            _ => 0.0,
+        };
+        kept.max(read)
+    }
+
+    /// Whether a bound on a score is below the floor, with a margin for
+    /// rounding (the bound and the score sum in different orders).
+    fn below(bound: f32, floor: f32) -> bool {
+        bound * (1.0 + 1e-4) + 1e-6 < floor
+    }
+
+    fn beaten(&self, bound: f32) -> bool {
+        Self::below(bound, self.floor())
+    }
+
+    /// Keeps a scored fact if it ranks; whether it did.
+    fn add(&mut self, c: Candidate) -> bool {
+        let at = self
+            .top
+            .partition_point(|k| k.score > c.score || (k.score == c.score && k.fact < c.fact));
+        if at >= MAX_CANDIDATES {
+            return false;
+        }
+        self.top.insert(at, c);
+        self.top.truncate(MAX_CANDIDATES);
+        true
+    }
+}
+
+/// Scratch space for scoring one fact after another.
+struct Scratch {
+    /// Per slot, how many of the fact's texts hold it.
+    fact_counts: Vec<u32>,
+    /// Per slot, whether the text being scored holds it.
+    doc_holds: Vec<bool>,
+}
+
+impl Matcher {
+    /// Per question term, whether it finds stored texts itself; the others
+    /// only add to the texts that finding terms found. Words that most texts
+    /// share ("who" in a base of 200,000 phrasings) would reach the whole
+    /// index; on a small base every word finds. Stop words refine what the
+    /// other words found; they find texts themselves only when the question
+    /// has nothing else ("hi"). With no rare word at all, the least common
+    /// one finds, alone.
+    pub(super) fn finding(&self, terms: &[QueryTerm]) -> Vec<bool> {
+        let has_content = terms.iter().any(|t| !t.stop && !t.variants.is_empty());
+        let can = |t: &QueryTerm| !(t.variants.is_empty() || (t.stop && has_content));
+        let limit = terms
+            .iter()
+            .filter(|t| can(t))
+            .map(|t| self.postings_len(t))
+            .min()
+            .map_or(self.common_limit(), |fewest| self.common_limit().max(fewest));
+        terms.iter().map(|t| can(t) && self.postings_len(t) <= limit).collect()
+    }
+
+    /// The best facts for the question, best first, at most
+    /// [`MAX_CANDIDATES`]. The best, the runner-up and every fact close
+    /// enough to them to be offered or answered with them (see `beaten`)
+    /// are exactly those that scoring every text found would give, with the
+    /// same scores; below those, the ranking is of the facts found, which
+    /// on a large base may miss one that only common words would find.
+    pub(super) fn rank(&self, asked: &Asked, prune: bool) -> Vec<Candidate> {
+        let terms = asked.terms;
+        if asked.total <= 0.0 {
+            return Vec::new();
+        }
+        let mut order: Vec<usize> = (0..terms.len()).filter(|&i| asked.finds[i]).collect();
+        order.sort_by(|&a, &b| {
+            terms[b]
+                .weight
+                .total_cmp(&terms[a].weight)
+                .then(self.postings_len(&terms[a]).cmp(&self.postings_len(&terms[b])))
+                .then(a.cmp(&b))
+        });
+        // Terms that never find, heaviest first: they only add to the facts
+        // that finding terms found.
+        let mut adders: Vec<usize> = (0..terms.len())
+            .filter(|&i| !asked.finds[i] && !terms[i].variants.is_empty())
+            .collect();
+        adders.sort_by(|&a, &b| terms[b].weight.total_cmp(&terms[a].weight).then(a.cmp(&b)));
+        // What a fact found by none of `order[..i]` can still hold: some of
+        // `order[i..]`, in a text at least as heavy as the lightest holding
+        // one of them, and the terms that never find.
+        let adding = adders
+            .iter()
+            .fold(Holds::NOTHING, |h, &t| h.and(self.term_holds(asked, t, false)));
+        let mut rest = vec![adding; order.len() + 1];
+        for i in (0..order.len()).rev() {
+            rest[i] = rest[i + 1].and(self.term_holds(asked, order[i], true));
+        }
+        let mut ranking = Ranking {
+            top: Vec::with_capacity(MAX_CANDIDATES + 1),
+            prune: prune && self.bounds_hold(),
+            tie: self.config.tie_margin.max(0.0),
+        };
+        let mut scratch = Scratch {
+            fact_counts: vec![0; asked.slots.len()],
+            doc_holds: vec![false; asked.slots.len()],
+        };
+        REACHED.with_borrow_mut(|reached| {
+            if reached.len() < self.index.fact_count() {
+                reached.resize(self.index.fact_count(), Reach::default());
+            }
+            // Facts reached and not yet judged, and every fact reached (to
+            // leave `reached` clean for the next question).
+            let mut pending: Vec<u32> = Vec::new();
+            let mut touched: Vec<u32> = Vec::new();
+            let mut i = 0;
+            loop {
+                // What a fact reached may hold beyond what it was found
+                // holding: the terms not walked yet.
+                let mut beyond = rest[i];
+                beyond.lightest = f32::INFINITY;
+                // A fact not reached yet holds only terms not walked yet: once
+                // those cannot make a fact matter, the rest of the walk is
+                // skipped, and every fact reached is judged.
+                let done = |ranking: &Ranking| i == order.len() || ranking.beaten(self.score_bound(rest[i], asked));
+                if !done(&ranking) {
+                    // The facts reached that may hold the most are judged
+                    // first: the scores they set let others be passed over.
+                    self.judge(asked, beyond, ROUND, &mut pending, reached, &mut ranking, &mut scratch);
+                }
+                if done(&ranking) {
+                    let beyond = self.add_adders(asked, &adders, order.len(), beyond, &pending, reached);
+                    self.judge(
+                        asked,
+                        beyond,
+                        usize::MAX,
+                        &mut pending,
+                        reached,
+                        &mut ranking,
+                        &mut scratch,
+                    );
+                    break;
+                }
+                let t = order[i];
+                self.walk(
+                    asked,
+                    t,
+                    self.term_holds(asked, t, true),
+                    i as u32 + 1,
+                    reached,
+                    |fact| {
+                        pending.push(fact);
+                        touched.push(fact);
+                    },
+                );
+                i += 1;
+            }
+            for &fact in &touched {
+                reached[fact as usize] = Reach::default();
+            }
+        });
+        ranking.top
+    }
+
+    /// Adds what term `t` may add (`adds`) to every fact with a text holding
+    /// it, once (`mark` is the walk's mark for the term), and calls `new`
+    /// for each fact reached for the first time. How typical the term is of
+    /// a fact is known from its postings, when it is spelt one way.
+    fn walk(&self, asked: &Asked, t: usize, adds: Holds, mark: u32, reached: &mut [Reach], mut new: impl FnMut(u32)) {
+        let term = &asked.terms[t];
+        let one_way = term.variants.len() == 1;
+        for &(id, sim) in &term.variants {
+            for p in self.index.facts_with(id) {
+                let r = &mut reached[p.fact as usize];
+                if r.last == JUDGED || r.last == mark {
+                    continue;
+                }
+                if r.last == 0 {
+                    new(p.fact);
+                }
+                r.held += adds.held;
+                r.covered += adds.covered;
+                r.typical += if one_way {
+                    term.weight * (sim * p.share).min(1.0).sqrt()
+                } else {
+                    adds.typical
+                };
+                r.last = mark;
+            }
+        }
+    }
+
+    /// What a term adds to what a fact may hold, at most. For a finding
+    /// term, the fact's best text must hold it or another finding term, so
+    /// it is at least as heavy as the lightest text holding one.
+    fn term_holds(&self, asked: &Asked, term: usize, finds: bool) -> Holds {
+        let t = &asked.terms[term];
+        let slots = asked.term_slots[term].clone();
+        Holds {
+            held: bound_weight(t),
+            covered: slots
+                .clone()
+                .map(|s| asked.slots[s].idf * asked.slots[s].sim)
+                .fold(0.0, f32::max),
+            typical: t.weight
+                * t.variants
+                    .iter()
+                    .map(|&(id, sim)| (sim * self.index.widest_share(id)).min(1.0).sqrt())
+                    .fold(0.0, f32::max),
+            lightest: if finds {
+                t.variants
+                    .iter()
+                    .map(|&(id, _)| self.index.lightest_text(id))
+                    .fold(f32::INFINITY, f32::min)
+            } else {
+                f32::INFINITY
+            },
+        }
+    }
+
+    /// Before the facts reached are judged, looks the terms that never find
+    /// up in them, where walking the facts holding one costs less than
+    /// looking into each fact reached: what they were assumed to hold
+    /// becomes what they hold. Returns what is still assumed, `beyond` less
+    /// the terms looked up.
+    fn add_adders(
+        &self,
+        asked: &Asked,
+        adders: &[usize],
+        walked: usize,
+        mut beyond: Holds,
+        pending: &[u32],
+        reached: &mut [Reach],
+    ) -> Holds {
+        for (k, &a) in adders.iter().enumerate() {
+            let t = &asked.terms[a];
+            let facts: usize = t.variants.iter().map(|&(id, _)| self.index.facts_with(id).len()).sum();
+            // Too light to matter, or dearer than looking into the facts reached.
+            if t.weight < ADDER_SHARE * asked.total || facts > ADDER_WALK * pending.len() {
+                continue;
+            }
+            let adds = self.term_holds(asked, a, false);
+            // Only facts already reached: a fact reached now for the first
+            // time was found by no finding term.
+            let mark = (walked + 1 + k) as u32;
+            for &(id, sim) in &t.variants {
+                for p in self.index.facts_with(id) {
+                    let r = &mut reached[p.fact as usize];
+                    if r.last == 0 || r.last == JUDGED || r.last == mark {
+                        continue;
+                    }
+                    r.held += adds.held;
+                    r.covered += adds.covered;
+                    r.typical += if t.variants.len() == 1 {
+                        t.weight * (sim * p.share).min(1.0).sqrt()
+                    } else {
+                        adds.typical
+                    };
+                    r.last = mark;
+                }
+            }
+            beyond.held -= adds.held;
+            beyond.covered -= adds.covered;
+            beyond.typical -= adds.typical;
+        }
+        beyond
+    }
+
+    /// Judges up to `limit` of the `pending` facts, those that may score the
+    /// most first: each is ruled out by a bound, or scored. `beyond` is what
+    /// a fact may hold beyond what it was found holding. Facts that cannot
+    /// reach the ranking are ruled out without a look into them.
+    #[allow(clippy::too_many_arguments)]
+    fn judge(
+        &self,
+        asked: &Asked,
+        beyond: Holds,
+        limit: usize,
+        pending: &mut Vec<u32>,
+        reached: &mut [Reach],
+        ranking: &mut Ranking,
+        scratch: &mut Scratch,
+    ) {
+        // Bounds from what the walk found, best first.
+        let floor = ranking.floor();
+        let mut bounded: Vec<(f32, u32)> = Vec::with_capacity(pending.len());
+        for &fact in pending.iter() {
+            let r = &mut reached[fact as usize];
+            let bound = self.score_bound(
+                Holds {
+                    held: r.held + beyond.held,
+                    covered: r.covered + beyond.covered,
+                    // Rounding: `beyond` less what `add_adders` looked up
+                    // may come out a hair under what is left.
+                    typical: r.typical + beyond.typical.max(0.0),
+                    lightest: self.index.fact_lightest(fact),
+                },
+                asked,
+            );
+            if Ranking::below(bound, floor) {
+                r.last = JUDGED;
+            } else {
+                bounded.push((bound, fact));
+            }
+        }
+        let best_first = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        let judged = if bounded.len() > limit {
+            bounded.select_nth_unstable_by(limit, best_first);
+            bounded[..limit].sort_unstable_by(best_first);
+            limit
+        } else {
+            bounded.sort_unstable_by(best_first);
+            bounded.len()
+        };
+        for &(bound, fact) in &bounded[..judged] {
+            reached[fact as usize].last = JUDGED;
+            // Sorted: as the floor rises, the rest fall below it.
+            if ranking.beaten(bound) {
+                continue;
+            }
+            self.count_in_fact(fact, asked, &mut scratch.fact_counts);
+            let floor = ranking.floor();
+            if ranking.beaten(self.fact_bound(fact, asked, &scratch.fact_counts, floor)) {
+                continue;
+            }
+            if let Some(c) = self.score_fact(fact, asked, scratch) {
+                ranking.add(c);
+            }
+        }
+        pending.clear();
+        pending.extend(bounded[judged..].iter().map(|&(_, fact)| fact));
+    }
+
+    /// Whether [`Matcher::score_bound`] bounds every score: it takes the
+    /// body weight, the word credit, the support weight and every penalty
+    /// to be shares of one, as the config documents them. With others,
+    /// every fact found is scored.
+    fn bounds_hold(&self) -> bool {
+        let c = &self.config;
+        let share = |x: f32| (0.0..=1.0).contains(&x);
+        [
+            c.body_weight,
+            c.fact_word_credit,
+            c.support_weight,
+            c.answer_type_penalty,
+            c.date_mismatch_penalty,
+            c.missing_entity_penalty,
+            c.contrast_penalty,
+        ]
+        .into_iter()
+        .all(share)
+    }
+
+    /// The most a fact can score when it holds at most `h` of the question:
+    /// as if one of its texts, as light as `h.lightest`, covered all of it,
+    /// the runner-up did as well, and no check marked it down.
+    fn score_bound(&self, h: Holds, asked: &Asked) -> f32 {
+        let c = &self.config;
+        let q = (h.held / asked.total).clamp(0.0, 1.0).powf(asked.alpha);
+        let d = if h.lightest > 0.0 {
+            (h.covered / h.lightest).min(1.0)
+        } else {
+            1.0
+        };
+        let best = (q * d.powf(1.0 - asked.alpha))
+            .max(c.body_weight * q * d.powf((1.0 - asked.alpha) / 2.0))
+            .min(1.0);
+        let coverage = (best + c.support_weight * best * (1.0 - best)).min(1.0);
+        let gamma = c.typicality_weight.clamp(0.0, 1.0);
+        (1.0 - gamma) * coverage + gamma * (h.typical / asked.total).clamp(0.0, 1.0)
+    }
+
+    /// Per spelling of the question, how many of the fact's texts hold it.
+    fn count_in_fact(&self, fact: u32, asked: &Asked, counts: &mut [u32]) {
+        counts.fill(0);
+        let terms = self.index.fact_terms(fact);
+        asked.merge(terms, |t| t.term, |slot, at| counts[slot] = terms[at].texts);
+    }
+
+    /// The most a fact can score, given how many of its texts hold each
+    /// spelling of the question: its typicality as it is, and its coverage
+    /// as if one of its texts held every question term that any of them
+    /// holds (at the closest spelling, or credited from another text) and
+    /// its shortest phrasing, or its body, held nothing else. The checks on
+    /// the fact as a whole mark it down as they would.
+    /// Below `floor`, the bound may be left looser, as it has done its job.
+    fn fact_bound(&self, fact: u32, asked: &Asked, counts: &[u32], floor: f32) -> f32 {
+        let c = &self.config;
+        let (mut held, mut covered) = (0.0, 0.0);
+        for (i, t) in asked.terms.iter().enumerate() {
+            let mut closest: Option<(f32, f32)> = None;
+            for s in asked.term_slots[i].clone().filter(|&s| counts[s] > 0) {
+                let (sim, idf) = (asked.slots[s].sim, asked.slots[s].idf);
+                let (a, b) = closest.unwrap_or((0.0, 0.0));
+                closest = Some((a.max(sim), b.max(idf * sim)));
+            }
+            if let Some((sim, cover)) = closest {
+                held += (t.weight * sim).max(c.fact_word_credit * t.weight * asked.closest[i]);
+                covered += cover;
+            }
+        }
+        let q = (held / asked.total).clamp(0.0, 1.0).powf(asked.alpha);
+        let (mut shortest, mut body) = (f32::INFINITY, None);
+        for doc in self.index.fact_docs(fact) {
+            let doc = self.index.doc(doc);
+            match doc.question {
+                Some(_) => shortest = shortest.min(doc.weight),
+                None => body = Some(doc.weight),
+            }
+        }
+        let d_cov = |weight: f32| if weight > 0.0 { (covered / weight).min(1.0) } else { 0.0 };
+        let mut best = if shortest.is_finite() {
+            q * d_cov(shortest).powf(1.0 - asked.alpha)
+        } else {
+            0.0
+        };
+        if let Some(weight) = body {
+            best = best.max(c.body_weight * q * d_cov(weight).powf((1.0 - asked.alpha) / 2.0));
+        }
+        let gamma = c.typicality_weight.clamp(0.0, 1.0);
+        let typicality = self.typicality(asked, fact, counts);
+        let bound = |best: f32, checks: f32| {
+            let best = (best * checks).min(1.0);
+            let coverage = (best + c.support_weight * best * (1.0 - best)).min(1.0);
+            (1.0 - gamma) * coverage + gamma * checks * typicality
+        };
+        // Most facts are ruled out before their checks (dates compared,
+        // say) are made.
+        let unchecked = bound(best, 1.0);
+        if unchecked * (1.0 + 1e-4) + 1e-6 < floor {
+            return unchecked;
+        }
+        let (wrong_kind, wrong_date, missing) = self.fact_checks(fact, asked, counts);
+        let mut checks = 1.0;
+        if wrong_kind {
+            checks *= c.answer_type_penalty;
+        }
+        if wrong_date {
+            checks *= c.date_mismatch_penalty;
+        }
+        checks *= c.missing_entity_penalty.powi(missing as i32);
+        bound(best, checks)
+    }
+
+    /// The checks on a fact as a whole: whether it cannot answer the kind
+    /// of question asked, whether it is dated otherwise, and how many of the
+    /// distinctive people, places and organisations asked about it lacks.
+    fn fact_checks(&self, fact: u32, asked: &Asked, counts: &[u32]) -> (bool, bool, usize) {
+        let f = fact as usize;
+        let terms = asked.terms;
+        let missing = (0..terms.len())
+            .filter(|&i| terms[i].entity && !asked.term_slots[i].clone().any(|s| counts[s] > 0))
+            .count();
+        (
+            !self.kinds[f].can_answer(asked.kinds),
+            dates_disagree(asked.dates, &self.fact_dates[f]),
+            missing,
+        )
+    }
+
+    /// How much of the question a stored text covers, or `None` when it
+    /// holds no finding term (such a text is not scored). `holds` says which
+    /// spellings the text holds.
+    fn doc_score(&self, asked: &Asked, holds: &[bool]) -> Option<DocScore> {
+        let mut s = DocScore::default();
+        let mut found = false;
+        // Finding terms first, then the others, each in question order: the
+        // order the sums have always been made in, so that scores do not
+        // change in the last bit and ties keep breaking the same way.
+        for finding in [true, false] {
+            for (i, term) in asked.terms.iter().enumerate() {
+                if asked.finds[i] != finding {
+                    continue;
+                }
+                // A text holding two spellings of the word counts it once, by the closer.
+                let hit = asked.term_slots[i]
+                    .clone()
+                    .filter(|&slot| holds[slot])
+                    .map(|slot| (asked.slots[slot].sim, asked.slots[slot].idf))
+                    .fold(None, |acc: Option<(f32, f32)>, h| {
+                        Some(acc.map_or(h, |a| if h.0 > a.0 { h } else { a }))
+                    });
+                if let Some((sim, idf)) = hit {
+                    s.question_covered += term.weight * sim;
+                    s.doc_covered += idf * sim;
+                    s.specific |= term.specific;
+                    found |= finding;
+                }
+            }
+        }
+        found.then_some(s)
+    }
+
+    /// Scores a fact: its best stored text, helped by the runner-up, and
+    /// how typical the question's words are of it. `None` when it scores 0.
+    /// `scratch.fact_counts` holds [`Matcher::count_in_fact`] for the fact.
+    fn score_fact(&self, fact: u32, asked: &Asked, scratch: &mut Scratch) -> Option<Candidate> {
+        let terms = asked.terms;
+        let f = fact as usize;
+        let counts = &scratch.fact_counts;
+        let fact_has = |i: usize| asked.term_slots[i].clone().any(|s| counts[s] > 0);
+        // Checks on the fact as a whole, applied to each text below in the
+        // order they always were. A question about Graham is not answered by
+        // a fact Graham has no part in.
+        let (wrong_kind, wrong_date, missing_entities) = self.fact_checks(fact, asked, counts);
+        let mut best: Option<(Candidate, f32)> = None;
+        for doc_id in self.index.fact_docs(fact) {
+            let holds = &mut scratch.doc_holds;
+            holds.fill(false);
+            asked.merge(self.index.doc_terms(doc_id), |&id| id, |slot, _| holds[slot] = true);
+            let holds = &scratch.doc_holds;
+            let Some(s) = self.doc_score(asked, holds) else {
+                continue;
+            };
+            let doc = self.index.doc(doc_id);
+            // Words of the question that this phrasing lacks but the fact uses
+            // elsewhere (another phrasing, the answer) still count for something.
+            let elsewhere: f32 = if doc.question.is_some() && self.config.fact_word_credit > 0.0 {
+                (0..terms.len())
+                    .filter(|&i| !asked.term_slots[i].clone().any(|s| holds[s]) && fact_has(i))
+                    .map(|i| terms[i].weight * asked.closest[i])
+                    .sum()
+            } else {
+                0.0
+            };
+            let q_cov = ((s.question_covered + self.config.fact_word_credit * elsewhere) / asked.total).min(1.0);
+            let d_cov = if doc.weight > 0.0 {
+                (s.doc_covered / doc.weight).min(1.0)
+            } else {
+                0.0
+            };
+            let alpha = asked.alpha;
+            let confidence = match doc.question {
+                Some(_) => q_cov.powf(alpha) * d_cov.powf(1.0 - alpha),
+                // An answer text is long, so covering little of it is normal;
+                // it still has to count for something, or a lone "2" would
+                // match every answer holding that number.
+                None => self.config.body_weight * q_cov.powf(alpha) * d_cov.powf((1.0 - alpha) / 2.0),
+            };
+            let mut checks = 1.0;
+            if !s.specific {
+                checks *= NUMBERS_ONLY_FACTOR;
+            }
+            if wrong_kind {
+                checks *= self.config.answer_type_penalty;
+            }
+            if wrong_date {
+                checks *= self.config.date_mismatch_penalty;
+            }
+            if self.contrasted(asked, doc_id) {
+                checks *= self.config.contrast_penalty;
+            }
+            for _ in 0..missing_entities {
+                checks *= self.config.missing_entity_penalty;
+            }
+            let confidence = confidence * checks;
+            let candidate = Candidate {
+                fact: f,
+                confidence,
+                score: confidence,
+                question: doc.question.map(|q| q as usize),
+                features: Features {
+                    checks,
+                    ..Features::default()
+                },
+            };
+            match &mut best {
+                Some((c, runner_up)) if confidence > c.confidence => {
+                    *runner_up = c.confidence;
+                    *c = candidate;
+                }
+                Some((_, runner_up)) => *runner_up = runner_up.max(confidence),
+                None => best = Some((candidate, 0.0)),
+            }
+        }
+        let (mut c, runner_up) = best?;
+        // A second text of the same fact that also matches (another phrasing,
+        // or the answer) is more evidence for the fact.
+        let support = self.config.support_weight;
+        let gamma = self.config.typicality_weight.clamp(0.0, 1.0);
+        let coverage = (c.confidence + support * runner_up * (1.0 - c.confidence)).min(1.0);
+        // The checks that mark a text down (another date, a missing
+        // person) mark the fact's typicality down alike.
+        let typicality = c.features.checks * self.typicality(asked, fact, counts);
+        c.features.coverage = coverage;
+        c.features.typicality = typicality;
+        c.score = (1.0 - gamma) * coverage + gamma * typicality;
+        (c.score > 0.0).then_some(c)
+    }
+
+    /// How typical the question's words are of a fact: each word weighs by
+    /// the share of the fact's stored texts that use it (square root, so
+    /// that a word in a few phrasings still counts), in [0, 1].
+    fn typicality(&self, asked: &Asked, fact: u32, counts: &[u32]) -> f32 {
+        let texts = self.index.fact_texts(fact) as f32;
+        asked
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(i, term)| {
+                let share = asked.term_slots[i]
+                    .clone()
+                    .map(|s| asked.slots[s].sim * counts[s] as f32 / texts)
+                    .fold(0.0, f32::max);
+                term.weight * share.min(1.0).sqrt()
+            })
+            .sum::<f32>()
+            / asked.total
+    }
+
+    /// True when the question names one member of a contrast group and the
+    /// stored text names only others: "Ukraine's foreign minister" is not
+    /// "Russia's foreign minister".
+    fn contrasted(&self, asked: &Asked, doc: u32) -> bool {
+        asked.contrasts.iter().any(|(named, group)| {
+            !named.iter().any(|&id| self.index.doc_has(doc, id)) && group.iter().any(|&id| self.index.doc_has(doc, id))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::knowledge::FactBase;
+    use crate::matching::MatcherConfig;
+
+    /// A base shaped like news: people at events in places, with the
+    /// vocabulary of events and places shared across many facts.
+    fn news(facts: usize) -> (Matcher, Vec<String>) {
+        let mut seed: u64 = 0x5eed;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let syllables = ["ru", "ben", "ko", "vas", "del", "mir", "tan", "gor", "lis", "pet"];
+        let name = |i: usize, end: &str| {
+            format!(
+                "{}{}{}{end}",
+                syllables[i % 10],
+                syllables[i / 10 % 10],
+                syllables[i / 100 % 10]
+            )
+        };
+        let domains = ["trade", "energy", "grain", "security", "nuclear", "water"];
+        let events = ["summit", "talks", "deal", "forum"];
+        let templates = [
+            "What did {s} say at the {d} {e} in {p}?",
+            "When did {s} attend the {d} {e} in {p} in {m}?",
+            "{s} {p} {d} {e}?",
+            "Who did {s} meet at the {p} {d} {e}?",
+        ];
+        let months = ["March", "May", "July"];
+        let mut seen = std::collections::HashSet::new();
+        let mut text = String::new();
+        let mut asked = Vec::new();
+        while seen.len() < facts {
+            let (s, d, e, p, m) = (next(60), next(domains.len()), next(events.len()), next(40), next(3));
+            if !seen.insert((s, d, e, p)) {
+                continue;
+            }
+            let fill = |t: &str| {
+                t.replace("{s}", &name(s, "ov"))
+                    .replace("{d}", domains[d])
+                    .replace("{e}", events[e])
+                    .replace("{p}", &name(p, "grad"))
+                    .replace("{m}", months[m])
+            };
+            let questions: Vec<String> = templates.iter().map(|t| format!("{:?}", fill(t))).collect();
+            text.push_str(&format!(
+                "[[fact]]\nid = \"f{}\"\nquestions = [{}]\nanswer = \"{} was at the {} {}.\"\nsources = [\"s\"]\nquotes = [\"q\"]\nentities = [\"{}\"]\n\n",
+                seen.len(),
+                questions.join(", "),
+                name(s, "ov"),
+                domains[d],
+                events[e],
+                name(s, "ov")
+            ));
+            // Questions as people type them: a word left out, another
+            // person's name, words the base lacks.
+            let mut q: Vec<String> = fill(templates[next(templates.len())])
+                .split(' ')
+                .map(String::from)
+                .collect();
+            q.remove(next(q.len()));
+            asked.push(q.join(" "));
+            asked.push(fill("anything on {s} and {d} in {m}"));
+            asked.push(format!(
+                "{} {} {} latest",
+                name(next(60), "ov"),
+                domains[d],
+                events[next(events.len())]
+            ));
+        }
+        asked.extend(["what happened", "who won the football", "trade summit", "hi"].map(String::from));
+        let dir = PathBuf::from("news");
+        let sources = "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-01-01\"\n".to_string();
+        let base = FactBase::from_files(
+            &dir,
+            &[(dir.join("sources.toml"), sources), (dir.join("facts/all.toml"), text)],
+        )
+        .expect("a valid base");
+        (Matcher::new(&base, MatcherConfig::default()), asked)
+    }
+
+    #[test]
+    fn passing_facts_over_changes_nothing_the_verdict_reads() {
+        let (matcher, questions) = news(900);
+        let mut passed_over = 0;
+        for q in &questions {
+            let pruned = matcher.ask_with(q, true).unwrap();
+            let full = matcher.ask_with(q, false).unwrap();
+            assert_eq!(pruned.outcome, full.outcome, "{q}");
+            let exact = match &full.candidates[..] {
+                [best, second, ..] => second
+                    .score
+                    .min(SUGGEST_SHARE.min(TOPIC_SHARE) * best.score)
+                    .min(best.score - matcher.config.tie_margin),
+                _ => 0.0,
+            };
+            for (i, c) in full.candidates.iter().enumerate().filter(|(_, c)| c.score >= exact) {
+                assert_eq!(pruned.candidates.get(i), Some(c), "{q}: candidate {i}");
+            }
+            // Whatever is ranked is scored as in full.
+            for c in &pruned.candidates {
+                if let Some(f) = full.candidates.iter().find(|f| f.fact == c.fact) {
+                    assert_eq!(c.score, f.score, "{q}");
+                }
+            }
+            passed_over += usize::from(pruned.candidates != full.candidates);
+        }
+        // The bounds do pass facts over (else this test proves nothing).
+        assert!(passed_over > 0);
+    }
+
+    #[test]
+    fn an_unprunable_config_ranks_every_fact_found() {
+        let (mut matcher, questions) = news(200);
+        matcher.config.support_weight = 1.5;
+        for q in questions.iter().take(60) {
+            assert_eq!(
+                matcher.ask_with(q, true).unwrap(),
+                matcher.ask_with(q, false).unwrap(),
+                "{q}"
+            );
+        }
+    }
+}
