@@ -25,12 +25,13 @@ const MENTION_EVERY: usize = 5;
 /// What the stand-in keeps before handing it over: longer than any retry
 /// of the bot's (5 attempts, back-off capped at 1 s in tests).
 const KEEP: Duration = Duration::from_secs(10);
-/// How much the process may grow between the start (after warm-up) and
-/// the end of the run, and between the middle and the end. Generous: the
-/// allocator keeps freed memory, and a leak of even 1 KB per question
-/// (10 MB) would still show against the middle-to-end bound.
+/// How much the process may grow between the start (after 10 s of warm-up,
+/// when the stand-in's own window of recent traffic is full) and the end,
+/// and between the middle and the end. Generous, because the allocator
+/// keeps what it has had (runs here grow 4-9 MiB in the second half and
+/// level off), but a leak of 4 KB a question would break the second.
 const GROWTH_FROM_START: u64 = 64 * 1024 * 1024;
-const GROWTH_FROM_MIDDLE: u64 = 8 * 1024 * 1024;
+const GROWTH_FROM_MIDDLE: u64 = 20 * 1024 * 1024;
 
 const ASKED: [&str; 6] = [
     "who met Putin on March 13?",
@@ -111,8 +112,11 @@ fn arrange_failures(discord: &StandIn) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a minute-long soak; run with --ignored"]
 async fn ten_thousand_questions_from_two_thousand_people_each_answered_once_in_flat_memory() {
-    // Each question logged at info level, as in production (to nowhere).
-    let _ = tracing::subscriber::set_global_default(talksbot::logging::subscriber(std::io::sink, false));
+    // Each question logged at info level, as in production; the log is
+    // shown (its warnings and errors) if the run fails.
+    let log = tempfile::NamedTempFile::new().expect("a temporary log file");
+    let file = std::sync::Mutex::new(log.reopen().expect("the log file opens"));
+    let _ = tracing::subscriber::set_global_default(talksbot::logging::subscriber(file, false));
     let bot = Bot::start_with(
         |config| {
             // Production's allowance: everyone asks every 12 s, well within it.
@@ -177,18 +181,17 @@ async fn ten_thousand_questions_from_two_thousand_people_each_answered_once_in_f
         }
     }
 
-    // Every question answered (or the run fails saying how many were not).
+    // The last answers and any retry of them (a duplicate would come from
+    // a retry) are in well within KEEP; then everything is handed over.
+    tokio::time::sleep(KEEP + Duration::from_secs(1)).await;
     let all_in = Instant::now();
     loop {
         tally.take(bot.discord.drain(Duration::ZERO));
-        if tally.answered() >= QUESTIONS || all_in.elapsed() > Duration::from_secs(30) {
+        if tally.answered() >= QUESTIONS || all_in.elapsed() > Duration::from_secs(20) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    // A duplicate would come from a retry: give the last ones time to show.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    tally.take(bot.discord.drain(Duration::ZERO));
     samples.push((sent, rss()));
     let took = started.elapsed();
 
@@ -233,6 +236,22 @@ async fn ten_thousand_questions_from_two_thousand_people_each_answered_once_in_f
             .collect::<Vec<f64>>()
     );
 
+    if unanswered_slash + unanswered_mention + twice > 0 {
+        let text = std::fs::read_to_string(log.path()).unwrap_or_default();
+        let unanswered: Vec<u64> = asked_slash
+            .iter()
+            .filter(|id| !tally.interactions.contains_key(id))
+            .chain(asked_mention.iter().filter(|id| !tally.replies.contains_key(id)))
+            .copied()
+            .collect();
+        eprintln!("unanswered: {unanswered:?}");
+        let problems = text
+            .lines()
+            .filter(|l| !l.contains(" INFO ") && !l.contains("retrying a Discord request"));
+        for line in problems.take(40) {
+            eprintln!("log: {line}");
+        }
+    }
     assert_eq!(unanswered_slash + unanswered_mention, 0, "every question answered");
     assert_eq!(twice, 0, "no question answered twice");
     // Only the last round, arranged as the sending stopped, may be unmet.

@@ -390,6 +390,9 @@ impl StandIn {
     pub const BOT_NAME: &'static str = "talksbot";
     /// The only token accepted (`Bot <TOKEN>` over REST; with or without `Bot ` in IDENTIFY).
     pub const TOKEN: &'static str = "MTE4MDAwMDAwMDAwMDAwMDAwMg.GStand.in-token-for-tests-only";
+    /// How old an interaction or message must be before
+    /// [`StandIn::drain`] forgets it: past any deadline or retry.
+    pub const FORGET_AFTER: Duration = Duration::from_secs(10);
     /// The heartbeat interval in HELLO: long, so tests never wait on heartbeats.
     pub const HEARTBEAT_INTERVAL_MS: u64 = 45_000;
 
@@ -672,40 +675,44 @@ impl StandIn {
 
     /// For long runs (the soak): hands over every accepted interaction
     /// response and every bot message created more than `older_than` ago,
-    /// and forgets what a long run would otherwise pile up (recorded
-    /// requests, the gateway log and replay history, webhook edits, and
-    /// interactions, messages, nonces and reactions older than
-    /// `older_than`), so the stand-in's memory stays flat and the process's
-    /// is the bot's to judge.
+    /// and forgets what a long run would otherwise pile up: recorded
+    /// requests, the gateway log and replay history and webhook edits at
+    /// once; interactions, known messages, nonces and reactions once they
+    /// are [`StandIn::FORGET_AFTER`] old. So the stand-in's memory stays
+    /// flat and the process's growth is the bot's.
     ///
-    /// `older_than` must outlast the bot's retries: a message or nonce
-    /// forgotten while a retry of it is still coming would let the retry
-    /// post a second copy. Interactions are forgotten only past their
-    /// deadline, when Discord would refuse a late answer anyway. A RESUME
-    /// after a drain replays nothing from before it. Requests answered 404
-    /// are kept for [`StandIn::unexpected_requests`].
+    /// A message handed over is no longer found by its nonce, so
+    /// `older_than` must outlast the bot's retries of it, or a retry would
+    /// post a second copy. A RESUME after a drain replays nothing from
+    /// before it. Requests answered 404 are kept for
+    /// [`StandIn::unexpected_requests`].
     pub fn drain(&self, older_than: Duration) -> Drained {
         let mut st = self.inner.lock();
         let now = Instant::now();
-        let cutoff_ms = u64::try_from(chrono::Utc::now().timestamp_millis())
-            .unwrap_or(0)
-            .saturating_sub(older_than.as_millis() as u64);
-        let old = |id: u64| payloads::snowflake_ms(id) < cutoff_ms;
+        let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
+        let before = |age: Duration| {
+            let cutoff = now_ms.saturating_sub(age.as_millis() as u64);
+            move |id: u64| payloads::snowflake_ms(id) < cutoff
+        };
+        let handed_over = before(older_than);
+        let forgotten = before(Self::FORGET_AFTER);
         let responses = std::mem::take(&mut st.interaction_responses);
         let mut messages = Vec::new();
         for list in st.messages.values_mut() {
             let (gone, kept): (Vec<Value>, Vec<Value>) = std::mem::take(list)
                 .into_iter()
-                .partition(|m| payloads::id_of(m).is_some_and(old));
+                .partition(|m| payloads::id_of(m).is_some_and(handed_over));
             *list = kept;
             messages.extend(gone);
         }
-        let deadline = st.interaction_deadline.unwrap_or(Duration::ZERO).max(older_than);
+        // Past Discord's 3-second deadline an interaction cannot be
+        // answered anyway; a question message may still be replied to
+        // while the bot retries (its reply must reference a known message).
         st.interactions
-            .retain(|_, i| now.duration_since(i.dispatched) <= deadline);
-        st.known_messages.retain(|id, _| !old(*id));
-        st.nonces.retain(|_, id| !old(*id));
-        st.reactions.retain(|id, _| !old(*id));
+            .retain(|_, i| now.duration_since(i.dispatched) <= Self::FORGET_AFTER);
+        st.known_messages.retain(|id, _| !forgotten(*id));
+        st.nonces.retain(|_, id| !forgotten(*id));
+        st.reactions.retain(|id, _| !forgotten(*id));
         st.requests.retain(|r| r.status == 404);
         st.gateway_log.clear();
         st.webhook_edits.clear();
