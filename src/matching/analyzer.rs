@@ -278,6 +278,8 @@ pub fn is_stop_word(stemmed_or_raw: &str) -> bool {
 pub struct Synonyms {
     /// Stemmed phrase (terms joined by spaces) to the group's name.
     phrases: HashMap<Vec<String>, String>,
+    /// The phrases of one word, by that word: looked up without building a phrase.
+    words: HashMap<String, String>,
     longest: usize,
 }
 
@@ -298,12 +300,21 @@ impl Synonyms {
                 phrases.entry(key).or_insert_with(|| name.clone());
             }
         }
-        Synonyms { phrases, longest }
+        let words = phrases
+            .iter()
+            .filter(|(k, _)| k.len() == 1)
+            .map(|(k, v)| (k[0].clone(), v.clone()))
+            .collect();
+        Synonyms {
+            phrases,
+            words,
+            longest,
+        }
     }
 
     /// The group name for a single stemmed word, if it belongs to one.
     pub fn name_of(&self, stem: &str) -> Option<&str> {
-        self.phrases.get(&vec![stem.to_string()]).map(String::as_str)
+        self.words.get(stem).map(String::as_str)
     }
 
     /// Every single-word member with its group's name, for fuzzy look-ups.

@@ -611,7 +611,7 @@ impl Matcher {
                 said.push(word);
             }
         }
-        let asked = said.join(" ");
+        let asked_pairs = text::LetterPairs::new(&said.join(" "));
         let top = candidates.first().map_or(0.0, |c| c.score);
         let second = candidates.get(1).map_or(0.0, |c| c.score);
         for (i, c) in candidates.iter_mut().enumerate() {
@@ -624,15 +624,8 @@ impl Matcher {
             c.features.surface = c
                 .question
                 .and_then(|q| self.phrasings[c.fact].get(q))
-                .map_or(0.0, |p| strsim::sorensen_dice(&asked, p) as f32);
-            // The heaviest word of the question that the base knows but this
-            // fact never uses: "zelensky" asked of a fact without him.
-            c.features.missing = terms
-                .iter()
-                .filter(|t| !t.stop && !t.variants.is_empty())
-                .filter(|t| !t.variants.iter().any(|&(id, _)| self.index.fact_has(c.fact as u32, id)))
-                .map(|t| t.weight / total.max(f32::MIN_POSITIVE))
-                .fold(0.0, f32::max);
+                .map_or(0.0, |p| asked_pairs.dice(&text::LetterPairs::new(p)) as f32);
+            // `missing` was found as the fact was scored (see `rank`).
             c.confidence = match self.config.confidence {
                 ConfidenceModel::Calibrated => self.config.calibration.confidence(&c.features),
                 ConfidenceModel::Coverage => c.features.coverage,

@@ -64,6 +64,49 @@ pub fn normalize_question(text: &str) -> String {
         .join(" ")
 }
 
+/// A text's letter pairs, whitespace left out, for comparing texts by the
+/// Sørensen–Dice coefficient exactly as `strsim::sorensen_dice` does, with
+/// one text's pairs found once for many comparisons.
+pub struct LetterPairs {
+    squeezed: String,
+    pairs: Vec<(char, char)>,
+}
+
+impl LetterPairs {
+    pub fn new(text: &str) -> LetterPairs {
+        let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let chars: Vec<char> = squeezed.chars().collect();
+        let mut pairs: Vec<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
+        pairs.sort_unstable();
+        LetterPairs { squeezed, pairs }
+    }
+
+    /// `strsim::sorensen_dice` of the two texts: twice the pairs they share
+    /// over the pairs both have (counting bytes as strsim does).
+    pub fn dice(&self, other: &LetterPairs) -> f64 {
+        let (a, b) = (&self.squeezed, &other.squeezed);
+        if a == b {
+            return 1.0;
+        }
+        if a.len() < 2 || b.len() < 2 {
+            return 0.0;
+        }
+        let (mut i, mut j, mut shared) = (0, 0, 0usize);
+        while i < self.pairs.len() && j < other.pairs.len() {
+            match self.pairs[i].cmp(&other.pairs[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        (2 * shared) as f64 / (a.len() + b.len() - 2) as f64
+    }
+}
+
 /// A piece of text before stemming and synonym folding.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Token {
@@ -510,6 +553,32 @@ fn irregular(word: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letter_pairs_give_strsims_dice() {
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "who met putin",
+            "who  met\tputin",
+            "ceasefire talks",
+            "talks ceasefire",
+            "aaaa",
+            "aaa",
+            "zelénskyy",
+            "zelenskyy",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(
+                    LetterPairs::new(a).dice(&LetterPairs::new(b)),
+                    strsim::sorensen_dice(a, b),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
 
     fn terms(text: &str) -> Vec<String> {
         tokens(text)
