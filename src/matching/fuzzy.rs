@@ -2,17 +2,17 @@
 //! word: candidates must share enough letter pairs with it to be within the
 //! typo budget, and only those are compared with strsim.
 
-use std::collections::HashMap;
+use super::hash::WordMap;
 
 /// A set of words searchable by edit distance.
 #[derive(Debug, Default)]
 pub struct FuzzyWords {
     words: Vec<String>,
     chars: Vec<usize>,
-    exact: HashMap<String, u32>,
+    exact: WordMap<String, u32>,
     /// Letter pair and word length (capped) to the words holding the pair:
     /// a look-up reads only the lengths within its typo budget.
-    grams: HashMap<(char, char, u8), Vec<u32>>,
+    grams: WordMap<(char, char, u8), Vec<u32>>,
 }
 
 fn length_key(chars: usize) -> u8 {

@@ -907,7 +907,7 @@ mod tests {
 
     /// A base shaped like news: people at events in places, with the
     /// vocabulary of events and places shared across many facts.
-    fn news(facts: usize) -> (Matcher, Vec<String>) {
+    fn news(facts: usize) -> (Matcher, FactBase, Vec<String>) {
         let mut seed: u64 = 0x5eed;
         let mut next = move |n: usize| {
             seed ^= seed << 13;
@@ -982,16 +982,16 @@ mod tests {
             &[(dir.join("sources.toml"), sources), (dir.join("facts/all.toml"), text)],
         )
         .expect("a valid base");
-        (Matcher::new(&base, MatcherConfig::default()), asked)
+        (Matcher::new(&base, MatcherConfig::default()), base, asked)
     }
 
     #[test]
     fn passing_facts_over_changes_nothing_the_verdict_reads() {
-        let (matcher, questions) = news(900);
+        let (matcher, base, questions) = news(900);
         let mut passed_over = 0;
         for q in &questions {
-            let pruned = matcher.ask_with(q, true).unwrap();
-            let full = matcher.ask_with(q, false).unwrap();
+            let pruned = matcher.ask_with(&base, q, true).unwrap();
+            let full = matcher.ask_with(&base, q, false).unwrap();
             assert_eq!(pruned.outcome, full.outcome, "{q}");
             let exact = match &full.candidates[..] {
                 [best, second, ..] => second
@@ -1017,12 +1017,12 @@ mod tests {
 
     #[test]
     fn an_unprunable_config_ranks_every_fact_found() {
-        let (mut matcher, questions) = news(200);
+        let (mut matcher, base, questions) = news(200);
         matcher.config.support_weight = 1.5;
         for q in questions.iter().take(60) {
             assert_eq!(
-                matcher.ask_with(q, true).unwrap(),
-                matcher.ask_with(q, false).unwrap(),
+                matcher.ask_with(&base, q, true).unwrap(),
+                matcher.ask_with(&base, q, false).unwrap(),
                 "{q}"
             );
         }
