@@ -10,7 +10,7 @@
 //! that holds none of the terms taken so far can only hold the others, so
 //! it can score no more than [`Matcher::score_bound`] of their weight. Once
 //! that is below what the verdict reads, the common terms left ("trade" and
-//! "summit", each in a tenth of a large base) are never walked; and a fact
+//! "summit", each in a fifth of a large base) are never walked; and a fact
 //! whose own bound, from the terms it holds, is below it is not scored.
 
 use super::{
