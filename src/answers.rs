@@ -19,6 +19,15 @@ pub struct Knowledge {
     pub loaded_at: DateTime<Utc>,
 }
 
+/// Starts loading the English lexicon (once per process, tens of
+/// milliseconds) on another thread, while the fact base is read and checked:
+/// indexing waits for it, and finds it ready.
+fn warm_lexicon() {
+    let _ = std::thread::Builder::new()
+        .name("talksbot-lexicon".into())
+        .spawn(|| crate::matching::lexicon::Lexicon::english().warm());
+}
+
 /// Where an answer comes from, as shown to people.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Citation {
@@ -174,6 +183,7 @@ impl Reply {
 impl Knowledge {
     /// Loads, checks and indexes a knowledge folder.
     pub fn load(dir: &Path, config: &MatcherConfig) -> Result<Knowledge, KnowledgeError> {
+        warm_lexicon();
         Ok(Knowledge::new(FactBase::load(dir)?, config))
     }
 
@@ -184,6 +194,7 @@ impl Knowledge {
         config: &MatcherConfig,
         articles: Option<&Path>,
     ) -> Result<Knowledge, KnowledgeError> {
+        warm_lexicon();
         Ok(Knowledge::new(FactBase::load_verified(dir, articles)?, config))
     }
 
@@ -198,7 +209,7 @@ impl Knowledge {
 
     /// Answers a question: the fact(s), close questions, or an honest no.
     pub fn ask(&self, question: &str) -> Result<Reply, QuestionError> {
-        let verdict = self.matcher.ask(question)?;
+        let verdict = self.matcher.ask(&self.base, question)?;
         let facts = self.base.facts();
         let response = match &verdict.outcome {
             Outcome::Answer(cands) => {

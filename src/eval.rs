@@ -349,7 +349,7 @@ pub fn top_features(knowledge: &Knowledge, file: &EvalFile) -> Result<Vec<(crate
     for case in &file.cases {
         let verdict = knowledge
             .matcher
-            .ask(&case.question)
+            .ask(&knowledge.base, &case.question)
             .map_err(|e| format!("question {:?}: {e}", case.question))?;
         let Some(top) = verdict.candidates.first() else {
             out.push((crate::matching::Features::default(), false));

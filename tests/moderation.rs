@@ -922,3 +922,124 @@ async fn reloading_a_ten_thousand_fact_base_answers_within_discords_deadline() {
     );
     bot.finish();
 }
+
+/// Fact `i` of [`news_base`]: who, the kind of summit and where.
+fn news_fact(i: usize) -> (String, &'static str, String) {
+    let syllables = ["ru", "ben", "ko", "vas", "del", "mir", "tan", "gor", "lis", "pet"];
+    let name = |i: usize, end: &str| {
+        format!(
+            "{}{}{}{end}",
+            syllables[i % 10],
+            syllables[i / 10 % 10],
+            syllables[i / 100 % 10]
+        )
+    };
+    let topics = ["trade", "energy", "grain", "security", "water", "arms", "debt"];
+    (name(i % 400, "ov"), topics[i % 7], name(i / 400, "grad"))
+}
+
+/// A news-shaped base of `n` facts: people at summits in places, five
+/// phrasings a fact, the words of summits shared by thousands of them.
+fn news_base(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        common::repo().join("knowledge/sources.toml"),
+        dir.path().join("sources.toml"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("facts")).unwrap();
+    for file in 0..n.div_ceil(2_000) {
+        let mut text = String::new();
+        for i in file * 2_000..((file + 1) * 2_000).min(n) {
+            let (who, topic, place) = news_fact(i);
+            text.push_str(&format!(
+                "[[fact]]\nid = \"meeting-{i}\"\nquestions = [\"What did {who} say at the {topic} summit in {place}?\", \"When was {who} in {place}?\", \"{who} {place} {topic} summit\", \"Who met {who} at the {place} summit?\", \"Did {who} sign anything in {place}?\"]\nanswer = \"Meeting {i}: {who} was at the {topic} summit in {place}.\"\nsources = [\"newsmax-2025-05-18\"]\nquotes = [\"Rubio said\"]\n\n"
+            ));
+        }
+        std::fs::write(dir.path().join(format!("facts/news-{file}.toml")), text).unwrap();
+    }
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn questions_asked_while_a_large_base_reloads_are_all_answered_within_discords_deadline() {
+    let n = 10_000;
+    let base = news_base(n);
+    let bot = Bot::start_with(
+        |c| {
+            c.moderation
+                .roles
+                .insert(StandIn::GUILD_ID.to_string(), vec![StandIn::MOD_ROLE_ID]);
+        },
+        base.path().to_path_buf(),
+    )
+    .await;
+    // Discord's deadline: an interaction not acknowledged in 3 s is lost,
+    // and the stand-in refuses a late response as Discord does.
+    bot.discord.set_interaction_deadline(Some(Duration::from_secs(3)));
+    std::fs::write(
+        base.path().join("facts/late.toml"),
+        "[[fact]]\nid = \"late-addition\"\nquestions = [\"Who chaired the closing session in Vostrigrad?\"]\nanswer = \"Zelmira Ostrova chaired it.\"\nsources = [\"newsmax-2025-05-18\"]\nquotes = [\"Rubio said\"]\n",
+    )
+    .unwrap();
+    let who = moderator(1);
+    let options = json!([{"name": "reload", "type": 1, "options": []}]);
+    let reload = bot
+        .interact(with_member_roles(
+            slash_command(payloads::new_snowflake(), "fact", options, who.0.clone()),
+            &who.1,
+        ))
+        .await;
+    let reloaded = |bot: &Bot| {
+        bot.discord
+            .original_response(reload)
+            .is_some_and(|m| !embed_text(&m).trim().is_empty())
+    };
+    // One question after another until the reload is over: each gets its
+    // one response in time, answered from the base being served.
+    let (mut during, mut asked) = (0, 0);
+    let started = std::time::Instant::now();
+    loop {
+        let reloading = !reloaded(&bot);
+        let i = (asked * 37) % n;
+        let (who, topic, place) = news_fact(i);
+        let question = format!("What did {who} say at the {topic} summit in {place}?");
+        let id = bot
+            .slash("ask", json!([{"name": "question", "type": 3, "value": question}]))
+            .await;
+        let response = bot.response_to(id).await;
+        assert_eq!(response["type"], 4, "{response}");
+        let text = embed_text(&response["data"]);
+        assert!(text.contains(&format!("Meeting {i}:")), "{question:?} got {text}");
+        asked += 1;
+        if !reloading {
+            break;
+        }
+        during += 1;
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the reload never finished"
+        );
+    }
+    assert!(during >= 1, "no question was asked while the base reloaded");
+    let outcome = bot.final_response_to(reload).await;
+    assert!(
+        embed_text(&outcome).contains(&format!("{} facts", n + 1)),
+        "{}",
+        embed_text(&outcome)
+    );
+    // The new base answers now.
+    let id = bot
+        .slash(
+            "ask",
+            json!([{"name": "question", "type": 3, "value": "who chaired the closing session in vostrigrad"}]),
+        )
+        .await;
+    assert!(embed_text(&bot.response_to(id).await["data"]).contains("Zelmira Ostrova"));
+    assert!(
+        bot.discord.unexpected_requests().is_empty(),
+        "{:?}",
+        bot.discord.unexpected_requests()
+    );
+    bot.finish();
+}

@@ -13,10 +13,17 @@ use crate::metrics::percentile_us;
 /// times, and prints the load time and the per-question percentiles.
 pub fn run(dir: &Path, config: Option<&Path>, evals: &[PathBuf], rounds: usize) -> Result<()> {
     let config = talksbot::config::Config::load(config).context("loading the config")?;
+    // The English lexicon is loaded once per process, whatever the base:
+    // timed and counted apart.
+    let started = Instant::now();
+    talksbot::matching::lexicon::Lexicon::english().warm();
+    let lexicon = started.elapsed();
+    let before = crate::alloc::current();
     let started = Instant::now();
     let knowledge = talksbot::answers::Knowledge::load(dir, &config.matcher)
         .with_context(|| format!("loading the knowledge folder {}", dir.display()))?;
     let load = started.elapsed();
+    let held = crate::alloc::current().saturating_sub(before);
     let mut questions = Vec::new();
     for path in evals {
         let file = talksbot::eval::load(path).with_context(|| format!("reading {}", path.display()))?;
@@ -39,11 +46,14 @@ pub fn run(dir: &Path, config: Option<&Path>, evals: &[PathBuf], rounds: usize) 
     slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
     latencies.sort();
     let total: Duration = latencies.iter().sum();
+    let stored: usize = knowledge.base.facts().iter().map(|f| f.questions.len()).sum();
     println!(
-        "load, check and index {}: {:.1} ms ({} facts)",
+        "load, check and index {}: {:.1} ms ({} facts, {stored} stored questions; the English lexicon before it {:.1} ms); the base and its index hold {:.1} MB",
         dir.display(),
         load.as_secs_f64() * 1e3,
-        knowledge.base.facts().len()
+        knowledge.base.facts().len(),
+        lexicon.as_secs_f64() * 1e3,
+        held as f64 / (1024.0 * 1024.0)
     );
     println!(
         "{} questions x {} rounds: p50 {:.1} us, p99 {:.1} us, max {:.1} us, mean {:.1} us",

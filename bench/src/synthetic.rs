@@ -2,7 +2,7 @@
 //! base: every fact is a person at an event (a domain and a kind of event)
 //! in a place, in a month, asked about in several ways. Entries share their
 //! vocabulary the way real ones do: a few hundred people and places recur
-//! across many facts, and "trade" or "summit" is in about a tenth of all
+//! across many facts, and "trade" or "summit" is in a fifth to a quarter of all
 //! phrasings, so that a question's common words reach thousands of texts.
 //! Queries are new phrasings and stored ones with a word left out and
 //! keyboard typos, plus questions the base cannot answer.
@@ -41,8 +41,8 @@ const ROLES: &[&str] = &[
     "deputy minister",
 ];
 
-/// Domains of events, most common first: the first few are each in about a
-/// tenth of all phrasings.
+/// Domains of events, most common first: the first ("trade") is in about a
+/// fifth of all phrasings, the next few in a tenth or more.
 const DOMAINS: &[&str] = &[
     "trade", "energy", "security", "grain", "nuclear", "climate", "arms", "border", "water", "debt", "refugee",
     "fishing", "shipping", "tariff", "aid", "health",

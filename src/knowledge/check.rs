@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use super::raw::{self, RawFact, RawQuote, RawSource};
 use super::{Fact, KnowledgeError, Location, Quote, Source, SourceKind, SynonymGroup};
+use crate::matching::hash::WordMap;
 
 /// One thing wrong with the fact base.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -262,20 +263,17 @@ pub(super) fn build(dir: &Path, files: &[(PathBuf, String)]) -> Result<Parts, Kn
     check_synonym_overlap(&synonyms, &mut problems);
     let source_ids: HashSet<&str> = sources.iter().map(|s| s.id.as_str()).collect();
 
-    for (path, text) in files {
-        let in_facts_dir = path
-            .parent()
-            .and_then(Path::file_name)
-            .is_some_and(|p| p == raw::FACTS_DIR);
-        if !in_facts_dir {
-            continue;
-        }
-        let file = FileText::new(path, text);
-        for parsed in parse_tables::<raw::FactsFile>(&file, "fact", &mut problems) {
-            for f in parsed.fact {
-                facts.push(check_fact(&file, f, &source_ids, &mut problems));
-            }
-        }
+    let fact_files: Vec<&(PathBuf, String)> = files
+        .iter()
+        .filter(|(path, _)| {
+            path.parent()
+                .and_then(Path::file_name)
+                .is_some_and(|p| p == raw::FACTS_DIR)
+        })
+        .collect();
+    for (file_facts, file_problems) in check_fact_files(&fact_files, &source_ids) {
+        facts.extend(file_facts);
+        problems.0.extend(file_problems);
     }
     if facts.is_empty() && problems.0.is_empty() {
         problems.add(
@@ -300,6 +298,56 @@ pub(super) fn build(dir: &Path, files: &[(PathBuf, String)]) -> Result<Parts, Kn
     } else {
         Err(KnowledgeError::Invalid(problems.0))
     }
+}
+
+/// A facts file's facts and problems.
+type Checked = (Vec<Fact>, Vec<Problem>);
+
+/// Parses and checks each facts file, on as many threads as there are
+/// cores: per file, in order, its facts and its problems, as checking the
+/// files one after another gives them.
+fn check_fact_files(files: &[&(PathBuf, String)], source_ids: &HashSet<&str>) -> Vec<Checked> {
+    let one = |(path, text): &(PathBuf, String)| {
+        let file = FileText::new(path, text);
+        let mut problems = Problems(Vec::new());
+        let mut facts = Vec::new();
+        for parsed in parse_tables::<raw::FactsFile>(&file, "fact", &mut problems) {
+            for f in parsed.fact {
+                facts.push(check_fact(&file, f, source_ids, &mut problems));
+            }
+        }
+        (facts, problems.0)
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len());
+    if workers <= 1 {
+        return files.iter().map(|f| one(f)).collect();
+    }
+    // Files differ in size: each worker takes the next file not yet taken.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, Checked)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(file) = files.get(i) else {
+                            break mine;
+                        };
+                        mine.push((i, one(file)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, checked)| checked).collect()
 }
 
 fn check_source(file: &FileText, s: Spanned<RawSource>, problems: &mut Problems) -> Option<Source> {
@@ -506,7 +554,7 @@ fn check_duplicate_sources(sources: &[Source], problems: &mut Problems) {
 
 fn check_duplicate_facts(facts: &[Fact], problems: &mut Problems) {
     let mut ids: HashMap<&str, &Location> = HashMap::new();
-    let mut phrasings: HashMap<String, (&str, &Location)> = HashMap::new();
+    let mut phrasings: WordMap<String, (&str, &Location)> = WordMap::default();
     for f in facts {
         if let Some(first) = ids.insert(&f.id, &f.location) {
             problems.add(

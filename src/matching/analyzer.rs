@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use super::hash::WordMap;
+
 use super::text::{self, Token};
 use crate::knowledge::SynonymGroup;
 
@@ -270,7 +272,8 @@ pub fn stop_words() -> impl Iterator<Item = &'static str> {
 }
 
 pub fn is_stop_word(stemmed_or_raw: &str) -> bool {
-    STOP_WORDS.contains(&stemmed_or_raw)
+    // The list is in order (a test keeps it so).
+    STOP_WORDS.binary_search(&stemmed_or_raw).is_ok()
 }
 
 /// Rewrites spans of terms that belong to a synonym group into the group's name.
@@ -278,6 +281,8 @@ pub fn is_stop_word(stemmed_or_raw: &str) -> bool {
 pub struct Synonyms {
     /// Stemmed phrase (terms joined by spaces) to the group's name.
     phrases: HashMap<Vec<String>, String>,
+    /// The phrases of one word, by that word: looked up without building a phrase.
+    words: WordMap<String, String>,
     longest: usize,
 }
 
@@ -298,12 +303,26 @@ impl Synonyms {
                 phrases.entry(key).or_insert_with(|| name.clone());
             }
         }
-        Synonyms { phrases, longest }
+        let words = phrases
+            .iter()
+            .filter(|(k, _)| k.len() == 1)
+            .map(|(k, v)| (k[0].clone(), v.clone()))
+            .collect();
+        Synonyms {
+            phrases,
+            words,
+            longest,
+        }
+    }
+
+    /// Whether there is no group at all: no text is changed.
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
     }
 
     /// The group name for a single stemmed word, if it belongs to one.
     pub fn name_of(&self, stem: &str) -> Option<&str> {
-        self.phrases.get(&vec![stem.to_string()]).map(String::as_str)
+        self.words.get(stem).map(String::as_str)
     }
 
     /// Every single-word member with its group's name, for fuzzy look-ups.
@@ -378,15 +397,56 @@ pub struct Term {
 /// Stop words are kept here and dropped by the caller after any fuzzy
 /// correction, so that "wen" can still be recognised as a stop word.
 pub fn analyze(text: &str, synonyms: &Synonyms, max_tokens: usize) -> Vec<Term> {
+    analyze_words(text, synonyms, max_tokens, read_word)
+}
+
+/// A word's stem, and whether it is a stop word as written or once stemmed.
+fn read_word(word: &str) -> (String, bool) {
+    let stem = text::stem(word);
+    let stop = is_stop_word(word) || is_stop_word(&stem);
+    (stem, stop)
+}
+
+/// Words already read, for analysing many texts that share their words
+/// (a fact base's): each word is stemmed once.
+#[derive(Debug, Default)]
+pub struct WordCache(WordMap<String, (String, bool)>);
+
+impl WordCache {
+    /// A word's stem and whether it is a stop word, read once.
+    pub fn read_ref(&mut self, word: &str) -> &(String, bool) {
+        if !self.0.contains_key(word) {
+            self.0.insert(word.to_string(), read_word(word));
+        }
+        &self.0[word]
+    }
+
+    fn read(&mut self, word: &str) -> (String, bool) {
+        if let Some(read) = self.0.get(word) {
+            return read.clone();
+        }
+        let read = read_word(word);
+        self.0.insert(word.to_string(), read.clone());
+        read
+    }
+}
+
+/// [`analyze`], reading each word with `read`.
+fn analyze_words(
+    text: &str,
+    synonyms: &Synonyms,
+    max_tokens: usize,
+    mut read: impl FnMut(&str) -> (String, bool),
+) -> Vec<Term> {
     let mut toks = text::tokens(text);
     toks.truncate(max_tokens);
     let terms = toks
         .into_iter()
         .map(|t| match t {
             Token::Word(w) => {
-                let text = text::stem(&w);
+                let (text, stop) = read(&w);
                 Term {
-                    stop: is_stop_word(&w) || is_stop_word(&text),
+                    stop,
                     text,
                     is_word: true,
                     canonical: false,
@@ -418,8 +478,13 @@ pub fn index_terms(text: &str, synonyms: &Synonyms) -> Vec<String> {
 /// stop words are indexed too, at a small weight, since in some questions
 /// they are all there is ("hi", "what does it mean").
 pub fn index_terms_and_stops(text: &str, synonyms: &Synonyms) -> Vec<(String, bool)> {
+    index_terms_and_stops_cached(text, synonyms, &mut WordCache::default())
+}
+
+/// [`index_terms_and_stops`], reading words through `cache`.
+pub fn index_terms_and_stops_cached(text: &str, synonyms: &Synonyms, cache: &mut WordCache) -> Vec<(String, bool)> {
     let mut seen: Vec<(String, bool)> = Vec::new();
-    for t in analyze(text, synonyms, usize::MAX) {
+    for t in analyze_words(text, synonyms, usize::MAX, |w| cache.read(w)) {
         if !seen.iter().any(|(s, _)| *s == t.text) {
             seen.push((t.text, t.stop));
         }
@@ -455,6 +520,11 @@ mod tests {
         let named = vec![text::stem("prisoner"), text::stem("exchange")];
         assert_eq!(index_terms("POWs swapped", &syn), named);
         assert_eq!(index_terms("the prisoners of war exchanges", &syn), named);
+    }
+
+    #[test]
+    fn stop_words_are_in_order_for_searching() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -2,17 +2,17 @@
 //! word: candidates must share enough letter pairs with it to be within the
 //! typo budget, and only those are compared with strsim.
 
-use std::collections::HashMap;
+use super::hash::WordMap;
 
 /// A set of words searchable by edit distance.
 #[derive(Debug, Default)]
 pub struct FuzzyWords {
     words: Vec<String>,
     chars: Vec<usize>,
-    exact: HashMap<String, u32>,
+    exact: WordMap<String, u32>,
     /// Letter pair and word length (capped) to the words holding the pair:
     /// a look-up reads only the lengths within its typo budget.
-    grams: HashMap<(char, char, u8), Vec<u32>>,
+    grams: WordMap<(char, char, u8), Vec<u32>>,
 }
 
 fn length_key(chars: usize) -> u8 {
@@ -97,39 +97,54 @@ impl FuzzyWords {
         // the budget shares at least this many pairs with the typed one
         // (a word with two swaps at the edge of its budget can slip through).
         let needed = grams.len().saturating_sub(2 * budget + 1).max(1);
-        // A dense counter: a large word set shares common letter pairs
-        // ("^s", "e$") with thousands of words, too many for a hash map.
-        let mut shared = vec![0u16; self.words.len()];
+        let typed: Vec<char> = word.chars().collect();
         let mut touched: Vec<u32> = Vec::new();
-        for len in chars.saturating_sub(budget)..=chars + budget {
-            for &(a, b) in &grams {
-                let Some(ids) = self.grams.get(&(a, b, length_key(len))) else {
-                    continue;
-                };
-                for &id in ids {
-                    let count = &mut shared[id as usize];
-                    if *count == 0 {
-                        touched.push(id);
+        SHARED.with_borrow_mut(|shared| {
+            // A dense counter: a large word set shares common letter pairs
+            // ("^s", "e$") with thousands of words, too many for a hash map.
+            // Kept between look-ups, and left all zero by each.
+            if shared.len() < self.words.len() {
+                shared.resize(self.words.len(), 0);
+            }
+            for len in chars.saturating_sub(budget)..=chars + budget {
+                for &(a, b) in &grams {
+                    let Some(ids) = self.grams.get(&(a, b, length_key(len))) else {
+                        continue;
+                    };
+                    for &id in ids {
+                        let count = &mut shared[id as usize];
+                        if *count == 0 {
+                            touched.push(id);
+                        }
+                        *count += 1;
                     }
-                    *count += 1;
                 }
             }
-        }
+            touched.retain(|&id| {
+                let enough = shared[id as usize] as usize >= needed;
+                shared[id as usize] = 0;
+                enough
+            });
+        });
         let mut found: Vec<Near> = Vec::new();
+        let mut other: Vec<char> = Vec::new();
         for id in touched {
-            let count = shared[id as usize] as usize;
             let other_chars = self.chars[id as usize];
-            if count < needed || other_chars.abs_diff(chars) > budget {
+            if other_chars.abs_diff(chars) > budget {
                 continue;
             }
-            let other = &self.words[id as usize];
-            let first_differs = other.chars().next() != word.chars().next();
+            other.clear();
+            other.extend(self.words[id as usize].chars());
+            let first_differs = other.first() != typed.first();
             let allowed = if first_differs { budget - 1 } else { budget };
             // Optimal string alignment: edits, with a swap of neighbours as
             // one; unlike full Damerau it needs no table of the alphabet,
             // which matters when thousands of candidates pass the filter.
-            let edits = strsim::osa_distance(word, other);
-            if edits > allowed || (chars <= 3 && !(is_transposition(word, other) || other_chars == chars + 1)) {
+            let Some(edits) = osa_within(&typed, &other, allowed) else {
+                continue;
+            };
+            let other = &self.words[id as usize];
+            if chars <= 3 && !(is_transposition(word, other) || other_chars == chars + 1) {
                 continue;
             }
             if found.first().is_some_and(|f| f.edits < edits) {
@@ -147,6 +162,53 @@ impl FuzzyWords {
         found.sort_unstable_by_key(|n| n.id);
         found
     }
+}
+
+thread_local! {
+    /// Per word of the set being searched, how many letter pairs it shares
+    /// with the word looked up.
+    static SHARED: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The optimal string alignment distance between two words (edits, a swap
+/// of neighbouring letters counting one), when it is at most `max`.
+/// Each row of the table holds the distances from a prefix of `a`; a row's
+/// least value never falls below the row before's, so the look stops at the
+/// first row wholly above `max`.
+pub fn osa_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    const ROW: usize = 64;
+    if b.len() >= ROW {
+        let (a, b): (String, String) = (a.iter().collect(), b.iter().collect());
+        return Some(strsim::osa_distance(&a, &b)).filter(|&d| d <= max);
+    }
+    let mut two_back = [0usize; ROW];
+    let mut back = [0usize; ROW];
+    let mut row = [0usize; ROW];
+    for (j, cell) in back.iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j;
+    }
+    for i in 0..a.len() {
+        row[0] = i + 1;
+        let mut least = row[0];
+        for j in 0..b.len() {
+            let cost = usize::from(a[i] != b[j]);
+            let mut d = (row[j] + 1).min(back[j + 1] + 1).min(back[j] + cost);
+            if i > 0 && j > 0 && a[i] != b[j] && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                d = d.min(two_back[j - 1] + 1);
+            }
+            row[j + 1] = d;
+            least = least.min(d);
+        }
+        if least > max {
+            return None;
+        }
+        two_back = back;
+        back = row;
+    }
+    Some(back[b.len()]).filter(|&d| d <= max)
 }
 
 /// Whether two words differ by one swap of neighbouring letters.
@@ -188,6 +250,38 @@ mod tests {
         assert_eq!(near, ["were"], "a letter left out, not one changed");
         let near: Vec<&str> = s.nearest("whree").iter().map(|n| s.word(n.id)).collect();
         assert_eq!(near, ["where"]);
+    }
+
+    #[test]
+    fn the_bounded_distance_is_strsims_where_it_is_within_bounds() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "teh",
+            "the",
+            "ceasfire",
+            "ceasefire",
+            "rubenko",
+            "rubneko",
+            "kyiv",
+            "kiev",
+            "ékran",
+        ];
+        for a in words {
+            for b in words {
+                let exact = strsim::osa_distance(a, b);
+                let (ca, cb): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                for max in 0..4 {
+                    assert_eq!(
+                        osa_within(&ca, &cb, max),
+                        Some(exact).filter(|&d| d <= max),
+                        "{a} {b} {max}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

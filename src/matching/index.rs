@@ -2,10 +2,10 @@
 //! each term is, and a fuzzy look-up of misspelt words that touches only the
 //! words sharing letter pairs with it, never the whole vocabulary.
 
-use std::collections::HashMap;
-
 use super::analyzer::{self, Synonyms};
 use super::fuzzy::FuzzyWords;
+use super::hash::WordMap;
+use super::text;
 
 /// What a word in a question turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -131,7 +131,7 @@ pub struct FactTerm {
 
 #[derive(Debug, Default)]
 pub struct Index {
-    terms: HashMap<String, u32>,
+    terms: WordMap<String, u32>,
     term_texts: Vec<String>,
     idf: Vec<f32>,
     /// Per term, the facts with a text holding it, in order.
@@ -160,6 +160,103 @@ pub struct Index {
     fact_first_doc: Vec<u32>,
 }
 
+/// Facts whose texts are analysed together, split among the workers.
+const ANALYSED_TOGETHER: usize = 4096;
+
+/// Most threads analysing texts at once.
+const MAX_WORKERS: usize = 8;
+
+/// A worker's terms, numbered as it first meets them: a text's terms come
+/// back as these numbers, so that no word is copied per text.
+#[derive(Debug, Default)]
+struct LocalTerms {
+    words: analyzer::WordCache,
+    ids: WordMap<String, u32>,
+    texts: Vec<String>,
+}
+
+/// A text's terms: each once, in order, with whether it is a stop word there.
+type TextTerms = Vec<(u32, bool)>;
+
+impl LocalTerms {
+    fn id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.ids.get(term) {
+            return id;
+        }
+        let id = self.texts.len() as u32;
+        self.texts.push(term.to_string());
+        self.ids.insert(term.to_string(), id);
+        id
+    }
+
+    /// The terms [`analyzer::index_terms_and_stops`] finds in a text.
+    fn analyse(&mut self, text: &str, synonyms: &Synonyms) -> TextTerms {
+        let mut out: TextTerms = Vec::new();
+        let mut add = |id: u32, stop: bool| {
+            if !out.iter().any(|&(seen, _)| seen == id) {
+                out.push((id, stop));
+            }
+        };
+        if synonyms.is_empty() {
+            // What `analyze` does when no phrase can be replaced, without
+            // building its terms.
+            for token in text::tokens(text) {
+                match token {
+                    text::Token::Word(w) => {
+                        let (stem, stop) = self.words.read_ref(&w);
+                        let stop = *stop;
+                        let id = match self.ids.get(stem.as_str()) {
+                            Some(&id) => id,
+                            None => {
+                                let stem = stem.clone();
+                                self.id(&stem)
+                            }
+                        };
+                        add(id, stop);
+                    }
+                    other => add(self.id(&other.special_term().unwrap_or_default()), false),
+                }
+            }
+        } else {
+            for (term, stop) in analyzer::index_terms_and_stops_cached(text, synonyms, &mut self.words) {
+                add(self.id(&term), stop);
+            }
+        }
+        out
+    }
+}
+
+/// Per fact, the terms of each of its texts (its questions, then its body),
+/// analysed on as many threads as there are `workers`, each with its own
+/// numbering, with the worker that numbered them.
+fn analyse(facts: &[FactText], synonyms: &Synonyms, workers: &mut [LocalTerms]) -> Vec<(usize, Vec<TextTerms>)> {
+    let one = |fact: &FactText, terms: &mut LocalTerms| -> Vec<TextTerms> {
+        fact.questions
+            .iter()
+            .copied()
+            .chain(std::iter::once(fact.body.as_str()))
+            .map(|text| terms.analyse(text, synonyms))
+            .collect()
+    };
+    if workers.len() <= 1 || facts.len() < 64 {
+        let terms = &mut workers[0];
+        return facts.iter().map(|f| (0, one(f, terms))).collect();
+    }
+    let per = facts.len().div_ceil(workers.len());
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = facts
+            .chunks(per)
+            .zip(workers.iter_mut())
+            .enumerate()
+            .map(|(w, (part, terms))| scope.spawn(move || part.iter().map(|f| (w, one(f, terms))).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}
+
 /// What the index is built from: per fact, its questions and its body text.
 pub struct FactText<'a> {
     pub questions: Vec<&'a str>,
@@ -177,24 +274,59 @@ impl Index {
         let mut postings: Vec<(u32, Posting)> = Vec::new();
         let mut fact_count = 0u32;
         let mut fact_terms: Vec<(u32, u32)> = Vec::new();
-        for (fact_no, fact) in facts.into_iter().enumerate() {
+        let facts: Vec<FactText> = facts.into_iter().collect();
+        let texts: usize = facts.iter().map(|f| f.questions.len() + 1).sum();
+        index.docs.reserve_exact(texts);
+        index.doc_terms.starts.reserve_exact(texts);
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, MAX_WORKERS);
+        let mut locals: Vec<LocalTerms> = (0..workers).map(|_| LocalTerms::default()).collect();
+        // Per worker, the index's number for each of its numbers.
+        let mut global: Vec<Vec<u32>> = vec![Vec::new(); workers];
+        // Texts are analysed a chunk of facts at a time, in parallel, and
+        // numbered here in order: the index is the same whatever the workers.
+        let mut chunks = facts.chunks(ANALYSED_TOGETHER);
+        let mut analysed = Vec::new().into_iter();
+        for (fact_no, fact) in facts.iter().enumerate() {
+            let (worker, texts) = match analysed.next() {
+                Some(next) => next,
+                None => {
+                    let chunk = chunks.next().unwrap_or_default();
+                    analysed = analyse(chunk, synonyms, &mut locals).into_iter();
+                    analysed.next().unwrap_or_default()
+                }
+            };
             fact_count += 1;
             index.fact_first_doc.push(index.docs.len() as u32);
             // The fact's terms with how many of its texts hold each.
             fact_terms.clear();
-            let texts = fact
-                .questions
-                .iter()
-                .enumerate()
-                .map(|(i, q)| (Some(i as u32), *q))
-                .chain(std::iter::once((None, fact.body.as_str())));
-            for (question, text) in texts {
-                for (term, stop) in analyzer::index_terms_and_stops(text, synonyms) {
+            let questions = (0..fact.questions.len() as u32).map(Some).chain(std::iter::once(None));
+            for (question, terms) in questions.zip(texts) {
+                for (local, stop) in terms {
                     if stop && stop_weight <= 0.0 {
                         continue;
                     }
+                    let known = &mut global[worker];
+                    if known.len() <= local as usize {
+                        known.resize(locals[worker].texts.len(), u32::MAX);
+                    }
                     let next = index.terms.len() as u32;
-                    let id = *index.terms.entry(term).or_insert(next);
+                    let id = match known[local as usize] {
+                        u32::MAX => {
+                            let text = &locals[worker].texts[local as usize];
+                            let id = match index.terms.get(text.as_str()) {
+                                Some(&id) => id,
+                                None => {
+                                    index.terms.insert(text.clone(), next);
+                                    next
+                                }
+                            };
+                            known[local as usize] = id;
+                            id
+                        }
+                        id => id,
+                    };
                     if id == next {
                         df.push(0);
                         stops.push(stop);
@@ -466,6 +598,29 @@ mod tests {
     fn short_words_must_be_exact() {
         let idx = index(&["Who met Putin?"]);
         assert!(idx.resolve("mat").0.is_empty());
+    }
+
+    #[test]
+    fn texts_read_without_synonyms_get_the_analyzers_terms() {
+        let mut local = LocalTerms::default();
+        for text in [
+            "Who met Putin on March 13th, 2025?",
+            "in May, 1,000 prisoners were swapped; two hundred and fifty came home",
+            "What did the U.S. say — about the 3/13 talks?",
+            "hi",
+            "",
+        ] {
+            let terms: Vec<(String, bool)> = local
+                .analyse(text, &Synonyms::default())
+                .into_iter()
+                .map(|(id, stop)| (local.texts[id as usize].clone(), stop))
+                .collect();
+            assert_eq!(
+                terms,
+                analyzer::index_terms_and_stops(text, &Synonyms::default()),
+                "{text}"
+            );
+        }
     }
 
     #[test]

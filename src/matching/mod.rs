@@ -11,6 +11,7 @@
 pub mod analyzer;
 pub mod calibrate;
 pub mod fuzzy;
+pub mod hash;
 pub mod index;
 pub mod lexicon;
 mod rank;
@@ -283,9 +284,6 @@ pub struct Matcher {
     entities: Vec<u32>,
     /// Groups of terms naming different things of one kind.
     contrasts: Vec<Vec<u32>>,
-    /// Per fact, its stored questions as normalised text, for comparing the
-    /// question's surface with the one that matched.
-    phrasings: Vec<Vec<String>>,
 }
 
 /// An entity named by fewer than this share of facts is distinctive: asking
@@ -342,11 +340,18 @@ const TIME_WORDS: &[&str] = &[
 ];
 
 impl AnswerKinds {
-    fn of_answer(answer: &str) -> AnswerKinds {
+    /// `stems` holds the stems of words already seen.
+    fn of_answer(answer: &str, stems: &mut hash::WordMap<String, String>) -> AnswerKinds {
         let tokens = text::tokens(answer);
+        let mut is_time_word = |w: &String| -> bool {
+            if !stems.contains_key(w) {
+                stems.insert(w.clone(), text::stem(w));
+            }
+            stems.get(w).is_some_and(|stem| TIME_WORDS.contains(&stem.as_str()))
+        };
         AnswerKinds {
             time: tokens.iter().any(|t| match t {
-                text::Token::Word(w) => TIME_WORDS.contains(&text::stem(w).as_str()),
+                text::Token::Word(w) => is_time_word(w),
                 text::Token::Number(_) => false,
                 _ => true,
             }),
@@ -419,7 +424,12 @@ impl Matcher {
             }
         });
         let index = Index::build(facts, &synonyms, config.stop_word_weight.max(0.0));
-        let kinds = base.facts().iter().map(|f| AnswerKinds::of_answer(&f.answer)).collect();
+        let mut stems = hash::WordMap::default();
+        let kinds = base
+            .facts()
+            .iter()
+            .map(|f| AnswerKinds::of_answer(&f.answer, &mut stems))
+            .collect();
         let fact_dates = base
             .facts()
             .iter()
@@ -452,11 +462,6 @@ impl Matcher {
                     .collect()
             })
             .collect();
-        let phrasings = base
-            .facts()
-            .iter()
-            .map(|f| f.questions.iter().map(|q| text::normalize_question(q)).collect())
-            .collect();
         Matcher {
             index,
             synonyms,
@@ -465,7 +470,6 @@ impl Matcher {
             fact_dates,
             entities,
             contrasts,
-            phrasings,
         }
     }
 
@@ -631,13 +635,14 @@ impl Matcher {
     }
 
     /// Matches a question against the fact base.
-    pub fn ask(&self, question: &str) -> Result<Verdict, QuestionError> {
-        self.ask_with(question, true)
+    /// `base` is the fact base the matcher was built from.
+    pub fn ask(&self, base: &FactBase, question: &str) -> Result<Verdict, QuestionError> {
+        self.ask_with(base, question, true)
     }
 
     /// [`Matcher::ask`], passing facts over by their bounds only with `prune`
     /// (tests compare the two).
-    fn ask_with(&self, question: &str, prune: bool) -> Result<Verdict, QuestionError> {
+    fn ask_with(&self, base: &FactBase, question: &str, prune: bool) -> Result<Verdict, QuestionError> {
         if text::fold(question).trim().is_empty() {
             return Err(QuestionError::Empty);
         }
@@ -688,7 +693,7 @@ impl Matcher {
                 said.push(word);
             }
         }
-        let asked = said.join(" ");
+        let asked_pairs = text::LetterPairs::new(&said.join(" "));
         let top = candidates.first().map_or(0.0, |c| c.score);
         let second = candidates.get(1).map_or(0.0, |c| c.score);
         for (i, c) in candidates.iter_mut().enumerate() {
@@ -700,16 +705,11 @@ impl Matcher {
             // words with a phrasing but reads nothing like it.
             c.features.surface = c
                 .question
-                .and_then(|q| self.phrasings[c.fact].get(q))
-                .map_or(0.0, |p| strsim::sorensen_dice(&asked, p) as f32);
-            // The heaviest word of the question that the base knows but this
-            // fact never uses: "zelensky" asked of a fact without him.
-            c.features.missing = terms
-                .iter()
-                .filter(|t| !t.stop && !t.variants.is_empty())
-                .filter(|t| !t.variants.iter().any(|&(id, _)| self.index.fact_has(c.fact as u32, id)))
-                .map(|t| t.weight / total.max(f32::MIN_POSITIVE))
-                .fold(0.0, f32::max);
+                .and_then(|q| base.facts().get(c.fact)?.questions.get(q))
+                .map_or(0.0, |p| {
+                    asked_pairs.dice(&text::LetterPairs::new(&text::normalize_question(p))) as f32
+                });
+            // `missing` was found as the fact was scored (see `rank`).
             c.confidence = match self.config.confidence {
                 ConfidenceModel::Calibrated => self.config.calibration.confidence(&c.features),
                 ConfidenceModel::Coverage => c.features.coverage,

@@ -10,7 +10,7 @@
 //! that holds none of the terms taken so far can only hold the others, so
 //! it can score no more than [`Matcher::score_bound`] of their weight. Once
 //! that is below what the verdict reads, the common terms left ("trade" and
-//! "summit", each in a tenth of a large base) are never walked; and a fact
+//! "summit", each in a fifth of a large base) are never walked; and a fact
 //! whose own bound, from the terms it holds, is below it is not scored.
 
 use super::{
@@ -359,19 +359,11 @@ impl Matcher {
                 if !done(&ranking) {
                     // The facts reached that may hold the most are judged
                     // first: the scores they set let others be passed over.
-                    self.judge(asked, beyond, ROUND, &mut pending, reached, &mut ranking, &mut scratch);
+                    self.judge(asked, beyond, false, &mut pending, reached, &mut ranking, &mut scratch);
                 }
                 if done(&ranking) {
                     let beyond = self.add_adders(asked, &adders, order.len(), beyond, &pending, reached);
-                    self.judge(
-                        asked,
-                        beyond,
-                        usize::MAX,
-                        &mut pending,
-                        reached,
-                        &mut ranking,
-                        &mut scratch,
-                    );
+                    self.judge(asked, beyond, true, &mut pending, reached, &mut ranking, &mut scratch);
                     break;
                 }
                 let t = order[i];
@@ -499,57 +491,72 @@ impl Matcher {
         beyond
     }
 
-    /// Judges up to `limit` of the `pending` facts, those that may score the
-    /// most first: each is ruled out by a bound, or scored. `beyond` is what
-    /// a fact may hold beyond what it was found holding. Facts that cannot
-    /// reach the ranking are ruled out without a look into them.
+    /// Judges the `pending` facts: each is ruled out by a bound, or scored.
+    /// `beyond` is what a fact may hold beyond what it was found holding.
+    /// With `all` false, only the few found holding the most are judged, to
+    /// raise the floor while the walk goes on; with `all`, every one, those
+    /// that may score the most first, and those that cannot reach the
+    /// ranking without a look into them.
     #[allow(clippy::too_many_arguments)]
     fn judge(
         &self,
         asked: &Asked,
         beyond: Holds,
-        limit: usize,
+        all: bool,
         pending: &mut Vec<u32>,
         reached: &mut [Reach],
         ranking: &mut Ranking,
         scratch: &mut Scratch,
     ) {
-        // Bounds from what the walk found, best first.
-        let floor = ranking.floor();
-        let mut bounded: Vec<(f32, u32)> = Vec::with_capacity(pending.len());
-        for &fact in pending.iter() {
-            let r = &mut reached[fact as usize];
-            let bound = self.score_bound(
-                Holds {
-                    held: r.held + beyond.held,
-                    covered: r.covered + beyond.covered,
-                    // Rounding: `beyond` less what `add_adders` looked up
-                    // may come out a hair under what is left.
-                    typical: r.typical + beyond.typical.max(0.0),
-                    lightest: self.index.fact_lightest(fact),
-                },
-                asked,
-            );
-            if Ranking::below(bound, floor) {
+        let mut judging: Vec<(f32, u32)> = if all {
+            // A first cut by weight alone, which needs no powers taken.
+            let needed = self.held_needed(ranking.floor(), beyond, asked);
+            let floor = ranking.floor();
+            let mut bounded = Vec::with_capacity(pending.len());
+            for &fact in pending.iter() {
+                let r = &mut reached[fact as usize];
                 r.last = JUDGED;
-            } else {
-                bounded.push((bound, fact));
+                if r.held < needed {
+                    continue;
+                }
+                let bound = self.score_bound(
+                    Holds {
+                        held: r.held + beyond.held,
+                        covered: r.covered + beyond.covered,
+                        // Rounding: `beyond` less what `add_adders` looked up
+                        // may come out a hair under what is left.
+                        typical: r.typical + beyond.typical.max(0.0),
+                        lightest: self.index.fact_lightest(fact),
+                    },
+                    asked,
+                );
+                if !Ranking::below(bound, floor) {
+                    bounded.push((bound, fact));
+                }
             }
-        }
-        let best_first = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-        let judged = if bounded.len() > limit {
-            bounded.select_nth_unstable_by(limit, best_first);
-            bounded[..limit].sort_unstable_by(best_first);
-            limit
+            pending.clear();
+            bounded
         } else {
-            bounded.sort_unstable_by(best_first);
-            bounded.len()
+            let by_held = |a: &u32, b: &u32| {
+                reached[*b as usize]
+                    .held
+                    .total_cmp(&reached[*a as usize].held)
+                    .then(a.cmp(b))
+            };
+            if pending.len() > ROUND {
+                pending.select_nth_unstable_by(ROUND, by_held);
+            }
+            let take = pending.len().min(ROUND);
+            let judging = pending.drain(..take).map(|f| (f32::INFINITY, f)).collect();
+            judging
         };
-        for &(bound, fact) in &bounded[..judged] {
+        let best_first = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        judging.sort_unstable_by(best_first);
+        for &(bound, fact) in &judging {
             reached[fact as usize].last = JUDGED;
             // Sorted: as the floor rises, the rest fall below it.
             if ranking.beaten(bound) {
-                continue;
+                break;
             }
             self.count_in_fact(fact, asked, &mut scratch.fact_counts);
             let floor = ranking.floor();
@@ -560,8 +567,41 @@ impl Matcher {
                 ranking.add(c);
             }
         }
-        pending.clear();
-        pending.extend(bounded[judged..].iter().map(|&(_, fact)| fact));
+    }
+
+    /// The least weight a fact must have been found holding for it to
+    /// reach `floor` whatever else it holds: in a text holding nothing else,
+    /// every term in every one of its texts.
+    fn held_needed(&self, floor: f32, beyond: Holds, asked: &Asked) -> f32 {
+        let bound = |held: f32| {
+            self.score_bound(
+                Holds {
+                    held: held + beyond.held,
+                    covered: f32::INFINITY,
+                    typical: held + beyond.typical.max(0.0),
+                    lightest: 0.0,
+                },
+                asked,
+            )
+        };
+        if !Ranking::below(bound(0.0), floor) {
+            return f32::NEG_INFINITY;
+        }
+        if Ranking::below(bound(asked.total), floor) {
+            return f32::INFINITY;
+        }
+        // The bound grows with what is held: halve the interval where it
+        // crosses the floor, keeping the lower end.
+        let (mut low, mut high) = (0.0f32, asked.total);
+        for _ in 0..24 {
+            let mid = (low + high) / 2.0;
+            if Ranking::below(bound(mid), floor) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        low
     }
 
     /// Whether [`Matcher::score_bound`] bounds every score: it takes the
@@ -817,6 +857,12 @@ impl Matcher {
         let typicality = c.features.checks * self.typicality(asked, fact, counts);
         c.features.coverage = coverage;
         c.features.typicality = typicality;
+        // The heaviest word of the question that the base knows but this
+        // fact never uses: "zelensky" asked of a fact without him.
+        c.features.missing = (0..terms.len())
+            .filter(|&i| !terms[i].stop && !terms[i].variants.is_empty() && !fact_has(i))
+            .map(|i| terms[i].weight / asked.total.max(f32::MIN_POSITIVE))
+            .fold(0.0, f32::max);
         c.score = (1.0 - gamma) * coverage + gamma * typicality;
         (c.score > 0.0).then_some(c)
     }
@@ -861,7 +907,7 @@ mod tests {
 
     /// A base shaped like news: people at events in places, with the
     /// vocabulary of events and places shared across many facts.
-    fn news(facts: usize) -> (Matcher, Vec<String>) {
+    fn news(facts: usize) -> (Matcher, FactBase, Vec<String>) {
         let mut seed: u64 = 0x5eed;
         let mut next = move |n: usize| {
             seed ^= seed << 13;
@@ -936,16 +982,16 @@ mod tests {
             &[(dir.join("sources.toml"), sources), (dir.join("facts/all.toml"), text)],
         )
         .expect("a valid base");
-        (Matcher::new(&base, MatcherConfig::default()), asked)
+        (Matcher::new(&base, MatcherConfig::default()), base, asked)
     }
 
     #[test]
     fn passing_facts_over_changes_nothing_the_verdict_reads() {
-        let (matcher, questions) = news(900);
+        let (matcher, base, questions) = news(900);
         let mut passed_over = 0;
         for q in &questions {
-            let pruned = matcher.ask_with(q, true).unwrap();
-            let full = matcher.ask_with(q, false).unwrap();
+            let pruned = matcher.ask_with(&base, q, true).unwrap();
+            let full = matcher.ask_with(&base, q, false).unwrap();
             assert_eq!(pruned.outcome, full.outcome, "{q}");
             let exact = match &full.candidates[..] {
                 [best, second, ..] => second
@@ -971,12 +1017,12 @@ mod tests {
 
     #[test]
     fn an_unprunable_config_ranks_every_fact_found() {
-        let (mut matcher, questions) = news(200);
+        let (mut matcher, base, questions) = news(200);
         matcher.config.support_weight = 1.5;
         for q in questions.iter().take(60) {
             assert_eq!(
-                matcher.ask_with(q, true).unwrap(),
-                matcher.ask_with(q, false).unwrap(),
+                matcher.ask_with(&base, q, true).unwrap(),
+                matcher.ask_with(&base, q, false).unwrap(),
                 "{q}"
             );
         }

@@ -15,6 +15,28 @@ use unicode_normalization::UnicodeNormalization;
 /// Folds text for comparison: NFKC, lower case, no accents, straight quotes,
 /// no invisible or control characters. Line breaks and tabs become spaces.
 pub fn fold(text: &str) -> String {
+    // Plain ASCII, most text, folds to itself but for case, whitespace and
+    // controls: no normalization to go through.
+    if text.is_ascii() {
+        let mut out = Vec::with_capacity(text.len());
+        for &b in text.as_bytes() {
+            match b {
+                b'`' => out.push(b'\''),
+                // Tab, line feed, vertical tab, form feed, carriage return.
+                b' ' | 0x09..=0x0d => out.push(b' '),
+                // The other controls.
+                0x00..=0x1f | 0x7f => {}
+                b => out.push(b.to_ascii_lowercase()),
+            }
+        }
+        // ASCII in, ASCII out.
+        return String::from_utf8(out).unwrap_or_default();
+    }
+    fold_any(text)
+}
+
+/// [`fold`] for any text.
+fn fold_any(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.nfkc() {
         let c = match c {
@@ -62,6 +84,49 @@ pub fn normalize_question(text: &str) -> String {
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A text's letter pairs, whitespace left out, for comparing texts by the
+/// Sørensen–Dice coefficient exactly as `strsim::sorensen_dice` does, with
+/// one text's pairs found once for many comparisons.
+pub struct LetterPairs {
+    squeezed: String,
+    pairs: Vec<(char, char)>,
+}
+
+impl LetterPairs {
+    pub fn new(text: &str) -> LetterPairs {
+        let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let chars: Vec<char> = squeezed.chars().collect();
+        let mut pairs: Vec<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
+        pairs.sort_unstable();
+        LetterPairs { squeezed, pairs }
+    }
+
+    /// `strsim::sorensen_dice` of the two texts: twice the pairs they share
+    /// over the pairs both have (counting bytes as strsim does).
+    pub fn dice(&self, other: &LetterPairs) -> f64 {
+        let (a, b) = (&self.squeezed, &other.squeezed);
+        if a == b {
+            return 1.0;
+        }
+        if a.len() < 2 || b.len() < 2 {
+            return 0.0;
+        }
+        let (mut i, mut j, mut shared) = (0, 0, 0usize);
+        while i < self.pairs.len() && j < other.pairs.len() {
+            match self.pairs[i].cmp(&other.pairs[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        (2 * shared) as f64 / (a.len() + b.len() - 2) as f64
+    }
 }
 
 /// A piece of text before stemming and synonym folding.
@@ -164,31 +229,40 @@ fn is_thousands_group(rest: &[char]) -> bool {
     rest.len() >= 3 && rest[..3].iter().all(char::is_ascii_digit) && !rest.get(3).is_some_and(char::is_ascii_digit)
 }
 
-/// Reads one split piece as a token or several.
-fn classify(piece: &str, out: &mut Vec<Token>) {
+/// Reads one split piece as a token or several; a word keeps the piece's text.
+fn classify_piece(piece: String, out: &mut Vec<Token>) {
+    if classify(&piece, out) {
+        out.push(Token::Word(piece));
+    }
+}
+
+/// Reads one split piece as numbers or dates; true when it is a word.
+fn classify(piece: &str, out: &mut Vec<Token>) -> bool {
     if let Some(n) = parse_number(piece) {
         out.push(Token::Number(n));
-        return;
+        return false;
     }
     if let Some(n) = parse_ordinal_digits(piece) {
         out.push(Token::Number(n));
-        return;
+        return false;
     }
     if let Some(n) = piece.strip_suffix('k').and_then(parse_number) {
         out.push(Token::Number(n.saturating_mul(1000)));
-        return;
+        return false;
     }
     if piece.contains(['/', '-']) && piece.starts_with(|c: char| c.is_ascii_digit()) {
         if let Some(tokens) = parse_numeric_date(piece) {
             out.extend(tokens);
-            return;
+            return false;
         }
         for part in piece.split(['/', '-']).filter(|p| !p.is_empty()) {
-            classify(part, out);
+            if classify(part, out) {
+                out.push(Token::Word(part.to_string()));
+            }
         }
-        return;
+        return false;
     }
-    out.push(Token::Word(piece.to_string()));
+    true
 }
 
 fn parse_number(piece: &str) -> Option<u64> {
@@ -317,7 +391,7 @@ fn scale(word: &str) -> Option<u64> {
 /// Turns runs of number words ("seventy seven", "a thousand", "1 thousand",
 /// "two hundred and fifty") into one number; "second" alone stays a word,
 /// since it is far more often "the second part" than a count.
-fn fold_number_words(tokens: Vec<Token>) -> Vec<Token> {
+fn fold_number_words(mut tokens: Vec<Token>) -> Vec<Token> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
@@ -325,7 +399,8 @@ fn fold_number_words(tokens: Vec<Token>) -> Vec<Token> {
             out.push(Token::Number(value));
             i += used;
         } else {
-            out.push(tokens[i].clone());
+            // Moved, not copied: only the tokens after it are read again.
+            out.push(std::mem::replace(&mut tokens[i], Token::Number(0)));
             i += 1;
         }
     }
@@ -387,23 +462,31 @@ fn read_number_words(tokens: &[Token]) -> Option<(u64, usize)> {
 /// "13 March", "the 13th of March", "mar. 13". A month name alone becomes a
 /// month term, except "may", which is far more often the verb. A full date
 /// is only a day term: "March 13" should not also match every March fact.
-fn fold_dates(tokens: Vec<Token>) -> Vec<Token> {
+fn fold_dates(mut tokens: Vec<Token>) -> Vec<Token> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut i = 0;
-    let month_at = |i: usize| match tokens.get(i) {
+    let month_at = |tokens: &[Token], i: usize| match tokens.get(i) {
         Some(Token::Word(w)) => month_number(w),
         _ => None,
     };
-    let day_at = |i: usize| match tokens.get(i) {
+    let day_at = |tokens: &[Token], i: usize| match tokens.get(i) {
         Some(Token::Number(n)) if (1..=31).contains(n) => Some(*n as u8),
         _ => None,
     };
-    let year_at = |i: usize| match tokens.get(i) {
+    let year_at = |tokens: &[Token], i: usize| match tokens.get(i) {
         Some(Token::Number(n)) if (1900..=2100).contains(n) => Some(*n as u16),
         _ => None,
     };
-    let is_word = |i: usize, w: &str| matches!(tokens.get(i), Some(Token::Word(x)) if x == w);
+    let is_word = |tokens: &[Token], i: usize, w: &str| matches!(tokens.get(i), Some(Token::Word(x)) if x == w);
+    // Tokens passed on unchanged are moved out, not copied; the one before
+    // is still asked about ("in May"), so whether it said "in" or "of" is kept.
+    let mut moved_in_or_of: Option<usize> = None;
     while i < tokens.len() {
+        let tokens_now: &[Token] = &tokens;
+        let month_at = |i| month_at(tokens_now, i);
+        let day_at = |i| day_at(tokens_now, i);
+        let year_at = |i| year_at(tokens_now, i);
+        let is_word = |i, w| is_word(tokens_now, i, w);
         // month day [year]
         if let (Some(m), Some(d)) = (month_at(i), day_at(i + 1)) {
             out.push(Token::Day(m, d));
@@ -429,7 +512,9 @@ fn fold_dates(tokens: Vec<Token>) -> Vec<Token> {
         }
         if let Some(m) = month_at(i) {
             let is_may = is_word(i, "may");
-            let dated = year_at(i + 1).is_some() || (i > 0 && (is_word(i - 1, "in") || is_word(i - 1, "of")));
+            let after_in_or_of =
+                i > 0 && (moved_in_or_of == Some(i - 1) || is_word(i - 1, "in") || is_word(i - 1, "of"));
+            let dated = year_at(i + 1).is_some() || after_in_or_of;
             if !is_may || dated {
                 out.push(Token::Month(m));
                 i += 1;
@@ -445,7 +530,10 @@ fn fold_dates(tokens: Vec<Token>) -> Vec<Token> {
             i += 1;
             continue;
         }
-        out.push(tokens[i].clone());
+        if is_word(i, "in") || is_word(i, "of") {
+            moved_in_or_of = Some(i);
+        }
+        out.push(std::mem::replace(&mut tokens[i], Token::Number(0)));
         i += 1;
     }
     out
@@ -456,7 +544,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
     let folded = fold(text);
     let mut raw = Vec::new();
     for piece in split(&folded) {
-        classify(&piece, &mut raw);
+        classify_piece(piece, &mut raw);
     }
     fold_dates(fold_number_words(raw))
 }
@@ -510,6 +598,41 @@ fn irregular(word: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_folds_as_the_full_path_would() {
+        let all: String = (0u8..128).map(char::from).collect();
+        assert_eq!(fold(&all), fold_any(&all));
+        let text = "Who MET Putin?\tOn `March`\r\n13, U.S. \x07bell";
+        assert_eq!(fold(text), fold_any(text));
+        assert_eq!(fold(text), "who met putin? on 'march'  13, u.s. bell");
+    }
+
+    #[test]
+    fn letter_pairs_give_strsims_dice() {
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "who met putin",
+            "who  met\tputin",
+            "ceasefire talks",
+            "talks ceasefire",
+            "aaaa",
+            "aaa",
+            "zelénskyy",
+            "zelenskyy",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(
+                    LetterPairs::new(a).dice(&LetterPairs::new(b)),
+                    strsim::sorensen_dice(a, b),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
 
     fn terms(text: &str) -> Vec<String> {
         tokens(text)

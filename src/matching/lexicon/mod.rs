@@ -7,10 +7,10 @@
 //! `LICENSES.md`). Parsing it takes a few milliseconds, once per process.
 //! The logic takes plain text, so tests build small lexicons inline.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::fuzzy::FuzzyWords;
+use super::hash::WordMap;
 
 /// One English word: how common it is and how it is used.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -53,7 +53,7 @@ impl WordInfo {
 /// English words, their frequencies and synonym sets.
 #[derive(Debug, Default)]
 pub struct Lexicon {
-    words: HashMap<String, WordInfo>,
+    words: WordMap<String, WordInfo>,
     sets: Vec<Vec<String>>,
     /// The real words, for correcting misspellings; built on first use.
     real: OnceLock<FuzzyWords>,
@@ -74,7 +74,7 @@ impl Lexicon {
     /// Builds a lexicon from the two data files' text (lines starting with
     /// `#` are comments). Malformed lines are skipped: the data is generated.
     pub fn from_data(english: &str, related: &str) -> Lexicon {
-        let mut words = HashMap::new();
+        let mut words = WordMap::default();
         for line in english.lines().filter(|l| !l.starts_with('#')) {
             let mut fields = line.split('\t');
             let (Some(word), Some(count)) = (fields.next(), fields.next()) else {
