@@ -219,7 +219,7 @@ fn handle_timed(inner: &Arc<Inner>, method: Method, uri: Uri, headers: HeaderMap
                     if r.needs_auth() && !authed {
                         error(401, 0, "401: Unauthorized")
                     } else {
-                        serve(&inner, &mut st, r, json_body.unwrap_or(Value::Null))
+                        serve(inner, &mut st, r, json_body.unwrap_or(Value::Null))
                     }
                 }
             };
