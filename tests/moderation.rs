@@ -995,6 +995,19 @@ async fn questions_asked_while_a_large_base_reloads_are_all_answered_within_disc
             .original_response(reload)
             .is_some_and(|m| !embed_text(&m).trim().is_empty())
     };
+    // A moderator's command during the reload is not held up by it either:
+    // acknowledged in time, and it shows the fact as it is on disk.
+    let show = bot
+        .interact(with_member_roles(
+            slash_command(
+                payloads::new_snowflake(),
+                "fact",
+                json!([{"name": "show", "type": 1, "options": [{"name": "fact", "type": 3, "value": "meeting-4321"}]}]),
+                who.0.clone(),
+            ),
+            &who.1,
+        ))
+        .await;
     // One question after another until the reload is over: each gets its
     // one response in time, answered from the base being served.
     let (mut during, mut asked) = (0, 0);
@@ -1022,6 +1035,12 @@ async fn questions_asked_while_a_large_base_reloads_are_all_answered_within_disc
         );
     }
     assert!(during >= 1, "no question was asked while the base reloaded");
+    let shown = embed_text(&bot.final_response_to(show).await);
+    let (person, _, place) = news_fact(4321);
+    assert!(
+        shown.contains("meeting-4321") && shown.contains(&person) && shown.contains(&place),
+        "{shown}"
+    );
     let outcome = bot.final_response_to(reload).await;
     assert!(
         embed_text(&outcome).contains(&format!("{} facts", n + 1)),
