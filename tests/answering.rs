@@ -35,6 +35,16 @@ fn typos_and_other_date_forms_find_the_same_fact() {
 }
 
 #[test]
+fn a_first_name_alone_is_taken_to_mean_the_person_the_base_knows() {
+    // The base stores "Steve Witkoff" as Witkoff and "Marco Rubio" as Rubio:
+    // the first name alone must not read as an unknown, heavy word.
+    let (answer, _) = answer_to("who is steve witkof");
+    assert!(answer.contains("envoy"), "{answer}");
+    let (answer, _) = answer_to("who is vladimir");
+    assert!(answer.contains("Putin"), "{answer}");
+}
+
+#[test]
 fn questions_the_sources_do_not_answer_are_declined() {
     assert!(declines("What is the capital of Australia?"));
     assert!(declines("best pizza in town"));

@@ -283,6 +283,10 @@ pub struct Synonyms {
     phrases: HashMap<Vec<String>, String>,
     /// The phrases of one word, by that word: looked up without building a phrase.
     words: WordMap<String, String>,
+    /// The groups whose phrases hold a word that is no group's member on its
+    /// own ("steve" in "steve witkoff"). Every "Steve Witkoff" in the base
+    /// becomes the group's name, so "steve" alone would be unknown to it.
+    parts: WordMap<String, Vec<String>>,
     longest: usize,
 }
 
@@ -303,16 +307,38 @@ impl Synonyms {
                 phrases.entry(key).or_insert_with(|| name.clone());
             }
         }
-        let words = phrases
+        let words: WordMap<String, String> = phrases
             .iter()
             .filter(|(k, _)| k.len() == 1)
             .map(|(k, v)| (k[0].clone(), v.clone()))
             .collect();
+        let mut parts: WordMap<String, Vec<String>> = WordMap::default();
+        for (key, name) in phrases.iter().filter(|(k, _)| k.len() > 1) {
+            for word in key {
+                if words.contains_key(word) || is_stop_word(word) || word.starts_with('@') {
+                    continue;
+                }
+                let groups = parts.entry(word.clone()).or_default();
+                if !groups.contains(name) {
+                    groups.push(name.clone());
+                }
+            }
+        }
+        for groups in parts.values_mut() {
+            groups.sort();
+        }
         Synonyms {
             phrases,
             words,
+            parts,
             longest,
         }
+    }
+
+    /// The groups a word is part of only inside their phrases ("marco" of
+    /// "marco rubio"), in order of their names; empty for any other word.
+    pub fn groups_with_part(&self, stem: &str) -> &[String] {
+        self.parts.get(stem).map_or(&[], Vec::as_slice)
     }
 
     /// Whether there is no group at all: no text is changed.
@@ -520,6 +546,25 @@ mod tests {
         let named = vec![text::stem("prisoner"), text::stem("exchange")];
         assert_eq!(index_terms("POWs swapped", &syn), named);
         assert_eq!(index_terms("the prisoners of war exchanges", &syn), named);
+    }
+
+    #[test]
+    fn a_word_only_found_inside_phrases_leads_to_their_groups() {
+        let syn = Synonyms::new(&groups(&[
+            &["witkoff", "steve witkoff"],
+            &["rubio", "marco rubio", "secretary rubio"],
+            &["secretary of state", "us top diplomat"],
+            &["prisoner", "prisoners of war"],
+        ]));
+        let part = |w: &str| syn.groups_with_part(&text::stem(w)).to_vec();
+        assert_eq!(part("steve"), vec![text::stem("witkoff")]);
+        assert_eq!(part("marco"), vec![text::stem("rubio")]);
+        // In two groups' phrases: both.
+        assert_eq!(part("secretary").len(), 2);
+        // A member on its own, and stop words, are not parts.
+        assert!(part("prisoners").is_empty());
+        assert!(part("of").is_empty());
+        assert!(part("putin").is_empty());
     }
 
     #[test]

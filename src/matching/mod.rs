@@ -399,6 +399,11 @@ const TOPIC_SHARE: f32 = 0.9;
 /// to the word itself.
 const RELATED_SIMILARITY: f32 = 0.6;
 
+/// Similarity of a word that is part of a synonym group's phrase, alone
+/// ("marco" for "marco rubio"): most often meant, but less sure than the
+/// phrase itself.
+const PART_SIMILARITY: f32 = 0.8;
+
 /// Factor for a match made of bare numbers alone: "2+2" shares a number
 /// with "phase two" and nothing else.
 const NUMBERS_ONLY_FACTOR: f32 = 0.6;
@@ -509,6 +514,29 @@ impl Matcher {
             }
             if term.stop {
                 continue;
+            }
+            if term.is_word && !term.canonical {
+                // "steve" of "steve witkoff": the base knows the person only
+                // by the group's name, and a first name alone says whom.
+                let parts: Vec<(u32, f32)> = self
+                    .synonyms
+                    .groups_with_part(&term.text)
+                    .iter()
+                    .filter_map(|name| self.index.term(name))
+                    .map(|id| (id, PART_SIMILARITY))
+                    .collect();
+                if !parts.is_empty() {
+                    let entity = parts.iter().any(|(id, _)| self.entities.binary_search(id).is_ok());
+                    terms.push(QueryTerm {
+                        text: term.text.clone(),
+                        weight: parts.iter().map(|&(id, _)| self.index.idf(id)).fold(0.0, f32::max),
+                        variants: parts,
+                        entity,
+                        specific: is_specific(&term),
+                        stop: false,
+                    });
+                    continue;
+                }
             }
             let mut variants: Vec<(u32, f32)> = Vec::new();
             // The English word the question is taken to use, when it is one.
