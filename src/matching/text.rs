@@ -155,14 +155,28 @@ impl Token {
 
 /// Splits folded text into words and numeric pieces. Separators inside numbers
 /// ("1,000", "3/13", "2025-03-13", "1.5") and dotted abbreviations ("u.s.") are
-/// kept together; apostrophes inside words are dropped ("Putin's" -> "putins").
+/// kept together; a final "'s" is dropped ("Putin's" -> "putin", "who's" ->
+/// "who") and other apostrophes inside words are ("don't" -> "dont").
 fn split(folded: &str) -> Vec<String> {
     let chars: Vec<char> = folded.chars().collect();
     let mut pieces = Vec::new();
     let mut cur = Piece::default();
+    let mut skip = false;
     for (i, &c) in chars.iter().enumerate() {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
         let prev = i.checked_sub(1).map(|j| chars[j]);
         let next = chars.get(i + 1).copied();
+        if c == '\''
+            && next == Some('s')
+            && prev.is_some_and(char::is_alphabetic)
+            && !chars.get(i + 2).is_some_and(|c| c.is_alphanumeric())
+        {
+            // The possessive or "is": the word is what comes before it.
+            skip = true;
+            continue;
+        }
         if c.is_alphanumeric() {
             cur.push(c);
         } else if !cur.text.is_empty() && next.is_some_and(|n| n.is_alphanumeric()) {
@@ -696,7 +710,10 @@ mod tests {
     #[test]
     fn abbreviations_and_possessives_stay_one_word() {
         assert_eq!(terms("the U.S. plan"), vec!["the", "us", "plan"]);
-        assert_eq!(terms("Putin's demands"), vec!["putins", "demands"]);
+        assert_eq!(terms("Putin's demands"), vec!["putin", "demands"]);
+        assert_eq!(terms("who's rubio? it’s his"), vec!["who", "rubio", "it", "his"]);
+        assert_eq!(terms("don't stop, the boss's"), vec!["dont", "stop", "the", "boss"]);
+        assert_eq!(terms("'s rock'n'roll 's"), vec!["s", "rocknroll", "s"]);
     }
 
     #[test]
