@@ -154,6 +154,65 @@ fn a_missing_articles_folder_is_one_sentence() {
 }
 
 #[test]
+fn an_article_added_while_sources_toml_is_being_uploaded_waits_for_it_and_keeps_every_source() {
+    use std::io::Write;
+    use std::time::Duration;
+    use talksbot::knowledge::edit::{Editor, Wait};
+    use talksbot::knowledge::new_source::{ArticleText, SourceDraft};
+    let room = Newsroom::new();
+    let sources = room.kb().join("sources.toml");
+    let before = std::fs::read_to_string(&sources).unwrap();
+    let uploaded = format!(
+        "{before}\n[[source]]\nid = \"upload-one\"\noutlet = \"The Test Gazette\"\ndate = \"2024-06-02\"\narticle = \"gazette.txt\"\n\n[[source]]\nid = \"upload-two\"\noutlet = \"The Test Gazette\"\ndate = \"2024-06-03\"\narticle = \"gazette.txt\"\n"
+    );
+    let (heard, waits) = std::sync::mpsc::channel();
+    let editor = Editor::new(&room.kb(), Path::new("facts/moderated.toml"))
+        .with_articles(Some(room.articles()))
+        .with_settle(Duration::from_millis(300), Duration::from_secs(120))
+        .on_wait(move |w| {
+            let _ = heard.send(w.clone());
+        });
+    // A moderator uploads a new sources.toml in place: so far only the
+    // old text is written, a valid file that lacks the two new sources.
+    let mut upload = std::fs::File::options()
+        .write(true)
+        .truncate(true)
+        .open(&sources)
+        .unwrap();
+    upload.write_all(before.as_bytes()).unwrap();
+    let add = std::thread::spawn(move || {
+        let draft = SourceDraft {
+            id: "riverton-2024-06-10".into(),
+            outlet: "The Riverton Post".into(),
+            date: "2024-06-10".into(),
+            ..SourceDraft::default()
+        };
+        editor.add_source(&draft, &ArticleText::New(NEW_ARTICLE.into()))
+    });
+    let wait = waits
+        .recv_timeout(Duration::from_secs(120))
+        .expect("the new source waits");
+    assert!(
+        matches!(&wait, Wait::ForFile { file, .. } if file.ends_with("sources.toml")),
+        "{wait:?}"
+    );
+    let rest = &uploaded[before.len()..];
+    for chunk in rest.as_bytes().chunks(rest.len() / 3 + 1) {
+        upload.write_all(chunk).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(upload);
+    add.join()
+        .unwrap()
+        .expect("the source is added once the upload is complete");
+    let now = std::fs::read_to_string(&sources).unwrap();
+    assert!(now.starts_with(&uploaded), "the upload is kept whole:\n{now}");
+    for id in ["upload-one", "upload-two", "riverton-2024-06-10"] {
+        assert_eq!(now.matches(&format!("id = \"{id}\"")).count(), 1, "{id}:\n{now}");
+    }
+}
+
+#[test]
 fn a_new_article_added_from_the_command_line_is_quoted_and_cited_by_the_next_answer() {
     let room = Newsroom::new();
     let article = room.root.path().join("riverton.txt");

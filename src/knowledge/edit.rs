@@ -284,7 +284,7 @@ pub(crate) struct Exclusive<'a> {
 }
 
 /// How many times a change is rebuilt when the file keeps changing under it.
-const ATTEMPTS: usize = 5;
+pub(crate) const ATTEMPTS: usize = 5;
 
 impl Editor {
     pub fn new(dir: &Path, new_facts_file: &Path) -> Editor {
@@ -532,6 +532,33 @@ impl Editor {
                 after,
             });
         }
+    }
+
+    /// The folder's files once none looks like it is still being written
+    /// (waiting for them as [`Editor::edit`] does): what a change is built on.
+    pub(crate) fn read_settled(&self) -> Result<Vec<(PathBuf, String)>, EditError> {
+        while self.settle()? {}
+        let files = raw::read_dir(&self.dir)?;
+        self.remember(&files);
+        Ok(files)
+    }
+
+    /// Puts `text` in place of `path` only if the file still holds
+    /// `original` (`None`: it did not exist); false, and nothing written,
+    /// if it changed meanwhile. Call with [`Editor::exclusive`] held.
+    pub(crate) fn replace_if_unchanged(
+        &self,
+        path: &Path,
+        original: Option<&str>,
+        text: &str,
+    ) -> Result<bool, EditError> {
+        let now = std::fs::read_to_string(path).ok();
+        if now.as_deref() != original {
+            return Ok(false);
+        }
+        write_settled(path, text, self.settle)?;
+        self.remember(&[(path.to_path_buf(), text.to_string())]);
+        Ok(true)
     }
 
     /// Waits until no file of the folder looks like it is still being

@@ -158,76 +158,102 @@ impl Editor {
         let article = folder.join(&name);
 
         let _writer = self.exclusive()?;
-        let mut files = super::raw::read_dir(self.dir())?;
         let sources_path = self.dir().join(SOURCES_FILE);
-        let original = files
-            .iter()
-            .find(|(p, _)| *p == sources_path)
-            .map(|(_, t)| t.clone())
-            .unwrap_or_default();
-        let mut doc: DocumentMut = original
-            .parse()
-            .map_err(|e: toml_edit::TomlError| EditError::Unparsable {
-                file: sources_path.clone(),
-                message: e.message().trim().to_string(),
-            })?;
-        let exists = doc
-            .get("source")
-            .and_then(Item::as_array_of_tables)
-            .is_some_and(|a| a.iter().any(|t| t.get("id").and_then(Item::as_str) == Some(id)));
-        if exists {
-            return Err(SourceError::AlreadyExists(id.to_string()));
-        }
-        if doc.get("source").is_none() {
-            doc.insert("source", Item::ArrayOfTables(Default::default()));
-        }
-        let table = table_for(draft, &name);
-        let mut shown = DocumentMut::new();
-        let mut one = toml_edit::ArrayOfTables::new();
-        let mut plain = table.clone();
-        plain.decor_mut().clear();
-        one.push(plain);
-        shown.insert("source", Item::ArrayOfTables(one));
-        doc.get_mut("source")
-            .and_then(Item::as_array_of_tables_mut)
-            .ok_or_else(|| EditError::Unparsable {
-                file: sources_path.clone(),
-                message: "`source` is not an array of [[source]] tables".into(),
-            })?
-            .push(table);
-        let new_sources = doc.to_string();
-        match files.iter_mut().find(|(p, _)| *p == sources_path) {
-            Some(entry) => entry.1 = new_sources.clone(),
-            None => files.push((sources_path.clone(), new_sources.clone())),
-        }
-        FactBase::from_files(self.dir(), &files)?;
-
-        let created = match new_text {
-            Some(t) => match std::fs::read_to_string(&article) {
-                Ok(existing) if existing == *t => false,
-                Ok(_) => return Err(SourceError::ArticleExists(article)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    write_atomically(&article, t)?;
-                    true
+        let mut created = false;
+        let mut put = || -> Result<String, SourceError> {
+            for _ in 0..super::edit::ATTEMPTS {
+                // Built on sources.toml as it is on disk once nothing is
+                // being written, and put back only if no one changed it since.
+                let mut files = self.read_settled()?;
+                let original = files.iter().find(|(p, _)| *p == sources_path).map(|(_, t)| t.clone());
+                let (new_sources, shown) =
+                    with_source(&sources_path, original.as_deref().unwrap_or_default(), draft, &name)?;
+                match files.iter_mut().find(|(p, _)| *p == sources_path) {
+                    Some(entry) => entry.1 = new_sources.clone(),
+                    None => files.push((sources_path.clone(), new_sources.clone())),
                 }
-                Err(source) => {
-                    return Err(ArticleError::Unreadable { path: article, source }.into());
+                FactBase::from_files(self.dir(), &files)?;
+                if let (Some(t), false) = (new_text, created) {
+                    match std::fs::read_to_string(&article) {
+                        Ok(existing) if existing == *t => {}
+                        Ok(_) => return Err(SourceError::ArticleExists(article.clone())),
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                            write_atomically(&article, t)?;
+                            created = true;
+                        }
+                        Err(source) => {
+                            return Err(ArticleError::Unreadable {
+                                path: article.clone(),
+                                source,
+                            }
+                            .into());
+                        }
+                    }
                 }
-            },
-            None => false,
-        };
-        if let Err(e) = write_atomically(&sources_path, &new_sources) {
-            if created {
-                let _ = std::fs::remove_file(&article);
+                if self.replace_if_unchanged(&sources_path, original.as_deref(), &new_sources)? {
+                    return Ok(shown);
+                }
             }
-            return Err(e.into());
+            Err(EditError::Busy {
+                file: PathBuf::from(SOURCES_FILE),
+            }
+            .into())
+        };
+        let shown = put();
+        if shown.is_err() && created {
+            // Nothing of a change that did not happen is left behind.
+            let _ = std::fs::remove_file(&article);
         }
+        let shown = shown?;
         Ok(SourceAdded {
             source_id: id.to_string(),
-            table: shown.to_string().trim().to_string(),
+            table: shown,
             article,
         })
     }
+}
+
+/// `sources` (the text of `path`) with the draft's `[[source]]` table
+/// added at the end, its comments and layout kept; and the table alone, as
+/// the moderator is shown it.
+fn with_source(
+    path: &Path,
+    sources: &str,
+    draft: &SourceDraft,
+    article: &str,
+) -> Result<(String, String), SourceError> {
+    let id = draft.id.trim();
+    let mut doc: DocumentMut = sources
+        .parse()
+        .map_err(|e: toml_edit::TomlError| EditError::Unparsable {
+            file: path.to_path_buf(),
+            message: e.message().trim().to_string(),
+        })?;
+    let exists = doc
+        .get("source")
+        .and_then(Item::as_array_of_tables)
+        .is_some_and(|a| a.iter().any(|t| t.get("id").and_then(Item::as_str) == Some(id)));
+    if exists {
+        return Err(SourceError::AlreadyExists(id.to_string()));
+    }
+    if doc.get("source").is_none() {
+        doc.insert("source", Item::ArrayOfTables(Default::default()));
+    }
+    let table = table_for(draft, article);
+    let mut shown = DocumentMut::new();
+    let mut one = toml_edit::ArrayOfTables::new();
+    let mut plain = table.clone();
+    plain.decor_mut().clear();
+    one.push(plain);
+    shown.insert("source", Item::ArrayOfTables(one));
+    doc.get_mut("source")
+        .and_then(Item::as_array_of_tables_mut)
+        .ok_or_else(|| EditError::Unparsable {
+            file: path.to_path_buf(),
+            message: "`source` is not an array of [[source]] tables".into(),
+        })?
+        .push(table);
+    Ok((doc.to_string(), shown.to_string().trim().to_string()))
 }
 
 #[cfg(test)]
