@@ -21,6 +21,7 @@ const STOP_WORDS: &[&str] = &[
     "actually",
     "after",
     "again",
+    "aint",
     "all",
     "also",
     "am",
@@ -34,6 +35,7 @@ const STOP_WORDS: &[&str] = &[
     "anyways",
     "are",
     "aren",
+    "arent",
     "around",
     "article",
     "as",
@@ -52,15 +54,18 @@ const STOP_WORDS: &[&str] = &[
     "can't",
     "cant",
     "could",
+    "couldnt",
     "curious",
     "currently",
     "detail",
     "details",
     "did",
     "didn",
+    "didnt",
     "do",
     "does",
     "doesn",
+    "doesnt",
     "doing",
     "done",
     "dont",
@@ -86,12 +91,15 @@ const STOP_WORDS: &[&str] = &[
     "guy",
     "guys",
     "had",
+    "hadnt",
     "happen",
     "happened",
     "happening",
     "has",
     "hasn",
+    "hasnt",
     "have",
+    "havent",
     "having",
     "he",
     "hello",
@@ -116,6 +124,7 @@ const STOP_WORDS: &[&str] = &[
     "into",
     "is",
     "isn",
+    "isnt",
     "it",
     "its",
     "ive",
@@ -138,7 +147,9 @@ const STOP_WORDS: &[&str] = &[
     "more",
     "most",
     "must",
+    "mustnt",
     "my",
+    "neednt",
     "news",
     "nope",
     "now",
@@ -177,6 +188,7 @@ const STOP_WORDS: &[&str] = &[
     "shall",
     "she",
     "should",
+    "shouldnt",
     "so",
     "some",
     "somebody",
@@ -228,11 +240,13 @@ const STOP_WORDS: &[&str] = &[
     "wanted",
     "was",
     "wasn",
+    "wasnt",
     "wat",
     "we",
     "wen",
     "were",
     "weren",
+    "werent",
     "what",
     "whatever",
     "whats",
@@ -249,6 +263,7 @@ const STOP_WORDS: &[&str] = &[
     "wondering",
     "wont",
     "would",
+    "wouldnt",
     "wut",
     "y",
     "ya",
@@ -428,6 +443,15 @@ pub fn analyze(text: &str, synonyms: &Synonyms, max_tokens: usize) -> Vec<Term> 
 
 /// A word's stem, and whether it is a stop word as written or once stemmed.
 fn read_word(word: &str) -> (String, bool) {
+    // "who's" typed without its apostrophe: the question word it is.
+    let word = match word {
+        "whos" => "who",
+        "wheres" => "where",
+        "whens" => "when",
+        "hows" => "how",
+        "whys" => "why",
+        other => other,
+    };
     let stem = text::stem(word);
     let stop = is_stop_word(word) || is_stop_word(&stem);
     (stem, stop)
@@ -565,6 +589,18 @@ mod tests {
         assert!(part("prisoners").is_empty());
         assert!(part("of").is_empty());
         assert!(part("putin").is_empty());
+    }
+
+    #[test]
+    fn contractions_typed_without_apostrophes_read_as_what_they_stand_for() {
+        let syn = Synonyms::default();
+        assert_eq!(index_terms("whos rubio", &syn), index_terms("who's rubio", &syn));
+        assert_eq!(index_terms("wheres rubio", &syn), index_terms("where is rubio", &syn));
+        // Negations are function words, like "not".
+        assert_eq!(
+            index_terms("didnt rubio meet lavrov", &syn),
+            index_terms("did rubio meet lavrov", &syn)
+        );
     }
 
     #[test]
