@@ -45,6 +45,13 @@ fn a_first_name_alone_is_taken_to_mean_the_person_the_base_knows() {
 }
 
 #[test]
+fn little_words_english_has_but_the_base_does_not_use_do_not_sink_a_question() {
+    // "per" was weighed as an unknown word, as heavy as a name.
+    let (answer, _) = answer_to("how many prisoners were exchanged per newsmax");
+    assert!(answer.contains("1,000"), "{answer}");
+}
+
+#[test]
 fn questions_the_sources_do_not_answer_are_declined() {
     assert!(declines("What is the capital of Australia?"));
     assert!(declines("best pizza in town"));
