@@ -515,9 +515,11 @@ impl Matcher {
             if term.stop {
                 continue;
             }
-            if term.is_word && !term.canonical {
+            if term.is_word && !term.canonical && english.informativeness(&term.raw).is_none() {
                 // "steve" of "steve witkoff": the base knows the person only
-                // by the group's name, and a first name alone says whom.
+                // by the group's name, and a first name alone says whom. A
+                // word English uses for things ("number" of "opposite
+                // number") says nothing of the kind.
                 let parts: Vec<(u32, f32)> = self
                     .synonyms
                     .groups_with_part(&term.text)
