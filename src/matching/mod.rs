@@ -343,6 +343,14 @@ impl AnswerKinds {
     /// `stems` holds the stems of words already seen.
     fn of_answer(answer: &str, stems: &mut hash::WordMap<String, String>) -> AnswerKinds {
         let tokens = text::tokens(answer);
+        if tokens.is_empty() {
+            // No answer text to judge ("-"): it is not taken to lack a time.
+            return AnswerKinds {
+                time: true,
+                count: true,
+                clock: true,
+            };
+        }
         let mut is_time_word = |w: &String| -> bool {
             if !stems.contains_key(w) {
                 stems.insert(w.clone(), text::stem(w));
@@ -368,12 +376,18 @@ impl AnswerKinds {
 
     /// What a question asks for: "when ..." wants a time, "how many/much" a count.
     fn of_question(terms: &[analyzer::Term]) -> AnswerKinds {
-        let has = |w: &str| terms.iter().any(|t| t.text == w);
+        // Terms are stems ("many" is "mani"): compare like with like.
+        let has = |w: &str| terms.iter().any(|t| t.text == text::stem(w));
         let what_time = terms
             .windows(2)
             .any(|p| p[0].text == "what" && (p[1].text == "time" || p[1].text == "hour"));
+        // "what date", "which day", "what year": a time, as "when" is.
+        let what_day = terms.windows(2).any(|p| {
+            (p[0].text == "what" || p[0].text == "which")
+                && ["date", "day", "month", "year"].contains(&p[1].text.as_str())
+        });
         AnswerKinds {
-            time: has("when") || what_time,
+            time: has("when") || what_time || what_day,
             count: has("how") && (has("many") || has("much")),
             clock: what_time,
         }
@@ -780,5 +794,34 @@ impl Matcher {
             );
         }
         Outcome::Abstain
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asks(question: &str) -> AnswerKinds {
+        AnswerKinds::of_question(&analyzer::analyze(question, &analyzer::Synonyms::default(), 64))
+    }
+
+    #[test]
+    fn a_question_for_a_day_asks_for_a_time_as_when_does() {
+        for q in [
+            "when is the vote?",
+            "what date is the vote?",
+            "which day is the call",
+            "what year was it",
+        ] {
+            assert!(asks(q).time, "{q}");
+        }
+        assert!(!asks("what did the senate vote on?").time);
+        assert!(asks("how many votes?").count && !asks("how many votes?").time);
+        // An answer with no time in it cannot answer what asks for one.
+        let mut stems = hash::WordMap::default();
+        let vote = AnswerKinds::of_answer("The Senate will act on the sanctions bill.", &mut stems);
+        assert!(!vote.can_answer(asks("what date is the senate voting?")));
+        assert!(vote.can_answer(asks("what is the senate voting on?")));
+        assert!(AnswerKinds::of_answer("-", &mut stems).can_answer(asks("what date?")));
     }
 }
