@@ -23,12 +23,18 @@ pub struct Features {
     /// Product of the factors of the checks its best text failed (1 when
     /// it failed none): another date, a person it lacks, a contrast.
     pub checks: f32,
-    /// Weight share of the heaviest question word the base knows but the
-    /// fact never uses.
+    /// Weight share of the question words the base knows but the fact never
+    /// uses, all of them together (at most 1): "zelensky" and "host" asked of
+    /// a fact with neither.
     pub missing: f32,
     /// Letter-pair (Sørensen-Dice) likeness of the question to the stored
     /// phrasing that matched; 0 when the answer text matched.
     pub surface: f32,
+    /// Share of the question's known weight that the best text holds itself,
+    /// word by word (at the closest spelling), with no credit for words the
+    /// fact has elsewhere and none for the text's own length: what that one
+    /// phrasing, or the answer, says of what was asked.
+    pub direct: f32,
 }
 
 impl Features {
@@ -42,6 +48,7 @@ impl Features {
             self.checks,
             self.missing,
             self.surface,
+            self.direct,
         ]
     }
 
@@ -55,6 +62,7 @@ impl Features {
         "checks",
         "missing",
         "surface",
+        "direct",
     ];
 }
 
@@ -71,24 +79,26 @@ pub struct Calibration {
     pub checks: f32,
     pub missing: f32,
     pub surface: f32,
+    pub direct: f32,
 }
 
 /// How many features the calibration weighs.
-const FEATURES: usize = 8;
+const FEATURES: usize = 9;
 
 impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -4.838,
-            coverage: 3.03,
-            typicality: 1.701,
-            margin: 1.865,
-            known: 1.019,
-            length: -0.412,
-            checks: 0.879,
-            missing: -1.832,
-            surface: 2.018,
+            bias: -5.976,
+            coverage: 2.811,
+            typicality: 1.271,
+            margin: 1.778,
+            known: 1.317,
+            length: 0.191,
+            checks: 0.957,
+            missing: -2.12,
+            surface: 1.769,
+            direct: 1.67,
         }
     }
 }
@@ -104,6 +114,7 @@ impl Calibration {
             self.checks,
             self.missing,
             self.surface,
+            self.direct,
         ]
     }
 
@@ -118,6 +129,7 @@ impl Calibration {
             checks: w[5],
             missing: w[6],
             surface: w[7],
+            direct: w[8],
         }
     }
 
@@ -139,29 +151,38 @@ impl Calibration {
     /// whether it was right) by Newton's method on the L2-regularised log
     /// loss. Deterministic: the same examples give the same weights.
     pub fn fit(examples: &[(Features, bool)], l2: f64) -> Calibration {
+        Calibration::fit_weighted(examples, &vec![1.0; examples.len()], l2)
+    }
+
+    /// [`Calibration::fit`], each example counting `weights[i]` times in
+    /// the log loss (so that a file of fewer questions can count as much
+    /// as a larger one).
+    pub fn fit_weighted(examples: &[(Features, bool)], weights: &[f64], l2: f64) -> Calibration {
+        assert_eq!(examples.len(), weights.len());
         const N: usize = FEATURES + 1;
-        let rows: Vec<([f64; N], f64)> = examples
+        let rows: Vec<([f64; N], f64, f64)> = examples
             .iter()
-            .map(|(f, right)| {
+            .zip(weights)
+            .map(|((f, right), &weight)| {
                 let v = f.values();
                 let mut x = [1.0; N];
                 for i in 0..N - 1 {
                     x[i + 1] = v[i] as f64;
                 }
-                (x, if *right { 1.0 } else { 0.0 })
+                (x, if *right { 1.0 } else { 0.0 }, weight)
             })
             .collect();
         let mut w = [0.0f64; N];
         for _ in 0..50 {
             let mut grad = [0.0f64; N];
             let mut hess = [[0.0f64; N]; N];
-            for (x, y) in &rows {
+            for (x, y, weight) in &rows {
                 let z: f64 = (0..N).map(|i| w[i] * x[i]).sum();
                 let p = 1.0 / (1.0 + (-z).exp());
                 for i in 0..N {
-                    grad[i] += (p - y) * x[i];
+                    grad[i] += weight * (p - y) * x[i];
                     for j in 0..N {
-                        hess[i][j] += p * (1.0 - p) * x[i] * x[j];
+                        hess[i][j] += weight * p * (1.0 - p) * x[i] * x[j];
                     }
                 }
             }

@@ -34,6 +34,8 @@ pub(super) struct Asked<'a> {
     finds: Vec<bool>,
     /// The weight of all the terms.
     total: f32,
+    /// The weight of the terms the base knows.
+    known: f32,
     /// Share of a text's score that comes from covering the question.
     alpha: f32,
     kinds: AnswerKinds,
@@ -93,6 +95,7 @@ impl<'a> Asked<'a> {
             terms,
             finds: matcher.finding(terms),
             total,
+            known: terms.iter().filter(|t| !t.variants.is_empty()).map(|t| t.weight).sum(),
             alpha,
             kinds,
             dates,
@@ -834,6 +837,11 @@ impl Matcher {
                 question: doc.question.map(|q| q as usize),
                 features: Features {
                     checks,
+                    direct: if asked.known > 0.0 {
+                        (s.question_covered / asked.known).min(1.0)
+                    } else {
+                        0.0
+                    },
                     ..Features::default()
                 },
             };
@@ -857,12 +865,15 @@ impl Matcher {
         let typicality = c.features.checks * self.typicality(asked, fact, counts);
         c.features.coverage = coverage;
         c.features.typicality = typicality;
-        // The heaviest word of the question that the base knows but this
-        // fact never uses: "zelensky" asked of a fact without him.
-        c.features.missing = (0..terms.len())
+        // The words of the question that the base knows but this fact never
+        // uses: "zelensky" asked of a fact without him, "host" of a fact
+        // about the interview but not who led it.
+        c.features.missing = ((0..terms.len())
             .filter(|&i| !terms[i].stop && !terms[i].variants.is_empty() && !fact_has(i))
-            .map(|i| terms[i].weight / asked.total.max(f32::MIN_POSITIVE))
-            .fold(0.0, f32::max);
+            .map(|i| terms[i].weight)
+            .sum::<f32>()
+            / asked.total.max(f32::MIN_POSITIVE))
+        .min(1.0);
         c.score = (1.0 - gamma) * coverage + gamma * typicality;
         (c.score > 0.0).then_some(c)
     }
