@@ -89,16 +89,16 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -5.976,
-            coverage: 2.811,
-            typicality: 1.271,
-            margin: 1.778,
-            known: 1.317,
-            length: 0.191,
-            checks: 0.957,
-            missing: -2.12,
-            surface: 1.769,
-            direct: 1.67,
+            bias: -6.332,
+            coverage: 2.776,
+            typicality: 1.337,
+            margin: 1.777,
+            known: 1.691,
+            length: 0.268,
+            checks: 0.909,
+            missing: -2.134,
+            surface: 1.645,
+            direct: 1.723,
         }
     }
 }
