@@ -225,23 +225,27 @@ mod tests {
 
     fn small() -> Lexicon {
         Lexicon::from_data(
-            "# comment\nthe\t1036\t\t\ngonna\t713\t\t\ntanks\t693\tn2 v0\ttank\nreckon\t606\tv4\t\nwent\t783\tv21\tgo\ntruce\t595\tn0\t\n",
+            "# comment\nthe\t1036\t\t\ngonna\t713\t\t\nper\t834\t\t\nbiden\t568\t\t\ntanks\t693\tn2 v0\ttank\nreckon\t606\tv4\t\nwent\t783\tv21\tgo\ntruce\t595\tn0\t\n",
             "armistice ceasefire truce\n",
         )
     }
 
     #[test]
-    fn nouns_say_more_than_verbs_and_chat_words_say_nothing() {
+    fn nouns_say_more_than_verbs_and_chat_words_say_little() {
         let lex = small();
         let tanks = lex.informativeness("tanks").unwrap();
         let reckon = lex.informativeness("reckon").unwrap();
         assert!(tanks > 3.0 * reckon, "tanks {tanks} reckon {reckon}");
-        assert_eq!(
-            lex.informativeness("gonna"),
-            None,
-            "no sense: a name, unless a stop word"
-        );
+        // No sense in WordNet but said everywhere: function and chat words.
+        for chat in ["gonna", "per"] {
+            let info = lex.informativeness(chat).expect("a common word");
+            assert!(info < 0.2 * tanks, "{chat} {info} tanks {tanks}");
+        }
+        // No sense and rarer, or not English at all: a name.
+        assert_eq!(lex.informativeness("biden"), None);
         assert_eq!(lex.informativeness("witkoff"), None);
+        // "w" for "with".
+        assert_eq!(lex.informativeness("w"), Some(LONE_LETTER_INFORMATIVENESS));
     }
 
     #[test]
