@@ -35,6 +35,10 @@ pub struct Features {
     /// fact has elsewhere and none for the text's own length: what that one
     /// phrasing, or the answer, says of what was asked.
     pub direct: f32,
+    /// 1 when the question asks what someone said ("what did Zelensky say
+    /// about ...") and the fact's answer reports nobody's words, or only
+    /// others' (see [`super::speakers`]); else 0.
+    pub speaker: f32,
 }
 
 impl Features {
@@ -49,6 +53,7 @@ impl Features {
             self.missing,
             self.surface,
             self.direct,
+            self.speaker,
         ]
     }
 
@@ -63,6 +68,7 @@ impl Features {
         "missing",
         "surface",
         "direct",
+        "speaker",
     ];
 }
 
@@ -80,25 +86,27 @@ pub struct Calibration {
     pub missing: f32,
     pub surface: f32,
     pub direct: f32,
+    pub speaker: f32,
 }
 
 /// How many features the calibration weighs.
-const FEATURES: usize = 9;
+const FEATURES: usize = 10;
 
 impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -6.332,
-            coverage: 2.776,
-            typicality: 1.337,
-            margin: 1.777,
-            known: 1.691,
-            length: 0.268,
-            checks: 0.909,
-            missing: -2.134,
-            surface: 1.645,
-            direct: 1.723,
+            bias: -6.291,
+            coverage: 2.853,
+            typicality: 1.402,
+            margin: 1.747,
+            known: 1.607,
+            length: 0.416,
+            checks: 0.912,
+            missing: -2.311,
+            surface: 1.599,
+            direct: 1.721,
+            speaker: -1.258,
         }
     }
 }
@@ -115,6 +123,7 @@ impl Calibration {
             self.missing,
             self.surface,
             self.direct,
+            self.speaker,
         ]
     }
 
@@ -130,6 +139,7 @@ impl Calibration {
             missing: w[6],
             surface: w[7],
             direct: w[8],
+            speaker: w[9],
         }
     }
 
