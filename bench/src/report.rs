@@ -42,6 +42,9 @@ pub fn run(
     let started = Instant::now();
     engine.build(entries)?;
     let build_ms = started.elapsed().as_secs_f64() * 1e3;
+    if let Some(t) = tune {
+        engine.calibrate(t)?;
+    }
     Ok(measure(engine, entries, tune, queries, misses, 1, 0, build_ms))
 }
 

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use crate::data::Entry;
+use crate::data::{Entry, LabelledQuery};
 
 pub mod bm25;
 pub mod naive;
@@ -37,6 +37,14 @@ pub trait Engine {
             ranking: self.query(q),
             own: None,
         }
+    }
+
+    /// Fits what the engine fits on labelled queries, after `build` and
+    /// before any query, when there is a tuning set (talksbot: its
+    /// confidence model, as `talksbot calibrate` fits it on a fact base's
+    /// dev questions). The threshold is tuned afterwards, on the same set.
+    fn calibrate(&mut self, _tune: &[LabelledQuery]) -> Result<()> {
+        Ok(())
     }
 
     /// The threshold used when there is no tuning set.

@@ -10,8 +10,13 @@ use talksbot::answers::{Knowledge, Response};
 use talksbot::config::{Config, DEFAULT_CONFIG};
 use talksbot::matching::text::normalize_question;
 
+use talksbot::matching::{Calibration, Features};
+
 use super::{Engine, Found, View};
-use crate::data::Entry;
+use crate::data::{Entry, LabelledQuery};
+
+/// Shrinkage of the calibration weights, as `talksbot calibrate` uses.
+const CALIBRATION_L2: f64 = 1.0;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -252,6 +257,40 @@ impl Engine for Talksbot {
         }
     }
 
+    /// Fits the confidence model on the tuning queries, as `talksbot
+    /// calibrate` fits it on a fact base's dev questions: the features of
+    /// each query's top fact and whether it is right (never, out of scope).
+    /// The bundled weights were fitted on the news base, whose facts have
+    /// answer texts and a few phrasings each; a FAQ of a hundred phrasings
+    /// an entry and no answers reads otherwise.
+    fn calibrate(&mut self, tune: &[LabelledQuery]) -> Result<()> {
+        let knowledge = self
+            .knowledge
+            .take()
+            .expect("the engine is built before it is calibrated");
+        let examples: Vec<(Features, bool)> = tune
+            .iter()
+            .map(|q| {
+                let top = knowledge
+                    .matcher
+                    .ask(&knowledge.base, &q.text)
+                    .ok()
+                    .and_then(|v| v.candidates.first().copied());
+                match top {
+                    Some(top) => {
+                        let id = &knowledge.base.facts()[top.fact].id;
+                        let right = self.entries.get(id).is_some_and(|e| q.right.contains(e));
+                        (top.features, right)
+                    }
+                    None => (Features::default(), false),
+                }
+            })
+            .collect();
+        self.config.matcher.calibration = Calibration::fit(&examples, CALIBRATION_L2);
+        self.knowledge = Some(Knowledge::new(knowledge.base, &self.config.matcher));
+        Ok(())
+    }
+
     fn default_threshold(&self) -> f64 {
         f64::from(self.config.matcher.answer_threshold)
     }
@@ -314,5 +353,39 @@ mod tests {
         assert_eq!(found.own, Some(Some(1)));
         assert_eq!(e.query("what are your opening hours")[0].0, 0);
         assert_eq!(e.ask("   ").own, Some(None));
+    }
+
+    #[test]
+    fn calibrating_on_labelled_queries_refits_the_confidence() {
+        let mut e = Talksbot::new(Options::default()).unwrap();
+        let entries = vec![
+            Entry {
+                id: "hours".into(),
+                questions: vec!["When do you open?".into(), "What are your opening hours?".into()],
+            },
+            Entry {
+                id: "parking".into(),
+                questions: vec!["Where can I park my car?".into(), "Is there parking nearby?".into()],
+            },
+        ];
+        e.build(&entries).unwrap();
+        let before = e.config.matcher.calibration;
+        let q = |text: &str, right: &[usize]| LabelledQuery {
+            text: text.into(),
+            right: right.to_vec(),
+        };
+        let tune = [
+            q("when do you open", &[0]),
+            q("opening hours please", &[0]),
+            q("where do i park", &[1]),
+            q("any parking", &[1]),
+            q("can i park my bike in your office", &[]),
+            q("what is the weather", &[]),
+            q("open a bank account", &[]),
+        ];
+        e.calibrate(&tune).unwrap();
+        assert_ne!(e.config.matcher.calibration, before);
+        // The refitted model answers as before, from the rebuilt base.
+        assert_eq!(e.ask("where can i park my car").ranking[0].0, 1);
     }
 }
