@@ -850,11 +850,30 @@ fn calibrate(
         Ok(examples)
     };
     let knowledge = load_knowledge(&cli.knowledge, &config)?;
-    let examples = examples_of(&knowledge, files)?;
-    let fitted = Calibration::fit(&examples, CALIBRATION_L2);
+    // Each file counts as much as the largest, however many questions it
+    // holds: the blind dev set is half the size of the fact writer's own
+    // questions, which match the facts' phrasings closely and would
+    // otherwise teach the fit that only such questions are answered right.
+    let per_file: Vec<Vec<_>> = files
+        .iter()
+        .map(|path| examples_of(&knowledge, std::slice::from_ref(path)))
+        .collect::<anyhow::Result<_>>()?;
+    let largest = per_file.iter().map(Vec::len).max().unwrap_or(0);
+    let mut examples = Vec::new();
+    let mut counts = Vec::new();
+    for file in per_file {
+        let weight = largest as f64 / file.len().max(1) as f64;
+        counts.extend(std::iter::repeat_n(weight, file.len()));
+        examples.extend(file);
+    }
+    let fitted = Calibration::fit_weighted(&examples, &counts, CALIBRATION_L2);
     let mut out = std::io::stdout().lock();
     let weights = fitted.named_weights();
-    writeln!(out, "fitted on {} questions:\n\n[matcher.calibration]", examples.len())?;
+    writeln!(
+        out,
+        "fitted on {} questions (each file weighing as much as the largest):\n\n[matcher.calibration]",
+        examples.len()
+    )?;
     for (name, weight) in &weights {
         writeln!(out, "{name} = {weight}")?;
     }

@@ -23,12 +23,22 @@ pub struct Features {
     /// Product of the factors of the checks its best text failed (1 when
     /// it failed none): another date, a person it lacks, a contrast.
     pub checks: f32,
-    /// Weight share of the heaviest question word the base knows but the
-    /// fact never uses.
+    /// Weight share of the question words the base knows but the fact never
+    /// uses, all of them together (at most 1): "zelensky" and "host" asked of
+    /// a fact with neither.
     pub missing: f32,
     /// Letter-pair (Sørensen-Dice) likeness of the question to the stored
     /// phrasing that matched; 0 when the answer text matched.
     pub surface: f32,
+    /// Share of the question's known weight that the best text holds itself,
+    /// word by word (at the closest spelling), with no credit for words the
+    /// fact has elsewhere and none for the text's own length: what that one
+    /// phrasing, or the answer, says of what was asked.
+    pub direct: f32,
+    /// 1 when the question asks what someone said ("what did Zelensky say
+    /// about ...") and the fact's answer reports nobody's words, or only
+    /// others' (see [`super::speakers`]); else 0.
+    pub speaker: f32,
 }
 
 impl Features {
@@ -42,6 +52,8 @@ impl Features {
             self.checks,
             self.missing,
             self.surface,
+            self.direct,
+            self.speaker,
         ]
     }
 
@@ -55,6 +67,8 @@ impl Features {
         "checks",
         "missing",
         "surface",
+        "direct",
+        "speaker",
     ];
 }
 
@@ -71,24 +85,28 @@ pub struct Calibration {
     pub checks: f32,
     pub missing: f32,
     pub surface: f32,
+    pub direct: f32,
+    pub speaker: f32,
 }
 
 /// How many features the calibration weighs.
-const FEATURES: usize = 8;
+const FEATURES: usize = 10;
 
 impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -4.838,
-            coverage: 3.03,
-            typicality: 1.701,
-            margin: 1.865,
-            known: 1.019,
-            length: -0.412,
-            checks: 0.879,
-            missing: -1.832,
-            surface: 2.018,
+            bias: -6.291,
+            coverage: 2.853,
+            typicality: 1.402,
+            margin: 1.747,
+            known: 1.607,
+            length: 0.416,
+            checks: 0.912,
+            missing: -2.311,
+            surface: 1.599,
+            direct: 1.721,
+            speaker: -1.258,
         }
     }
 }
@@ -104,6 +122,8 @@ impl Calibration {
             self.checks,
             self.missing,
             self.surface,
+            self.direct,
+            self.speaker,
         ]
     }
 
@@ -118,6 +138,8 @@ impl Calibration {
             checks: w[5],
             missing: w[6],
             surface: w[7],
+            direct: w[8],
+            speaker: w[9],
         }
     }
 
@@ -139,29 +161,38 @@ impl Calibration {
     /// whether it was right) by Newton's method on the L2-regularised log
     /// loss. Deterministic: the same examples give the same weights.
     pub fn fit(examples: &[(Features, bool)], l2: f64) -> Calibration {
+        Calibration::fit_weighted(examples, &vec![1.0; examples.len()], l2)
+    }
+
+    /// [`Calibration::fit`], each example counting `weights[i]` times in
+    /// the log loss (so that a file of fewer questions can count as much
+    /// as a larger one).
+    pub fn fit_weighted(examples: &[(Features, bool)], weights: &[f64], l2: f64) -> Calibration {
+        assert_eq!(examples.len(), weights.len());
         const N: usize = FEATURES + 1;
-        let rows: Vec<([f64; N], f64)> = examples
+        let rows: Vec<([f64; N], f64, f64)> = examples
             .iter()
-            .map(|(f, right)| {
+            .zip(weights)
+            .map(|((f, right), &weight)| {
                 let v = f.values();
                 let mut x = [1.0; N];
                 for i in 0..N - 1 {
                     x[i + 1] = v[i] as f64;
                 }
-                (x, if *right { 1.0 } else { 0.0 })
+                (x, if *right { 1.0 } else { 0.0 }, weight)
             })
             .collect();
         let mut w = [0.0f64; N];
         for _ in 0..50 {
             let mut grad = [0.0f64; N];
             let mut hess = [[0.0f64; N]; N];
-            for (x, y) in &rows {
+            for (x, y, weight) in &rows {
                 let z: f64 = (0..N).map(|i| w[i] * x[i]).sum();
                 let p = 1.0 / (1.0 + (-z).exp());
                 for i in 0..N {
-                    grad[i] += (p - y) * x[i];
+                    grad[i] += weight * (p - y) * x[i];
                     for j in 0..N {
-                        hess[i][j] += p * (1.0 - p) * x[i] * x[j];
+                        hess[i][j] += weight * p * (1.0 - p) * x[i] * x[j];
                     }
                 }
             }

@@ -15,6 +15,7 @@ pub mod hash;
 pub mod index;
 pub mod lexicon;
 mod rank;
+pub mod speakers;
 pub mod text;
 
 use serde::{Deserialize, Serialize};
@@ -280,6 +281,8 @@ pub struct Matcher {
     kinds: Vec<AnswerKinds>,
     /// Per fact, the date terms of its events (day, month and year).
     fact_dates: Vec<Vec<String>>,
+    /// Per fact, whose words its answer reports.
+    speakers: Vec<speakers::Speakers>,
     /// Terms naming the distinctive entities of the base, sorted.
     entities: Vec<u32>,
     /// Groups of terms naming different things of one kind.
@@ -460,6 +463,11 @@ impl Matcher {
                     .collect()
             })
             .collect();
+        let speakers = base
+            .facts()
+            .iter()
+            .map(|f| speakers::Speakers::of_answer(&f.answer, &synonyms))
+            .collect();
         let mut entities: Vec<u32> = base
             .facts()
             .iter()
@@ -487,6 +495,7 @@ impl Matcher {
             config,
             kinds,
             fact_dates,
+            speakers,
             entities,
             contrasts,
         }
@@ -738,12 +747,18 @@ impl Matcher {
             }
         }
         let asked_pairs = text::LetterPairs::new(&said.join(" "));
+        let asked_speakers = speakers::asked_speakers(question, &self.synonyms);
         let top = candidates.first().map_or(0.0, |c| c.score);
         let second = candidates.get(1).map_or(0.0, |c| c.score);
         for (i, c) in candidates.iter_mut().enumerate() {
             c.features.margin = if i == 0 { top - second } else { c.score - top };
             c.features.known = known_share;
             c.features.length = length;
+            c.features.speaker = if self.speakers[c.fact].lack(&asked_speakers) {
+                1.0
+            } else {
+                0.0
+            };
             // Letter-pair likeness of the question to the phrasing that
             // matched: robust to typos, and low for a question that shares
             // words with a phrasing but reads nothing like it.

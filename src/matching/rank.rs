@@ -34,6 +34,8 @@ pub(super) struct Asked<'a> {
     finds: Vec<bool>,
     /// The weight of all the terms.
     total: f32,
+    /// The weight of the terms the base knows.
+    known: f32,
     /// Share of a text's score that comes from covering the question.
     alpha: f32,
     kinds: AnswerKinds,
@@ -93,6 +95,7 @@ impl<'a> Asked<'a> {
             terms,
             finds: matcher.finding(terms),
             total,
+            known: terms.iter().filter(|t| !t.variants.is_empty()).map(|t| t.weight).sum(),
             alpha,
             kinds,
             dates,
@@ -834,6 +837,11 @@ impl Matcher {
                 question: doc.question.map(|q| q as usize),
                 features: Features {
                     checks,
+                    direct: if asked.known > 0.0 {
+                        (s.question_covered / asked.known).min(1.0)
+                    } else {
+                        0.0
+                    },
                     ..Features::default()
                 },
             };
@@ -857,12 +865,15 @@ impl Matcher {
         let typicality = c.features.checks * self.typicality(asked, fact, counts);
         c.features.coverage = coverage;
         c.features.typicality = typicality;
-        // The heaviest word of the question that the base knows but this
-        // fact never uses: "zelensky" asked of a fact without him.
-        c.features.missing = (0..terms.len())
+        // The words of the question that the base knows but this fact never
+        // uses: "zelensky" asked of a fact without him, "host" of a fact
+        // about the interview but not who led it.
+        c.features.missing = ((0..terms.len())
             .filter(|&i| !terms[i].stop && !terms[i].variants.is_empty() && !fact_has(i))
-            .map(|i| terms[i].weight / asked.total.max(f32::MIN_POSITIVE))
-            .fold(0.0, f32::max);
+            .map(|i| terms[i].weight)
+            .sum::<f32>()
+            / asked.total.max(f32::MIN_POSITIVE))
+        .min(1.0);
         c.score = (1.0 - gamma) * coverage + gamma * typicality;
         (c.score > 0.0).then_some(c)
     }
@@ -1013,6 +1024,106 @@ mod tests {
         }
         // The bounds do pass facts over (else this test proves nothing).
         assert!(passed_over > 0);
+    }
+
+    /// Two facts about a meeting and one about a person, dated.
+    fn meeting() -> (Matcher, FactBase) {
+        let dir = PathBuf::from("meeting");
+        let sources = "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-03-16\"\n".to_string();
+        let facts = r#"
+[[fact]]
+id = "envoy-met-leader"
+questions = ["When did the envoy meet the leader in Moscow?", "Where did the envoy meet the leader?"]
+answer = "The envoy met the leader in Moscow on 13 March 2025."
+sources = ["s"]
+quotes = ["q"]
+dates = ["2025-03-13"]
+
+[[fact]]
+id = "who-is-president"
+questions = ["Who is the president?", "Which president leads Ukraine?"]
+answer = "The president of Ukraine leads its delegation."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "talks-in-turkey"
+questions = ["What happened at the talks in Turkey?"]
+answer = "Delegations met in Istanbul and agreed a prisoner exchange."
+sources = ["s"]
+quotes = ["q"]
+"#
+        .to_string();
+        let base = FactBase::from_files(
+            &dir,
+            &[(dir.join("sources.toml"), sources), (dir.join("facts/all.toml"), facts)],
+        )
+        .expect("a valid base");
+        (Matcher::new(&base, MatcherConfig::default()), base)
+    }
+
+    fn top(matcher: &Matcher, base: &FactBase, q: &str) -> Candidate {
+        let verdict = matcher.ask(base, q).unwrap();
+        let top = verdict.candidates[0];
+        assert_eq!(base.facts()[top.fact].id, "envoy-met-leader", "{q}");
+        top
+    }
+
+    #[test]
+    fn a_question_naming_what_the_fact_lacks_is_less_sure() {
+        let (matcher, base) = meeting();
+        let plain = top(&matcher, &base, "when did the envoy meet the leader in moscow");
+        // "president" is a word of the base, but not of this fact.
+        let more = top(
+            &matcher,
+            &base,
+            "when did the envoy meet the leader and the president in moscow",
+        );
+        assert_eq!(plain.features.missing, 0.0);
+        assert!(more.features.missing > 0.0);
+        assert!(
+            more.confidence < plain.confidence,
+            "{} {}",
+            more.confidence,
+            plain.confidence
+        );
+        // Two words it lacks say more than one.
+        let most = top(
+            &matcher,
+            &base,
+            "when did the envoy meet the leader and the president in moscow turkey",
+        );
+        assert!(most.features.missing > more.features.missing);
+    }
+
+    #[test]
+    fn a_near_miss_naming_another_date_is_less_sure_than_the_fact_date() {
+        let (matcher, base) = meeting();
+        let right = top(&matcher, &base, "did the envoy meet the leader on march 13");
+        let near_miss = top(&matcher, &base, "did the envoy meet the leader on march 11");
+        assert!(near_miss.features.checks < right.features.checks);
+        assert!(
+            near_miss.confidence < right.confidence,
+            "{} {}",
+            near_miss.confidence,
+            right.confidence
+        );
+    }
+
+    #[test]
+    fn direct_is_what_the_best_text_itself_holds_of_the_question() {
+        let (matcher, base) = meeting();
+        let whole = top(&matcher, &base, "where did the envoy meet the leader");
+        assert!((whole.features.direct - 1.0).abs() < 1e-6, "{}", whole.features.direct);
+        // "moscow" is only in another phrasing and the answer; "tanks" is
+        // unknown and so left out of the share.
+        let spread = top(&matcher, &base, "where did the envoy meet the leader tanks moscow 2025");
+        assert!(
+            spread.features.direct < whole.features.direct,
+            "{}",
+            spread.features.direct
+        );
+        assert!(spread.features.direct > 0.5, "{}", spread.features.direct);
     }
 
     #[test]

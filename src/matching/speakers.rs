@@ -1,0 +1,220 @@
+//! Who says what: the people a fact's answer reports the words of ("Rubio
+//! said", "which he called", "according to Putin"), and the one a question
+//! asks the words of ("what did Zelensky say about ..."). A question about
+//! what someone said is a near miss when the fact reports nobody's words,
+//! or only another's: the fact that Pope Leo offered the Vatican does not
+//! say what Zelensky made of it.
+
+use super::analyzer::{self, Synonyms};
+use super::text::{self, Token};
+
+/// Verbs that report speech, in an answer.
+const REPORTING_VERBS: &[&str] = &[
+    "say",
+    "says",
+    "said",
+    "saying",
+    "tell",
+    "tells",
+    "told",
+    "telling",
+    "call",
+    "calls",
+    "called",
+    "warn",
+    "warns",
+    "warned",
+    "describe",
+    "describes",
+    "described",
+    "add",
+    "adds",
+    "added",
+    "note",
+    "notes",
+    "noted",
+    "state",
+    "states",
+    "stated",
+    "argue",
+    "argues",
+    "argued",
+    "suggest",
+    "suggests",
+    "suggested",
+    "claim",
+    "claims",
+    "claimed",
+];
+
+/// Verbs by which a question asks what someone said or thinks.
+const ASKING_VERBS: &[&str] = &["say", "says", "said", "tell", "tells", "told", "think", "thinks"];
+
+/// Words that may stand between a speaker and the verb in an answer
+/// ("Rubio has also said", "Lavrov did not say").
+const ANSWER_GAP: &[&str] = &[
+    "has", "had", "have", "also", "then", "already", "just", "actually", "really", "even", "not", "never", "did",
+    "does",
+];
+
+/// Words that may stand between the speaker and the verb in a question
+/// ("what did Putin actually say").
+const QUESTION_GAP: &[&str] = &["actually", "really", "just", "even", "ever"];
+
+/// The auxiliaries that open the subject of a question ("what did X say").
+const AUXILIARIES: &[&str] = &["did", "does", "do", "has", "have", "had"];
+
+const PRONOUNS: &[&str] = &["he", "she", "they", "it"];
+
+/// Whose words an answer reports.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Speakers {
+    /// The speakers named, as index terms.
+    pub names: Vec<String>,
+    /// A speaker is a pronoun ("he said"): whom it stands for is not known.
+    pub pronoun: bool,
+}
+
+fn words(text: &str) -> Vec<String> {
+    text::tokens(text)
+        .into_iter()
+        .filter_map(|t| match t {
+            Token::Word(w) => Some(w),
+            _ => None,
+        })
+        .collect()
+}
+
+impl Speakers {
+    /// The speakers of an answer: the word before each reporting verb (past
+    /// "has", "also", "not" and the like) and the word after "according to".
+    pub fn of_answer(answer: &str, synonyms: &Synonyms) -> Speakers {
+        let words = words(answer);
+        let mut out = Speakers::default();
+        let add = |word: &str, out: &mut Speakers| {
+            if PRONOUNS.contains(&word) {
+                out.pronoun = true;
+            }
+            for term in analyzer::index_terms(word, synonyms) {
+                if !out.names.contains(&term) {
+                    out.names.push(term);
+                }
+            }
+        };
+        for (i, w) in words.iter().enumerate() {
+            if REPORTING_VERBS.contains(&w.as_str()) {
+                let before = words[..i].iter().rev().find(|x| !ANSWER_GAP.contains(&x.as_str()));
+                if let Some(speaker) = before {
+                    add(speaker, &mut out);
+                }
+            }
+            if w == "according" && words.get(i + 1).is_some_and(|x| x == "to") {
+                if let Some(speaker) = words.get(i + 2) {
+                    add(speaker, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    /// True when the question asks what someone said (`asked`, from
+    /// [`asked_speakers`]) and this answer reports none of it: nobody's
+    /// words, or only others'. A pronoun speaker may be anyone.
+    pub fn lack(&self, asked: &[String]) -> bool {
+        !asked.is_empty() && !self.pronoun && !asked.iter().all(|a| self.names.contains(a))
+    }
+}
+
+/// The people a question asks the words of, as index terms: the subject
+/// between "did" (or "does", "has") and "say" (or "tell", "think"), "X" or
+/// "X and Y". Empty when it asks no such thing, or the subject is only
+/// words the matcher leaves out ("the us", "you").
+pub fn asked_speakers(question: &str, synonyms: &Synonyms) -> Vec<String> {
+    let words = words(question);
+    for (i, w) in words.iter().enumerate() {
+        if !ASKING_VERBS.contains(&w.as_str()) {
+            continue;
+        }
+        let mut j = i;
+        while j > 0 && QUESTION_GAP.contains(&words[j - 1].as_str()) {
+            j -= 1;
+        }
+        let Some(start) = words[..j].iter().rposition(|x| AUXILIARIES.contains(&x.as_str())) else {
+            continue;
+        };
+        let subject = &words[start + 1..j];
+        if subject.is_empty() || subject.len() > 3 {
+            continue;
+        }
+        let mut out: Vec<String> = Vec::new();
+        for word in subject.iter().filter(|x| !matches!(x.as_str(), "and" | "n" | "the")) {
+            // "us" is a pronoun as often as the country ("what did he tell us").
+            if PRONOUNS.contains(&word.as_str()) || matches!(word.as_str(), "you" | "who" | "us" | "we" | "i") {
+                out.clear();
+                break;
+            }
+            for term in analyzer::index_terms(word, synonyms) {
+                if !out.contains(&term) {
+                    out.push(term);
+                }
+            }
+        }
+        if !out.is_empty() {
+            return out;
+        }
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn none() -> Synonyms {
+        Synonyms::new(&[])
+    }
+
+    #[test]
+    fn an_answer_names_whose_words_it_reports() {
+        let s = Speakers::of_answer(
+            "Rubio has also said the talks went well, according to Putin; the article says nothing more.",
+            &none(),
+        );
+        assert!(s.names.contains(&"rubio".to_string()) && s.names.contains(&"putin".to_string()));
+        assert!(!s.pronoun);
+        assert!(Speakers::of_answer("Which he called very positive.", &none()).pronoun);
+        assert_eq!(
+            Speakers::of_answer("Trump was expected to speak with Putin.", &none()),
+            Speakers::default()
+        );
+    }
+
+    #[test]
+    fn a_question_names_whose_words_it_asks() {
+        let asked = |q: &str| asked_speakers(q, &none());
+        assert_eq!(asked("what did zelensky say about the vatican offer"), ["zelenski"]);
+        assert_eq!(
+            asked("what did trump n putin actually say on the call"),
+            ["trump", "putin"]
+        );
+        assert_eq!(asked("does Rubio think the gaps can be worked out?"), ["rubio"]);
+        // Not a question about someone's words.
+        assert!(asked("when did the envoy meet the leader").is_empty());
+        assert!(asked("who said the war cannot continue").is_empty());
+        assert!(asked("what did you say").is_empty());
+        assert!(asked("what did the us say").is_empty());
+    }
+
+    #[test]
+    fn a_fact_lacks_the_words_of_someone_it_does_not_report() {
+        let rubio = Speakers::of_answer("Rubio said the offer was generous.", &none());
+        let asked = |q: &str| asked_speakers(q, &none());
+        assert!(!rubio.lack(&asked("what did rubio say about the offer")));
+        assert!(rubio.lack(&asked("what did zelensky say about the offer")));
+        assert!(!rubio.lack(&asked("when was the offer made")));
+        let nobody = Speakers::of_answer("The Pope offered the Vatican.", &none());
+        assert!(nobody.lack(&asked("what did the pope say about it")));
+        let he = Speakers::of_answer("He said it was generous.", &none());
+        assert!(!he.lack(&asked("what did zelensky say")));
+    }
+}
