@@ -616,6 +616,11 @@ impl Matcher {
                     v.1 = v.1.min(*sim);
                 }
             }
+            if variants.is_empty() && reading.is_none() && term.is_word && term.raw.chars().count() <= 2 {
+                // "w", "n", "hq": a letter or two that neither the base nor
+                // English reads says too little to outweigh the question.
+                continue;
+            }
             let weight = variants
                 .iter()
                 .map(|&(id, _)| self.index.idf(id))
