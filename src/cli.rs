@@ -57,7 +57,7 @@ pub enum Command {
     /// the test set) and show how well confidence matches being right.
     Calibrate {
         /// Labelled question files to fit on.
-        #[arg(default_values = ["tests/eval/questions.toml", "tests/eval/dev.toml"])]
+        #[arg(default_values = ["tests/eval/questions.toml", "tests/eval/dev.toml", "tests/eval/dev2.toml"])]
         files: Vec<PathBuf>,
         /// Write the fitted weights into the config file's [matcher.calibration].
         #[arg(long)]
