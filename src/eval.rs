@@ -341,9 +341,10 @@ pub fn run(knowledge: &Knowledge, file: &EvalFile, defaults: EvalConfig) -> Resu
     Ok(report)
 }
 
-/// For each case, what the matcher measured about its top candidate and
-/// whether that candidate is right (one of `expect`; never, when `expect` is
-/// empty): the examples the calibration is fitted on.
+/// For each case, what the matcher measured about its best-scoring candidate
+/// and whether that candidate is right (one of `expect`; never, when `expect`
+/// is empty): the examples the calibration is fitted on. (The bot's answer
+/// is that candidate unless the confidence put a close one before it.)
 pub fn top_features(knowledge: &Knowledge, file: &EvalFile) -> Result<Vec<(crate::matching::Features, bool)>, String> {
     let mut out = Vec::new();
     for case in &file.cases {
@@ -351,7 +352,16 @@ pub fn top_features(knowledge: &Knowledge, file: &EvalFile) -> Result<Vec<(crate
             .matcher
             .ask(&knowledge.base, &case.question)
             .map_err(|e| format!("question {:?}: {e}", case.question))?;
-        let Some(top) = verdict.candidates.first() else {
+        // The best by score, not the first after the confidence reordered
+        // the close ones: what is fitted must not depend on the fit.
+        let Some(top) = verdict.candidates.iter().reduce(|best, c| {
+            let better = c.score > best.score || (c.score == best.score && c.fact < best.fact);
+            if better {
+                c
+            } else {
+                best
+            }
+        }) else {
             out.push((crate::matching::Features::default(), false));
             continue;
         };

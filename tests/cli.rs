@@ -417,3 +417,27 @@ fn gaps_and_history_without_a_database_say_no_records_yet_and_create_nothing() {
         assert!(left.is_empty(), "{args:?} created {left:?}");
     }
 }
+
+#[test]
+fn the_bundled_calibration_is_what_calibrating_the_dev_sets_gives_and_calibrating_again_changes_nothing() {
+    // The fit reads the facts each question finds first by score, which the
+    // weights being fitted do not change: so it lands where it started.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("talksbot.toml");
+    std::fs::copy(repo().join("config/talksbot.toml"), &config).unwrap();
+    let before = std::fs::read_to_string(&config).unwrap();
+    let mut args = vec!["--config", config.to_str().unwrap(), "calibrate", "--write"];
+    let files: Vec<String> = ["questions", "dev", "dev2"]
+        .iter()
+        .map(|f| repo().join(format!("tests/eval/{f}.toml")).display().to_string())
+        .collect();
+    args.extend(files.iter().map(String::as_str));
+    let out = talksbot(&args, None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        before,
+        "config/talksbot.toml holds other weights than `talksbot calibrate --write` fits: {}",
+        stdout(&out)
+    );
+}
