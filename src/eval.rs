@@ -352,16 +352,7 @@ pub fn top_features(knowledge: &Knowledge, file: &EvalFile) -> Result<Vec<(crate
             .matcher
             .ask(&knowledge.base, &case.question)
             .map_err(|e| format!("question {:?}: {e}", case.question))?;
-        // The best by score, not the first after the confidence reordered
-        // the close ones: what is fitted must not depend on the fit.
-        let Some(top) = verdict.candidates.iter().reduce(|best, c| {
-            let better = c.score > best.score || (c.score == best.score && c.fact < best.fact);
-            if better {
-                c
-            } else {
-                best
-            }
-        }) else {
+        let Some(top) = verdict.best_scored() else {
             out.push((crate::matching::Features::default(), false));
             continue;
         };

@@ -237,6 +237,19 @@ impl Verdict {
     pub fn confidence(&self) -> f32 {
         self.candidates.first().map_or(0.0, |c| c.confidence)
     }
+
+    /// The candidate with the best score (the lowest fact index among equal
+    /// scores), before the confidence reordered the close ones: what the
+    /// calibration is fitted on, so that the fit does not depend on itself.
+    pub fn best_scored(&self) -> Option<&Candidate> {
+        self.candidates.iter().reduce(|best, c| {
+            if c.score > best.score || (c.score == best.score && c.fact < best.fact) {
+                c
+            } else {
+                best
+            }
+        })
+    }
 }
 
 /// One term of a question as the matcher read it.

@@ -259,7 +259,8 @@ impl Engine for Talksbot {
 
     /// Fits the confidence model on the tuning queries, as `talksbot
     /// calibrate` fits it on a fact base's dev questions: the features of
-    /// each query's top fact and whether it is right (never, out of scope).
+    /// each query's best-scoring fact and whether it is right (never, out
+    /// of scope).
     /// The bundled weights were fitted on the news base, whose facts have
     /// answer texts and a few phrasings each; a FAQ of a hundred phrasings
     /// an entry and no answers reads otherwise.
@@ -275,7 +276,7 @@ impl Engine for Talksbot {
                     .matcher
                     .ask(&knowledge.base, &q.text)
                     .ok()
-                    .and_then(|v| v.candidates.first().copied());
+                    .and_then(|v| v.best_scored().copied());
                 match top {
                     Some(top) => {
                         let id = &knowledge.base.facts()[top.fact].id;
