@@ -50,6 +50,14 @@ impl WordInfo {
     }
 }
 
+/// What a word that is never a noun ("reckon", "eat") says, as a share of
+/// what a noun as rare says. Chosen on the dev question sets: 0.15 let a
+/// near miss whose asked verb the base lacks ("what did witkoff eat in
+/// moscow") through; 0.45 and above did equally well (right answers minus
+/// twice the wrong ones over the dev sets 241 at 0.15, 246 at 0.3, 247 at
+/// 0.45, 0.6 and 1.0), and CLINC150 `val` was level.
+const VERB_SHARE: f32 = 0.45;
+
 /// How much a lone letter unknown to the fact base says.
 const LONE_LETTER_INFORMATIVENESS: f32 = 0.05;
 
@@ -203,7 +211,7 @@ impl Lexicon {
             // "via", "outta", "nah"); those say as little as a verb.
             return (info.log_count >= COMMON_NO_SENSE_LOG).then_some(rarity * 0.15);
         }
-        Some(rarity * (0.15 + 0.85 * info.noun_share()))
+        Some(rarity * (VERB_SHARE + (1.0 - VERB_SHARE) * info.noun_share()))
     }
 
     /// Words that share a synonym set with this one (never the word itself).
@@ -237,7 +245,7 @@ mod tests {
         let lex = small();
         let tanks = lex.informativeness("tanks").unwrap();
         let reckon = lex.informativeness("reckon").unwrap();
-        assert!(tanks > 3.0 * reckon, "tanks {tanks} reckon {reckon}");
+        assert!(tanks > 1.5 * reckon, "tanks {tanks} reckon {reckon}");
         // No sense in WordNet but said everywhere: function words.
         for function in ["whence", "per"] {
             let info = lex.informativeness(function).expect("a common word");
