@@ -67,12 +67,7 @@ impl Server {
 
     /// Runs `/fact <sub> [fact:<id>]` as `who`; returns the interaction id.
     async fn fact_command(&self, who: &(Value, Vec<u64>), sub: &str, fact: Option<&str>) -> u64 {
-        let mut option = json!({"name": sub, "type": 1, "options": []});
-        if let Some(f) = fact {
-            option["options"] = json!([{"name": "fact", "type": 3, "value": f}]);
-        }
-        let payload = slash_command(payloads::new_snowflake(), "fact", json!([option]), who.0.clone());
-        self.bot.interact(with_member_roles(payload, &who.1)).await
+        fact_command(&self.bot, who, sub, fact).await
     }
 
     /// Opens the form for `sub` (`add` or `edit`) and returns its custom id
@@ -871,6 +866,33 @@ async fn a_misspelt_fact_gets_a_did_you_mean() {
     server.bot.finish();
 }
 
+/// Runs `/fact <sub> [fact:<id>]` as `who` on `bot`; returns the interaction id.
+async fn fact_command(bot: &Bot, who: &(Value, Vec<u64>), sub: &str, fact: Option<&str>) -> u64 {
+    let mut option = json!({"name": sub, "type": 1, "options": []});
+    if let Some(f) = fact {
+        option["options"] = json!([{"name": "fact", "type": 3, "value": f}]);
+    }
+    let payload = slash_command(payloads::new_snowflake(), "fact", json!([option]), who.0.clone());
+    bot.interact(with_member_roles(payload, &who.1)).await
+}
+
+/// The bot on the knowledge folder `base`, the moderator role set, and
+/// Discord's deadline: an interaction not acknowledged in 3 s is lost, and
+/// the stand-in refuses a late response as Discord does.
+async fn moderated_bot(base: &Path) -> Bot {
+    let bot = Bot::start_with(
+        |c| {
+            c.moderation
+                .roles
+                .insert(StandIn::GUILD_ID.to_string(), vec![StandIn::MOD_ROLE_ID]);
+        },
+        base.to_path_buf(),
+    )
+    .await;
+    bot.discord.set_interaction_deadline(Some(Duration::from_secs(3)));
+    bot
+}
+
 /// A knowledge folder of `n` made-up facts citing the bundled sources.
 fn large_base(n: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -893,24 +915,8 @@ fn large_base(n: usize) -> tempfile::TempDir {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reloading_a_ten_thousand_fact_base_answers_within_discords_deadline() {
     let base = large_base(10_000);
-    let bot = Bot::start_with(
-        |c| {
-            c.moderation
-                .roles
-                .insert(StandIn::GUILD_ID.to_string(), vec![StandIn::MOD_ROLE_ID]);
-        },
-        base.path().to_path_buf(),
-    )
-    .await;
-    bot.discord.set_interaction_deadline(Some(Duration::from_secs(3)));
-    let who = moderator(1);
-    let options = json!([{"name": "reload", "type": 1, "options": []}]);
-    let id = bot
-        .interact(with_member_roles(
-            slash_command(payloads::new_snowflake(), "fact", options, who.0.clone()),
-            &who.1,
-        ))
-        .await;
+    let bot = moderated_bot(base.path()).await;
+    let id = fact_command(&bot, &moderator(1), "reload", None).await;
     let first = bot.response_to(id).await;
     assert_eq!(first["type"], 5, "acknowledged at once: {first}");
     let outcome = bot.final_response_to(id).await;
@@ -965,31 +971,14 @@ fn news_base(n: usize) -> tempfile::TempDir {
 async fn questions_asked_while_a_large_base_reloads_are_all_answered_within_discords_deadline() {
     let n = 10_000;
     let base = news_base(n);
-    let bot = Bot::start_with(
-        |c| {
-            c.moderation
-                .roles
-                .insert(StandIn::GUILD_ID.to_string(), vec![StandIn::MOD_ROLE_ID]);
-        },
-        base.path().to_path_buf(),
-    )
-    .await;
-    // Discord's deadline: an interaction not acknowledged in 3 s is lost,
-    // and the stand-in refuses a late response as Discord does.
-    bot.discord.set_interaction_deadline(Some(Duration::from_secs(3)));
+    let bot = moderated_bot(base.path()).await;
     std::fs::write(
         base.path().join("facts/late.toml"),
         "[[fact]]\nid = \"late-addition\"\nquestions = [\"Who chaired the closing session in Vostrigrad?\"]\nanswer = \"Zelmira Ostrova chaired it.\"\nsources = [\"newsmax-2025-05-18\"]\nquotes = [\"Rubio said\"]\n",
     )
     .unwrap();
     let who = moderator(1);
-    let options = json!([{"name": "reload", "type": 1, "options": []}]);
-    let reload = bot
-        .interact(with_member_roles(
-            slash_command(payloads::new_snowflake(), "fact", options, who.0.clone()),
-            &who.1,
-        ))
-        .await;
+    let reload = fact_command(&bot, &who, "reload", None).await;
     let reloaded = |bot: &Bot| {
         bot.discord
             .original_response(reload)
@@ -997,17 +986,7 @@ async fn questions_asked_while_a_large_base_reloads_are_all_answered_within_disc
     };
     // A moderator's command during the reload is not held up by it either:
     // acknowledged in time, and it shows the fact as it is on disk.
-    let show = bot
-        .interact(with_member_roles(
-            slash_command(
-                payloads::new_snowflake(),
-                "fact",
-                json!([{"name": "show", "type": 1, "options": [{"name": "fact", "type": 3, "value": "meeting-4321"}]}]),
-                who.0.clone(),
-            ),
-            &who.1,
-        ))
-        .await;
+    let show = fact_command(&bot, &who, "show", Some("meeting-4321")).await;
     // One question after another until the reload is over: each gets its
     // one response in time, answered from the base being served.
     let (mut during, mut asked) = (0, 0);
