@@ -393,7 +393,10 @@ impl AnswerKinds {
     /// What a question asks for: "when ..." wants a time, "how many/much" a count.
     fn of_question(terms: &[analyzer::Term]) -> AnswerKinds {
         // Terms are stems ("many" is "mani"): compare like with like.
-        let has = |w: &str| terms.iter().any(|t| t.text == text::stem(w));
+        let has = |w: &str| {
+            let stem = text::stem(w);
+            terms.iter().any(|t| t.text == stem)
+        };
         let what_time = terms
             .windows(2)
             .any(|p| p[0].text == "what" && (p[1].text == "time" || p[1].text == "hour"));
