@@ -893,8 +893,8 @@ async fn moderated_bot(base: &Path) -> Bot {
     bot
 }
 
-/// A knowledge folder of `n` made-up facts citing the bundled sources.
-fn large_base(n: usize) -> tempfile::TempDir {
+/// A knowledge folder with the bundled sources and an empty `facts/`.
+fn bundled_sources_only() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         common::repo().join("knowledge/sources.toml"),
@@ -902,6 +902,12 @@ fn large_base(n: usize) -> tempfile::TempDir {
     )
     .unwrap();
     std::fs::create_dir(dir.path().join("facts")).unwrap();
+    dir
+}
+
+/// A knowledge folder of `n` made-up facts citing the bundled sources.
+fn large_base(n: usize) -> tempfile::TempDir {
+    let dir = bundled_sources_only();
     let mut text = String::new();
     for i in 0..n {
         text.push_str(&format!(
@@ -947,13 +953,7 @@ fn news_fact(i: usize) -> (String, &'static str, String) {
 /// A news-shaped base of `n` facts: people at summits in places, five
 /// phrasings a fact, the words of summits shared by thousands of them.
 fn news_base(n: usize) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        common::repo().join("knowledge/sources.toml"),
-        dir.path().join("sources.toml"),
-    )
-    .unwrap();
-    std::fs::create_dir(dir.path().join("facts")).unwrap();
+    let dir = bundled_sources_only();
     for file in 0..n.div_ceil(2_000) {
         let mut text = String::new();
         for i in file * 2_000..((file + 1) * 2_000).min(n) {

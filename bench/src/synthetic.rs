@@ -18,6 +18,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::data::{Entry, LabelledQuery, Query};
+use crate::engines::talksbot::toml_string;
 use crate::typos::{Rng, Typist};
 
 const FIRST_NAMES: &[&str] = &[
@@ -526,24 +527,6 @@ impl Synthetic {
 }
 
 const FACTS_PER_FILE: usize = 2_000;
-
-/// A TOML basic string.
-fn toml_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
 
 #[cfg(test)]
 mod tests {
