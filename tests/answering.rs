@@ -52,6 +52,24 @@ fn little_words_english_has_but_the_base_does_not_use_do_not_sink_a_question() {
 }
 
 #[test]
+fn naming_the_outlet_that_reported_it_does_not_make_a_question_unsure() {
+    let (answer, outlets) = answer_to("how many prisoners were exchanged according to newsmax");
+    assert!(answer.contains("1,000"), "{answer}");
+    assert!(outlets.iter().any(|o| o == "Newsmax"), "{outlets:?}");
+    let (answer, outlets) = answer_to("per the kyiv independent, who met putin on march 13");
+    assert!(answer.contains("Witkoff"), "{answer}");
+    assert!(outlets.iter().any(|o| o == "The Kyiv Independent"), "{outlets:?}");
+}
+
+#[test]
+fn what_another_outlet_reported_is_not_answered_as_if_it_said_it() {
+    // Only Newsmax reports the exchange.
+    assert!(declines(
+        "what did the kyiv independent say about the prisoner exchange"
+    ));
+}
+
+#[test]
 fn questions_the_sources_do_not_answer_are_declined() {
     assert!(declines("What is the capital of Australia?"));
     assert!(declines("best pizza in town"));

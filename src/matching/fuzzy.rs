@@ -77,7 +77,8 @@ impl FuzzyWords {
 
     /// The words within the typo budget of `word` at the fewest edits, in
     /// the order they were added. A different first letter costs an edit
-    /// more, since it is rarely the typo. A three-letter word may only have
+    /// more, since it is rarely the typo, unless the first two letters are
+    /// swapped ("hwat"). A three-letter word may only have
     /// two letters swapped ("teh") or one left out ("wer"): a changed letter
     /// there makes another word as often as a typo ("mat", "met").
     pub fn nearest(&self, word: &str) -> Vec<Near> {
@@ -135,7 +136,10 @@ impl FuzzyWords {
             }
             other.clear();
             other.extend(self.words[id as usize].chars());
-            let first_differs = other.first() != typed.first();
+            // Two first letters swapped ("ohw", "hwat") are one slip of the
+            // fingers like any other swap, not a word begun differently.
+            let first_swapped = typed.len() > 1 && other.len() > 1 && typed[0] == other[1] && typed[1] == other[0];
+            let first_differs = other.first() != typed.first() && !first_swapped;
             let allowed = if first_differs { budget - 1 } else { budget };
             // Optimal string alignment: edits, with a swap of neighbours as
             // one; unlike full Damerau it needs no table of the alphabet,
@@ -282,6 +286,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn two_first_letters_swapped_are_one_slip_but_another_first_letter_is_two() {
+        let s = set(&["what", "kind", "bank"]);
+        for (typed, meant) in [("hwat", "what"), ("iknd", "kind"), ("abnk", "bank")] {
+            let near: Vec<&str> = s.nearest(typed).iter().map(|n| s.word(n.id)).collect();
+            assert_eq!(near, [meant], "{typed}");
+        }
+        // "kank" is one letter from "bank" but begins otherwise: two edits
+        // in all, over the budget of a four-letter word.
+        assert!(s.nearest("kank").is_empty());
     }
 
     #[test]

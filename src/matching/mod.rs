@@ -271,6 +271,7 @@ pub enum QuestionError {
 
 /// A question term after look-up: the index terms it may stand for and how
 /// much it weighs.
+#[derive(Clone)]
 struct QueryTerm {
     /// The term as analysed from the question.
     text: String,
@@ -300,6 +301,12 @@ pub struct Matcher {
     entities: Vec<u32>,
     /// Groups of terms naming different things of one kind.
     contrasts: Vec<Vec<u32>>,
+    /// Per fact, the terms naming the outlets of its sources, sorted: every
+    /// text of the fact holds them for the question's sake ("according to
+    /// Newsmax"), though few of them name the outlet.
+    fact_outlets: Vec<Vec<u32>>,
+    /// Every outlet term of the base, sorted.
+    outlets: Vec<u32>,
 }
 
 /// An entity named by fewer than this share of facts is distinctive: asking
@@ -510,6 +517,31 @@ impl Matcher {
                     .collect()
             })
             .collect();
+        let outlet_terms = |outlet: &str| -> Vec<u32> {
+            analyzer::index_terms(outlet, &synonyms)
+                .iter()
+                .filter_map(|t| index.term(t))
+                .filter(|&t| !index.is_stop(t))
+                .collect()
+        };
+        let fact_outlets: Vec<Vec<u32>> = base
+            .facts()
+            .iter()
+            .map(|f| {
+                let mut terms: Vec<u32> = f
+                    .sources
+                    .iter()
+                    .filter_map(|id| base.source(id))
+                    .flat_map(|s| outlet_terms(&s.outlet))
+                    .collect();
+                terms.sort_unstable();
+                terms.dedup();
+                terms
+            })
+            .collect();
+        let mut outlets: Vec<u32> = fact_outlets.iter().flatten().copied().collect();
+        outlets.sort_unstable();
+        outlets.dedup();
         Matcher {
             index,
             synonyms,
@@ -519,6 +551,8 @@ impl Matcher {
             speakers,
             entities,
             contrasts,
+            fact_outlets,
+            outlets,
         }
     }
 
@@ -761,6 +795,32 @@ impl Matcher {
             &rank::Asked::new(self, &terms, total, alpha, asked, &query_dates),
             prune,
         );
+        if let Some((rest, named)) = self.outlets_named(&terms) {
+            // Every fact has an outlet, though few of its texts name it: a
+            // fact from the outlet the question names ("according to
+            // Newsmax") is scored on the rest of the question; any other
+            // fact lacks that name, as it would lack a person asked about.
+            let rest_total: f32 = rest.iter().map(|t| t.weight).sum();
+            let from_named = |fact: usize| self.fact_outlets[fact].iter().any(|t| named.binary_search(t).is_ok());
+            candidates.retain(|c| !from_named(c.fact));
+            let penalty = self.config.missing_entity_penalty;
+            for c in &mut candidates {
+                c.score *= penalty;
+                c.features.checks *= penalty;
+                c.features.coverage *= penalty;
+                c.features.typicality *= penalty;
+            }
+            candidates.extend(
+                self.rank(
+                    &rank::Asked::new(self, &rest, rest_total, alpha, asked, &query_dates),
+                    prune,
+                )
+                .into_iter()
+                .filter(|c| from_named(c.fact)),
+            );
+            candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
+            candidates.truncate(rank::MAX_CANDIDATES);
+        }
         let known_share = if total > 0.0 { (known / total).min(1.0) } else { 0.0 };
         let weighty = terms.iter().filter(|t| t.weight > 0.0 && !t.stop).count();
         let length = weighty.min(6) as f32 / 6.0;
@@ -815,6 +875,28 @@ impl Matcher {
         }
         let outcome = self.decide(&candidates, weighty);
         Ok(Verdict { outcome, candidates })
+    }
+
+    /// The question without the outlets it names, and their terms (sorted),
+    /// when it names one and asks something more.
+    fn outlets_named(&self, terms: &[QueryTerm]) -> Option<(Vec<QueryTerm>, Vec<u32>)> {
+        let is_outlet = |t: &QueryTerm| {
+            !t.variants.is_empty()
+                && t.variants
+                    .iter()
+                    .all(|&(id, sim)| sim >= PART_SIMILARITY && self.outlets.binary_search(&id).is_ok())
+        };
+        if !terms.iter().any(is_outlet) || !terms.iter().any(|t| !t.stop && !t.variants.is_empty() && !is_outlet(t)) {
+            return None;
+        }
+        let mut named: Vec<u32> = terms
+            .iter()
+            .filter(|t| is_outlet(t))
+            .flat_map(|t| t.variants.iter().map(|v| v.0))
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        Some((terms.iter().filter(|t| !is_outlet(t)).cloned().collect(), named))
     }
 
     /// Answer, suggest or abstain, from the calibrated confidence of the
