@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
 
+use metrics::Objective;
+
 mod alloc;
 mod convert;
 mod data;
@@ -107,6 +109,11 @@ struct Retrieval {
     /// Print the first N in-scope queries each engine ranks wrongly (to stderr).
     #[arg(long, default_value_t = 0, value_name = "N")]
     misses: usize,
+    /// Tune each threshold to answer the most in-scope queries while
+    /// declining at least this share of the tune file's out-of-scope ones,
+    /// instead of weighing the two alike.
+    #[arg(long, value_name = "SHARE")]
+    decline_target: Option<f64>,
 }
 
 fn main() -> Result<()> {
@@ -147,6 +154,13 @@ fn retrieval(args: Retrieval) -> Result<()> {
             bail!("--typos takes a share of words from 0 to 1, not {rate}");
         }
     }
+    let objective = match args.decline_target {
+        Some(share) if !(0.0..=1.0).contains(&share) => {
+            bail!("--decline-target takes a share of out-of-scope queries from 0 to 1, not {share}")
+        }
+        Some(share) => Objective::DeclineAtLeast(share),
+        None => Objective::Balanced,
+    };
     let entries = data::read_faq(&args.faq)?;
     let mut queries = data::read_queries(&args.queries, &entries)?;
     let mut tune = args
@@ -186,7 +200,14 @@ fn retrieval(args: Retrieval) -> Result<()> {
     let mut no_candidate = Vec::new();
     for engine in &mut engines {
         let started = std::time::Instant::now();
-        let engine_rows = report::run(engine.as_mut(), &entries, tune.as_deref(), &queries, args.misses)?;
+        let engine_rows = report::run(
+            engine.as_mut(),
+            &entries,
+            tune.as_deref(),
+            objective,
+            &queries,
+            args.misses,
+        )?;
         eprintln!("{}: done in {:.1} s", engine.name(), started.elapsed().as_secs_f64());
         no_candidate.push((engine.name(), engine_rows[0].no_candidate_in_scope));
         for row in engine_rows {

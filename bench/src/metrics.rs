@@ -116,11 +116,24 @@ impl Answering {
     }
 }
 
-/// The threshold that maximises the balanced objective on a tuning set,
-/// scanning every distinct top score (answer when score >= threshold) and
-/// one just above the highest (answer nothing). Ties go to the lowest
-/// threshold. `None` when the set is empty.
-pub fn tune_threshold(judged: &[Judged]) -> Option<f64> {
+/// What a threshold is tuned for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Objective {
+    /// The most [`Answering::balanced`]: in-scope accuracy and
+    /// out-of-scope recall weigh the same, however many of each there are.
+    Balanced,
+    /// The most in-scope accuracy among thresholds that decline at least
+    /// this share of the out-of-scope queries: the operating point of a
+    /// product that must stay quiet on most off-topic questions. Without
+    /// out-of-scope queries every threshold qualifies.
+    DeclineAtLeast(f64),
+}
+
+/// The threshold that best meets `objective` on a tuning set, scanning
+/// every distinct top score (answer when score >= threshold) and one just
+/// above the highest (answer nothing). Ties go to the lowest threshold.
+/// `None` when the set is empty.
+pub fn tune_threshold(judged: &[Judged], objective: Objective) -> Option<f64> {
     let mut candidates: Vec<f64> = judged.iter().filter(|j| j.has_candidate).map(|j| j.top_score).collect();
     candidates.sort_by(f64::total_cmp);
     candidates.dedup();
@@ -129,7 +142,19 @@ pub fn tune_threshold(judged: &[Judged]) -> Option<f64> {
     }
     let mut best: Option<(f64, f64)> = None;
     for t in candidates {
-        let value = Answering::at(judged, t).balanced();
+        let answering = Answering::at(judged, t);
+        let value = match objective {
+            Objective::Balanced => answering.balanced(),
+            // Declining everything meets any share, so some threshold always qualifies.
+            Objective::DeclineAtLeast(share) if answering.oos_recall.is_nan() || answering.oos_recall >= share => {
+                if answering.in_scope_accuracy.is_nan() {
+                    answering.oos_recall
+                } else {
+                    answering.in_scope_accuracy
+                }
+            }
+            Objective::DeclineAtLeast(_) => continue,
+        };
         if value.is_nan() {
             continue;
         }
@@ -271,7 +296,7 @@ mod tests {
         ];
         // At 0.6: in-scope 3/4, oos 3/4 -> 0.75. At 0.4: 4/4 and 2/4 -> 0.75
         // too; at 0.8: 2/4 and 3/4. Ties go to the lowest threshold.
-        assert_eq!(tune_threshold(&judged), Some(0.4));
+        assert_eq!(tune_threshold(&judged, Objective::Balanced), Some(0.4));
         let best = Answering::at(&judged, 0.4).balanced();
         for t in [0.0, 0.1, 0.3, 0.5, 0.6, 0.8, 0.9, 0.95, 1.0] {
             assert!(Answering::at(&judged, t).balanced() <= best + 1e-12, "{t}");
@@ -279,13 +304,36 @@ mod tests {
     }
 
     #[test]
+    fn tuning_for_a_share_declined_answers_the_most_that_keeps_it() {
+        let judged = [
+            scored(true, true, 0.9),
+            scored(true, true, 0.8),
+            scored(true, true, 0.6),
+            scored(true, true, 0.4),
+            scored(false, false, 0.95),
+            scored(false, false, 0.5),
+            scored(false, false, 0.3),
+            scored(false, false, 0.1),
+        ];
+        // Declining half the out-of-scope queries allows 0.4 (0.3 and 0.1
+        // declined); three quarters needs 0.6; all of them, above 0.95.
+        assert_eq!(tune_threshold(&judged, Objective::DeclineAtLeast(0.5)), Some(0.4));
+        assert_eq!(tune_threshold(&judged, Objective::DeclineAtLeast(0.75)), Some(0.6));
+        let t = tune_threshold(&judged, Objective::DeclineAtLeast(1.0)).unwrap();
+        assert!(t > 0.95);
+        assert_eq!(Answering::at(&judged, t).oos_recall, 1.0);
+        // In scope only: nothing to decline, so answer all.
+        assert_eq!(tune_threshold(&judged[..4], Objective::DeclineAtLeast(0.8)), Some(0.4));
+    }
+
+    #[test]
     fn tuning_can_decline_everything() {
         // Every answer would be wrong: answering nothing is best.
         let judged = [scored(true, false, 0.8), scored(false, false, 0.9)];
-        let t = tune_threshold(&judged).unwrap();
+        let t = tune_threshold(&judged, Objective::Balanced).unwrap();
         assert!(t > 0.9);
         assert_eq!(Answering::at(&judged, t).oos_recall, 1.0);
-        assert_eq!(tune_threshold(&[]), None);
+        assert_eq!(tune_threshold(&[], Objective::Balanced), None);
     }
 
     #[test]

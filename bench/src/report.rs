@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::data::{Entry, LabelledQuery};
 use crate::engines::{Engine, Found, View};
-use crate::metrics::{auroc, mrr, p_at_1, percentile_us, tune_threshold, Answering, Judged};
+use crate::metrics::{auroc, mrr, p_at_1, percentile_us, tune_threshold, Answering, Judged, Objective};
 
 /// One report row; `--json` prints it as is, one object a line.
 #[derive(Debug, Clone, Serialize)]
@@ -36,6 +36,7 @@ pub fn run(
     engine: &mut dyn Engine,
     entries: &[Entry],
     tune: Option<&[LabelledQuery]>,
+    objective: Objective,
     queries: &[LabelledQuery],
     misses: usize,
 ) -> Result<Vec<Row>> {
@@ -45,7 +46,9 @@ pub fn run(
     if let Some(t) = tune {
         engine.calibrate(t)?;
     }
-    Ok(measure(engine, entries, tune, queries, misses, 1, 0, build_ms))
+    Ok(measure(
+        engine, entries, tune, objective, queries, misses, 1, 0, build_ms,
+    ))
 }
 
 /// [`run`] for an engine already built (in `build_ms`), timing each query
@@ -55,6 +58,7 @@ pub fn measure(
     engine: &dyn Engine,
     entries: &[Entry],
     tune: Option<&[LabelledQuery]>,
+    objective: Objective,
     queries: &[LabelledQuery],
     misses: usize,
     rounds: usize,
@@ -122,7 +126,7 @@ pub fn measure(
             }
             View::Ranked(_) | View::Rescored(_) => {
                 let threshold = match (tune, &tuned) {
-                    (Some(t), Some(f)) => tune_threshold(&judge(t, f)),
+                    (Some(t), Some(f)) => tune_threshold(&judge(t, f), objective),
                     _ => None,
                 }
                 .unwrap_or_else(|| engine.default_threshold());

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::alloc;
 use crate::engines;
+use crate::metrics::Objective;
 use crate::report::{self, fixed, ratio, Row};
 use crate::synthetic::Synthetic;
 
@@ -126,6 +127,7 @@ pub fn run(args: Args) -> Result<()> {
                 engine.as_ref(),
                 &entries,
                 Some(&tune),
+                Objective::Balanced,
                 &labelled,
                 0,
                 args.rounds,

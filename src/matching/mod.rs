@@ -307,6 +307,9 @@ pub struct Matcher {
     fact_outlets: Vec<Vec<u32>>,
     /// Every outlet term of the base, sorted.
     outlets: Vec<u32>,
+    /// Per fact, the numbers its answer gives that are not years, as terms
+    /// ("#1000").
+    fact_numbers: Vec<Vec<String>>,
 }
 
 /// An entity named by fewer than this share of facts is distinctive: asking
@@ -542,6 +545,19 @@ impl Matcher {
         let mut outlets: Vec<u32> = fact_outlets.iter().flatten().copied().collect();
         outlets.sort_unstable();
         outlets.dedup();
+        let fact_numbers = base
+            .facts()
+            .iter()
+            .map(|f| {
+                text::tokens(&f.answer)
+                    .into_iter()
+                    .filter_map(|t| match t {
+                        text::Token::Number(n) if !(1900..=2100).contains(&n) => Some(format!("#{n}")),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
         Matcher {
             index,
             synonyms,
@@ -553,6 +569,7 @@ impl Matcher {
             contrasts,
             fact_outlets,
             outlets,
+            fact_numbers,
         }
     }
 
@@ -897,6 +914,15 @@ impl Matcher {
         named.sort_unstable();
         named.dedup();
         Some((terms.iter().filter(|t| !is_outlet(t)).cloned().collect(), named))
+    }
+
+    /// Whether the fact's answer gives a number besides those the question
+    /// names: "how many of the 1,000 prisoners were Ukrainian" is not
+    /// answered by the 1,000.
+    fn tells_a_count(&self, fact: u32, named: &[&str]) -> bool {
+        self.fact_numbers[fact as usize]
+            .iter()
+            .any(|n| !named.contains(&n.as_str()))
     }
 
     /// Answer, suggest or abstain, from the calibrated confidence of the

@@ -39,6 +39,9 @@ pub(super) struct Asked<'a> {
     /// Share of a text's score that comes from covering the question.
     alpha: f32,
     kinds: AnswerKinds,
+    /// The numbers the question names ("#1000"): a count it asks for is
+    /// another.
+    numbers: Vec<&'a str>,
     dates: &'a [String],
     /// Every spelling of every term, in the order of terms and of their
     /// spellings; `by_id` lists them by index term, for merging with a
@@ -98,6 +101,11 @@ impl<'a> Asked<'a> {
             known: terms.iter().filter(|t| !t.variants.is_empty()).map(|t| t.weight).sum(),
             alpha,
             kinds,
+            numbers: terms
+                .iter()
+                .map(|t| t.text.as_str())
+                .filter(|t| t.starts_with('#'))
+                .collect(),
             dates,
             slots,
             by_id,
@@ -728,7 +736,7 @@ impl Matcher {
             .filter(|&i| terms[i].entity && !asked.term_slots[i].clone().any(|s| counts[s] > 0))
             .count();
         (
-            !self.kinds[f].can_answer(asked.kinds),
+            !self.kinds[f].can_answer(asked.kinds) || (asked.kinds.count && !self.tells_a_count(fact, &asked.numbers)),
             dates_disagree(asked.dates, &self.fact_dates[f]),
             missing,
         )
@@ -1096,6 +1104,31 @@ quotes = ["q"]
             "when did the envoy meet the leader and the president in moscow turkey",
         );
         assert!(most.features.missing > more.features.missing);
+    }
+
+    #[test]
+    fn a_count_is_not_answered_by_the_number_the_question_itself_names() {
+        let dir = PathBuf::from("count");
+        let sources = "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-05-18\"\n".to_string();
+        let facts = r#"
+[[fact]]
+id = "prisoner-exchange"
+questions = ["How many prisoners will be exchanged?"]
+answer = "1,000 prisoners will be exchanged."
+sources = ["s"]
+quotes = ["q"]
+"#
+        .to_string();
+        let base = FactBase::from_files(
+            &dir,
+            &[(dir.join("sources.toml"), sources), (dir.join("facts/all.toml"), facts)],
+        )
+        .expect("a valid base");
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let checks = |q: &str| matcher.ask(&base, q).unwrap().candidates[0].features.checks;
+        assert_eq!(checks("how many prisoners will be exchanged"), 1.0);
+        assert_eq!(checks("how many of the prisoners will be exchanged in 2025"), 1.0);
+        assert!(checks("how many of the 1000 prisoners will be exchanged first") < 1.0);
     }
 
     #[test]
