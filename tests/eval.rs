@@ -19,7 +19,7 @@ fn the_labelled_question_set_passes_its_marks() {
 /// which nothing is tuned on.
 #[test]
 fn the_blind_question_sets_pass_their_marks() {
-    for name in ["dev", "dev2", "test"] {
+    for name in ["dev", "dev2", "dev3", "test"] {
         let file = talksbot::eval::load(&repo().join(format!("tests/eval/{name}.toml"))).expect("question file loads");
         let near_misses = file
             .cases

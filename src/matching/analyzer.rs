@@ -10,8 +10,8 @@ use crate::knowledge::SynonymGroup;
 
 /// Words that say nothing about which fact is wanted. Question words that do
 /// (who, when, where, how many) are kept: "who met Putin" and "when did
-/// Witkoff meet Putin" ask different things. Chat shorthand ("wen", "pls") is
-/// here too, so that it is not mistaken for a word the sources don't know.
+/// Witkoff meet Putin" ask different things (chat's "wen" is read as "when").
+/// Chat shorthand ("pls", "abt") is here too, so that it is not mistaken for a word the sources don't know.
 const STOP_WORDS: &[&str] = &[
     "a",
     "about",
@@ -293,7 +293,6 @@ const STOP_WORDS: &[&str] = &[
     "wasnt",
     "wat",
     "we",
-    "wen",
     "were",
     "weren",
     "werent",
@@ -306,7 +305,6 @@ const STOP_WORDS: &[&str] = &[
     "which",
     "while",
     "whilst",
-    "whn",
     "whom",
     "whose",
     "wht",
@@ -493,15 +491,17 @@ pub struct Term {
 
 /// Text to terms, the same way for stored phrasings and for questions.
 /// Stop words are kept here and dropped by the caller after any fuzzy
-/// correction, so that "wen" can still be recognised as a stop word.
+/// correction, so that "pls" can still be recognised as a stop word.
 pub fn analyze(text: &str, synonyms: &Synonyms, max_tokens: usize) -> Vec<Term> {
     analyze_words(text, synonyms, max_tokens, read_word)
 }
 
 /// A word's stem, and whether it is a stop word as written or once stemmed.
 fn read_word(word: &str) -> (String, bool) {
-    // "who's" typed without its apostrophe: the question word it is.
+    // "who's" typed without its apostrophe, or "when" in chat: the question
+    // word it is.
     let word = match word {
+        "wen" | "whn" => "when",
         "whos" => "who",
         "wheres" => "where",
         "whens" => "when",
@@ -653,6 +653,11 @@ mod tests {
         let syn = Synonyms::default();
         assert_eq!(index_terms("whos rubio", &syn), index_terms("who's rubio", &syn));
         assert_eq!(index_terms("wheres rubio", &syn), index_terms("where is rubio", &syn));
+        // Chat's "when" asks a time as "when" does.
+        assert_eq!(
+            index_terms("wen did kyiv agree", &syn),
+            index_terms("when did kyiv agree", &syn)
+        );
         // Negations are function words, like "not".
         assert_eq!(
             index_terms("didnt rubio meet lavrov", &syn),

@@ -88,12 +88,20 @@ fn words(text: &str) -> Vec<String> {
 impl Speakers {
     /// The speakers of an answer: the word before each reporting verb (past
     /// "has", "also", "not" and the like) and the word after "according to".
+    /// "He" or "she" is someone the answer has named: a speaker named
+    /// elsewhere in it ("Rubio said ..., which he called"), or else the
+    /// name it opens with ("Witkoff spoke to CNN ...: he said").
     pub fn of_answer(answer: &str, synonyms: &Synonyms) -> Speakers {
         let words = words(answer);
         let mut out = Speakers::default();
-        let add = |word: &str, out: &mut Speakers| {
+        let mut person = false;
+        let mut add = |word: &str, out: &mut Speakers| {
             if PRONOUNS.contains(&word) {
-                out.pronoun = true;
+                if matches!(word, "he" | "she") {
+                    person = true;
+                } else {
+                    out.pronoun = true;
+                }
             }
             for term in analyzer::index_terms(word, synonyms) {
                 if !out.names.contains(&term) {
@@ -112,6 +120,18 @@ impl Speakers {
                 if let Some(speaker) = words.get(i + 2) {
                     add(speaker, &mut out);
                 }
+            }
+        }
+        if person && out.names.is_empty() {
+            let opening = answer
+                .split_whitespace()
+                .next()
+                .filter(|w| w.starts_with(|c: char| c.is_uppercase()))
+                .map(|w| analyzer::index_terms(w, synonyms))
+                .unwrap_or_default();
+            match opening.first() {
+                Some(name) => out.names.push(name.clone()),
+                None => out.pronoun = true,
             }
         }
         out
@@ -216,5 +236,25 @@ mod tests {
         assert!(nobody.lack(&asked("what did the pope say about it")));
         let he = Speakers::of_answer("He said it was generous.", &none());
         assert!(!he.lack(&asked("what did zelensky say")));
+    }
+
+    #[test]
+    fn he_or_she_is_someone_the_answer_names() {
+        let asked = |q: &str| asked_speakers(q, &none());
+        let envoy = Speakers::of_answer(
+            "Witkoff spoke to CNN after the meeting: he said a call was expected.",
+            &none(),
+        );
+        assert!(!envoy.lack(&asked("what did witkoff say after the meeting")));
+        assert!(envoy.lack(&asked("what did putin actually tell witkoff")));
+        let rubio = Speakers::of_answer(
+            "Rubio said 1,000 prisoners would be freed, which he called positive.",
+            &none(),
+        );
+        assert_eq!(rubio.names, ["rubio"]);
+        assert!(!rubio.pronoun);
+        // Nobody named to stand for: anyone.
+        let unnamed = Speakers::of_answer("On Sunday he said a call was expected.", &none());
+        assert!(!unnamed.lack(&asked("what did putin say")));
     }
 }
