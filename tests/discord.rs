@@ -880,6 +880,7 @@ fn a_close_match_question() -> String {
         "did witkoff and putin talk",
         "ceasefire jeddah",
         "rubio on the russian document",
+        "what did rubio say about lavrov",
     ];
     candidates
         .iter()

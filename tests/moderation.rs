@@ -657,6 +657,7 @@ quotes = [
   { source = "kyiv-independent-2025-03-16", text = "the complexities of ending the ongoing war" },
 ]
 tags = ["venues"]
+unsaid = ['Has a Vatican meeting been agreed?'] # edited in the file only
 note = "Checked against both articles."
 "#;
 

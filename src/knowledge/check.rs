@@ -507,6 +507,25 @@ fn check_fact(file: &FileText, f: Spanned<RawFact>, source_ids: &HashSet<&str>, 
             location: qloc,
         });
     }
+    let mut unsaid = Vec::new();
+    for u in f.unsaid {
+        let text = u.get_ref().trim().to_string();
+        let key = phrasing_key(&text);
+        if key.is_empty() {
+            problems.add(
+                file.of(&u),
+                format!("fact {id:?} has an empty unsaid question"),
+                "write out the question its sources leave open, or remove the empty string",
+            );
+        } else if f.questions.get_ref().iter().any(|q| phrasing_key(q.get_ref()) == key) {
+            problems.add(
+                file.of(&u),
+                format!("fact {id:?} lists {text:?} both as a question it answers and as one its sources leave open"),
+                "keep it in questions if the answer says it, in unsaid if it does not",
+            );
+        }
+        unsaid.push(text);
+    }
     let mut dates = Vec::new();
     for d in &f.dates {
         match parse_date(d.get_ref()) {
@@ -535,6 +554,7 @@ fn check_fact(file: &FileText, f: Spanned<RawFact>, source_ids: &HashSet<&str>, 
         tags: f.tags,
         entities: f.entities,
         note: f.note,
+        unsaid,
         location,
     }
 }
@@ -711,6 +731,27 @@ dates = ["2025-03-13"]
         assert!(all.contains("empty answer"), "{all}");
         assert!(all.contains("listed under fact \"two\" and under \"one\""), "{all}");
         assert!(p.iter().all(|p| p.location.line > 0));
+    }
+
+    #[test]
+    fn open_questions_load_and_must_be_written_out_and_not_answered_too() {
+        let open = GOOD.replace(
+            "dates = [\"2025-03-13\"]",
+            "dates = [\"2025-03-13\"]\nunsaid = [\" Where did they meet? \"]",
+        );
+        assert_eq!(load(&open).unwrap().facts()[0].unsaid, ["Where did they meet?"]);
+        let p = problems(&open.replace("Where did they meet?", "  "));
+        assert_eq!(p.len(), 1);
+        assert!(p[0].message.contains("empty unsaid question"), "{}", p[0]);
+        assert_eq!(p[0].location.line, 9, "{}", p[0]);
+        let p = problems(&open.replace("Where did they meet?", "who met putin"));
+        assert_eq!(p.len(), 1);
+        assert!(
+            p[0].message
+                .contains("both as a question it answers and as one its sources leave open"),
+            "{}",
+            p[0]
+        );
     }
 
     #[test]

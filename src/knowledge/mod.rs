@@ -85,6 +85,10 @@ pub struct Fact {
     pub tags: Vec<String>,
     pub entities: Vec<String>,
     pub note: Option<String>,
+    /// Questions about this fact's subject that its sources leave open
+    /// ("Which city hosted the talks?"): asked one of these, the bot says
+    /// its sources don't say instead of answering with this fact.
+    pub unsaid: Vec<String>,
     pub location: Location,
 }
 

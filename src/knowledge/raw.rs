@@ -52,6 +52,8 @@ pub struct RawFact {
     #[serde(default)]
     pub entities: Vec<String>,
     pub note: Option<String>,
+    #[serde(default)]
+    pub unsaid: Vec<Spanned<String>>,
 }
 
 /// A quote is a plain string (from the fact's first source) or names its source.

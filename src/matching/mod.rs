@@ -20,7 +20,7 @@ pub mod text;
 
 use serde::{Deserialize, Serialize};
 
-use crate::knowledge::FactBase;
+use crate::knowledge::{Fact, FactBase};
 use analyzer::Synonyms;
 pub use calibrate::{Calibration, Features};
 use index::{FactText, Index, Resolved};
@@ -211,6 +211,10 @@ pub struct Candidate {
     /// The stored question that matched best, if it was a question rather
     /// than the answer text.
     pub question: Option<usize>,
+    /// The question reads at least as much like one the fact's sources
+    /// leave open (its `unsaid`) as like any it answers: it is offered,
+    /// never answered.
+    pub unsaid: bool,
 }
 
 /// What to do with a question.
@@ -310,6 +314,10 @@ pub struct Matcher {
     /// Per fact, the numbers its answer gives that are not years, as terms
     /// ("#1000").
     fact_numbers: Vec<Vec<String>>,
+    /// How many of the index's facts are the base's; the rest stand for the
+    /// questions their sources leave open, of the fact each names here.
+    real_facts: usize,
+    gap_owners: Vec<u32>,
 }
 
 /// An entity named by fewer than this share of facts is distinctive: asking
@@ -447,6 +455,11 @@ const TOPIC_SHARE: f32 = 0.9;
 /// to the word itself.
 const RELATED_SIMILARITY: f32 = 0.6;
 
+/// A question that one of a fact's open questions (`unsaid`) matches this
+/// share as well as its best phrasing is too close to what the sources
+/// leave open to be answered with the fact.
+const GAP_SHARE: f32 = 0.9;
+
 /// Similarity of a word that is part of a synonym group's phrase, alone
 /// ("marco" for "marco rubio"): most often meant, but less sure than the
 /// phrase itself.
@@ -465,7 +478,19 @@ impl Matcher {
     pub fn new(base: &FactBase, config: MatcherConfig) -> Matcher {
         Lexicon::english().warm();
         let synonyms = Synonyms::new(base.synonyms());
-        let facts = base.facts().iter().map(|f| {
+        // The questions a fact's sources leave open are indexed as one more
+        // "fact" per fact that has them, after the real ones, so that they
+        // compete with its phrasings on the same terms and weights; each
+        // takes its fact's answer kinds, dates, speakers, outlets and numbers.
+        let gap_owners: Vec<u32> = (0..base.facts().len() as u32)
+            .filter(|&f| !base.facts()[f as usize].unsaid.is_empty())
+            .collect();
+        let indexed: Vec<&Fact> = base
+            .facts()
+            .iter()
+            .chain(gap_owners.iter().map(|&f| &base.facts()[f as usize]))
+            .collect();
+        let texts = base.facts().iter().map(|f| {
             let dates = f
                 .dates
                 .iter()
@@ -476,15 +501,17 @@ impl Matcher {
                 body: format!("{} {} {}{dates}", f.answer, f.entities.join(" "), f.tags.join(" ")),
             }
         });
-        let index = Index::build(facts, &synonyms, config.stop_word_weight.max(0.0));
+        let gaps = gap_owners.iter().map(|&f| FactText {
+            questions: base.facts()[f as usize].unsaid.iter().map(String::as_str).collect(),
+            body: String::new(),
+        });
+        let index = Index::build(texts.chain(gaps), &synonyms, config.stop_word_weight.max(0.0));
         let mut stems = hash::WordMap::default();
-        let kinds = base
-            .facts()
+        let kinds = indexed
             .iter()
             .map(|f| AnswerKinds::of_answer(&f.answer, &mut stems))
             .collect();
-        let fact_dates = base
-            .facts()
+        let fact_dates = indexed
             .iter()
             .map(|f| {
                 f.dates
@@ -494,8 +521,7 @@ impl Matcher {
                     .collect()
             })
             .collect();
-        let speakers = base
-            .facts()
+        let speakers = indexed
             .iter()
             .map(|f| speakers::Speakers::of_answer(&f.answer, &synonyms))
             .collect();
@@ -527,8 +553,7 @@ impl Matcher {
                 .filter(|&t| !index.is_stop(t))
                 .collect()
         };
-        let fact_outlets: Vec<Vec<u32>> = base
-            .facts()
+        let fact_outlets: Vec<Vec<u32>> = indexed
             .iter()
             .map(|f| {
                 let mut terms: Vec<u32> = f
@@ -545,8 +570,7 @@ impl Matcher {
         let mut outlets: Vec<u32> = fact_outlets.iter().flatten().copied().collect();
         outlets.sort_unstable();
         outlets.dedup();
-        let fact_numbers = base
-            .facts()
+        let fact_numbers = indexed
             .iter()
             .map(|f| {
                 text::tokens(&f.answer)
@@ -570,6 +594,8 @@ impl Matcher {
             fact_outlets,
             outlets,
             fact_numbers,
+            real_facts: base.facts().len(),
+            gap_owners,
         }
     }
 
@@ -838,6 +864,7 @@ impl Matcher {
             candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
             candidates.truncate(rank::MAX_CANDIDATES);
         }
+        self.settle_gaps(&mut candidates);
         let known_share = if total > 0.0 { (known / total).min(1.0) } else { 0.0 };
         let weighty = terms.iter().filter(|t| t.weight > 0.0 && !t.stop).count();
         let length = weighty.min(6) as f32 / 6.0;
@@ -925,6 +952,25 @@ impl Matcher {
             .any(|n| !named.contains(&n.as_str()))
     }
 
+    /// Takes out the candidates that stand for questions the sources leave
+    /// open, marking each fact whose open question matches the question
+    /// nearly as well as the fact's best phrasing does ([`GAP_SHARE`]; text
+    /// against text, as a fact's many phrasings would otherwise outweigh its
+    /// few open ones).
+    fn settle_gaps(&self, candidates: &mut Vec<Candidate>) {
+        if self.gap_owners.is_empty() {
+            return;
+        }
+        let (gaps, mut real): (Vec<Candidate>, Vec<Candidate>) =
+            candidates.iter().partition(|c| c.fact >= self.real_facts);
+        for c in &mut real {
+            c.unsaid = gaps.iter().any(|g| {
+                self.gap_owners[g.fact - self.real_facts] as usize == c.fact && g.confidence >= GAP_SHARE * c.confidence
+            });
+        }
+        *candidates = real;
+    }
+
     /// Answer, suggest or abstain, from the calibrated confidence of the
     /// best candidate. A question of one word ("rubio", "ceasefire", a bare
     /// date) that several facts match as well is a topic, not a question: it
@@ -936,10 +982,13 @@ impl Matcher {
         };
         let close = |x: &&Candidate| x.score >= SUGGEST_SHARE * top.score;
         let topic_only = weighty_terms <= 1 && candidates.iter().skip(1).any(|x| x.score >= TOPIC_SHARE * top.score);
-        if top.confidence >= c.answer_threshold && !topic_only {
+        if top.confidence >= c.answer_threshold && !topic_only && !top.unsaid {
             let mut answer = vec![*top];
             if let Some(second) = candidates.get(1) {
-                if second.confidence >= c.answer_threshold && (top.score - second.score).abs() <= c.tie_margin {
+                if second.confidence >= c.answer_threshold
+                    && !second.unsaid
+                    && (top.score - second.score).abs() <= c.tie_margin
+                {
                     answer.push(*second);
                 }
             }
@@ -962,6 +1011,50 @@ impl Matcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn senate() -> FactBase {
+        let dir = std::path::PathBuf::from("senate");
+        let sources = "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-05-18\"\n".to_string();
+        let facts = r#"
+[[fact]]
+id = "senate-will-act"
+questions = ["Will the Senate act on the sanctions?", "Will senators vote on the sanctions?", "Senate sanctions?"]
+answer = "The Senate will ultimately act on the sanctions."
+sources = ["s"]
+quotes = ["q"]
+unsaid = ["When will the Senate vote on the sanctions?"]
+
+[[fact]]
+id = "who-is-graham"
+questions = ["Who is Graham?", "Is Graham a senator?"]
+answer = "Graham is a senator."
+sources = ["s"]
+quotes = ["q"]
+"#
+        .to_string();
+        FactBase::from_files(
+            &dir,
+            &[(dir.join("sources.toml"), sources), (dir.join("facts/all.toml"), facts)],
+        )
+        .expect("a valid base")
+    }
+
+    #[test]
+    fn a_question_the_sources_leave_open_is_offered_the_fact_not_answered_with_it() {
+        let base = senate();
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let asked = |q: &str| matcher.ask(&base, q).unwrap();
+        let sure = asked("will the senate act on the sanctions");
+        assert_eq!(base.facts()[sure.candidates[0].fact].id, "senate-will-act");
+        assert!(!sure.candidates[0].unsaid);
+        assert!(matches!(sure.outcome, Outcome::Answer(_)), "{:?}", sure.outcome);
+        let open = asked("when is the senate voting on the sanctions");
+        assert_eq!(base.facts()[open.candidates[0].fact].id, "senate-will-act");
+        assert!(open.candidates[0].unsaid);
+        assert!(!matches!(open.outcome, Outcome::Answer(_)), "{:?}", open.outcome);
+        // What stands for the open question is never a candidate itself.
+        assert!(open.candidates.iter().all(|c| c.fact < base.facts().len()));
+    }
 
     fn asks(question: &str) -> AnswerKinds {
         AnswerKinds::of_question(&analyzer::analyze(question, &analyzer::Synonyms::default(), 64))

@@ -843,6 +843,7 @@ impl Matcher {
                 confidence,
                 score: confidence,
                 question: doc.question.map(|q| q as usize),
+                unsaid: false,
                 features: Features {
                     checks,
                     direct: if asked.known > 0.0 {

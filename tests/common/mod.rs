@@ -120,6 +120,9 @@ tags = ["venues, capitals"]
 note = """
 Checked against the Newsmax text.
 Rubio spoke in Rome."""
+unsaid = [
+  "Has the Vatican, as a venue, been agreed?", # not in either article
+]
 "#;
 
 pub const HAND_WRITTEN_ANSWER: &str =
