@@ -101,6 +101,9 @@ pub struct Suggestion {
     pub fact_id: String,
     pub question: String,
     pub confidence: f32,
+    /// The question asked what this fact's sources leave open (its
+    /// `unsaid`): offered as what they do say, not as what was meant.
+    pub unsaid: bool,
 }
 
 /// What the bot says to a question, free of any chat platform.
@@ -222,6 +225,7 @@ impl Knowledge {
                         fact_id: facts[c.fact].id.clone(),
                         question: facts[c.fact].questions[0].clone(),
                         confidence: c.confidence,
+                        unsaid: c.unsaid,
                     })
                     .collect(),
             ),
@@ -348,6 +352,12 @@ pub fn render_text(reply: &Reply, knowledge: &Knowledge) -> String {
                     fact.fact_id,
                     rounded(fact.confidence)
                 ));
+            }
+        }
+        Response::Suggest(suggestions) if suggestions.first().is_some_and(|s| s.unsaid) => {
+            out.push_str("My sources don't say that. They do answer:\n");
+            for s in suggestions {
+                out.push_str(&format!("  - {}\n", s.question));
             }
         }
         Response::Suggest(suggestions) => {

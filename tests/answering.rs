@@ -70,6 +70,19 @@ fn what_another_outlet_reported_is_not_answered_as_if_it_said_it() {
 }
 
 #[test]
+fn what_the_sources_leave_open_is_not_answered_but_what_they_do_say_is_offered() {
+    match ask("which city in turkey hosted the talks").response {
+        Response::Suggest(s) => {
+            assert!(s[0].unsaid, "{s:?}");
+            assert_eq!(s[0].fact_id, "talks-in-turkey");
+        }
+        other => panic!("expected the fact offered, not {other:?}"),
+    }
+    let (answer, _) = answer_to("where were the latest peace talks held");
+    assert!(answer.contains("Turkey"), "{answer}");
+}
+
+#[test]
 fn questions_the_sources_do_not_answer_are_declined() {
     assert!(declines("What is the capital of Australia?"));
     assert!(declines("best pizza in town"));

@@ -26,7 +26,7 @@ fn an_unsure_question() -> String {
     ];
     candidates
         .iter()
-        .find(|q| matches!(common::ask(q).response, Response::Suggest(_)))
+        .find(|q| matches!(common::ask(q).response, Response::Suggest(s) if !s[0].unsaid))
         .expect("one of the candidates gets close questions")
         .to_string()
 }
@@ -244,6 +244,16 @@ async fn the_asker_pressing_a_close_question_gets_it_answered_in_place() {
         [format!("src:{}", fact_of_button(&buttons[0]))],
         "the close questions are gone; the full source is a press away"
     );
+    bot.finish();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_the_sources_leave_open_is_told_so_and_offered_what_they_do_say() {
+    let bot = Bot::start().await;
+    let (reply, buttons) = suggestions_for(&bot, "which city in turkey hosted the talks").await;
+    assert_eq!(reply["embeds"][0]["title"], "My sources don't say", "{reply}");
+    assert!(embed_text(&reply).contains("My sources don't say that"), "{reply}");
+    assert_eq!(fact_of_button(&buttons[0]), "talks-in-turkey", "{buttons:?}");
     bot.finish();
 }
 

@@ -541,15 +541,24 @@ pub fn reply(knowledge: &Knowledge, reply: &Reply, asker: u64) -> Rendered {
             let mut budget = Budget::default();
             let asked = quoted_question(&reply.question, QUOTED_QUESTION);
             let mut embed = CreateEmbed::new().colour(UNSURE_COLOUR);
-            if let Some(title) = budget.take("Did you mean…?", limits::EMBED_TITLE) {
+            // A question about what the sources leave open gets what they do
+            // say, not a guess at what was meant.
+            let open = suggestions.first().is_some_and(|s| s.unsaid);
+            let (title, description) = if open {
+                (
+                    "My sources don't say",
+                    format!("My sources don't say that (\u{201c}{asked}\u{201d}). Here is what they do say; pick a question and I'll answer it here."),
+                )
+            } else {
+                (
+                    "Did you mean…?",
+                    format!("I'm not sure my sources answer \u{201c}{asked}\u{201d}. Pick the question you meant and I'll answer it here."),
+                )
+            };
+            if let Some(title) = budget.take(title, limits::EMBED_TITLE) {
                 embed = embed.title(title);
             }
-            if let Some(text) = budget.take(
-                &format!(
-                    "I'm not sure my sources answer \u{201c}{asked}\u{201d}. Pick the question you meant and I'll answer it here."
-                ),
-                limits::EMBED_DESCRIPTION,
-            ) {
+            if let Some(text) = budget.take(&description, limits::EMBED_DESCRIPTION) {
                 embed = embed.description(text);
             }
             let pairs: Vec<(String, String)> = suggestions
@@ -1187,10 +1196,12 @@ mod fits {
             .collect();
         let suggestions = facts
             .iter()
-            .map(|f| crate::answers::Suggestion {
+            .enumerate()
+            .map(|(i, f)| crate::answers::Suggestion {
                 fact_id: f.id.clone(),
                 question: f.questions[0].clone(),
                 confidence: 0.5,
+                unsaid: i == 0 && case.question.len() % 2 == 0,
             })
             .collect();
         for response in [
