@@ -1201,7 +1201,7 @@ mod fits {
                 fact_id: f.id.clone(),
                 question: f.questions[0].clone(),
                 confidence: 0.5,
-                unsaid: i == 0 && case.question.len() % 2 == 0,
+                unsaid: i == 0 && case.question.len().is_multiple_of(2),
             })
             .collect();
         for response in [
