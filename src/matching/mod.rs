@@ -864,7 +864,7 @@ impl Matcher {
             candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
             candidates.truncate(rank::MAX_CANDIDATES);
         }
-        self.settle_gaps(&mut candidates);
+        self.settle_gaps(&mut candidates, &terms);
         let known_share = if total > 0.0 { (known / total).min(1.0) } else { 0.0 };
         let weighty = terms.iter().filter(|t| t.weight > 0.0 && !t.stop).count();
         let length = weighty.min(6) as f32 / 6.0;
@@ -953,19 +953,33 @@ impl Matcher {
     }
 
     /// Takes out the candidates that stand for questions the sources leave
-    /// open, marking each fact whose open question matches the question
-    /// nearly as well as the fact's best phrasing does ([`GAP_SHARE`]; text
-    /// against text, as a fact's many phrasings would otherwise outweigh its
-    /// few open ones).
-    fn settle_gaps(&self, candidates: &mut Vec<Candidate>) {
+    /// open, marking each fact one of whose open questions matches the
+    /// question better than the fact's best phrasing does, or nearly as well
+    /// ([`GAP_SHARE`]) while holding a word of the question that phrasing
+    /// lacks ("which city" of "Which city in Turkey hosted the talks?" against
+    /// "Where were the talks held?"). Text is weighed against text, as a
+    /// fact's many phrasings would otherwise outweigh its few open ones.
+    fn settle_gaps(&self, candidates: &mut Vec<Candidate>, terms: &[QueryTerm]) {
         if self.gap_owners.is_empty() {
             return;
         }
         let (gaps, mut real): (Vec<Candidate>, Vec<Candidate>) =
             candidates.iter().partition(|c| c.fact >= self.real_facts);
+        let doc_of = |c: &Candidate| {
+            let docs = self.index.fact_docs(c.fact as u32);
+            c.question.map_or(docs.end - 1, |q| docs.start + q as u32)
+        };
+        let holds = |doc: u32, t: &QueryTerm| t.variants.iter().any(|&(id, _)| self.index.doc_has(doc, id));
         for c in &mut real {
+            let phrasing = doc_of(c);
             c.unsaid = gaps.iter().any(|g| {
-                self.gap_owners[g.fact - self.real_facts] as usize == c.fact && g.confidence >= GAP_SHARE * c.confidence
+                if self.gap_owners[g.fact - self.real_facts] as usize != c.fact {
+                    return false;
+                }
+                let open = doc_of(g);
+                g.confidence >= c.confidence
+                    || (g.confidence >= GAP_SHARE * c.confidence
+                        && terms.iter().any(|t| !t.stop && holds(open, t) && !holds(phrasing, t)))
             });
         }
         *candidates = real;
