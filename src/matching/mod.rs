@@ -20,7 +20,7 @@ pub mod text;
 
 use serde::{Deserialize, Serialize};
 
-use crate::knowledge::{Fact, FactBase};
+use crate::knowledge::FactBase;
 use analyzer::Synonyms;
 pub use calibrate::{Calibration, Features};
 use index::{FactText, Index, Resolved};
@@ -375,37 +375,46 @@ const TIME_WORDS: &[&str] = &[
 
 impl AnswerKinds {
     /// `stems` holds the stems of words already seen.
-    fn of_answer(answer: &str, stems: &mut hash::WordMap<String, String>) -> AnswerKinds {
+    /// With the numbers the answer gives that are not years, as terms
+    /// ("#1000"), read from the same words.
+    fn of_answer(answer: &str, stems: &mut hash::WordMap<String, String>) -> (AnswerKinds, Vec<String>) {
         let tokens = text::tokens(answer);
         if tokens.is_empty() {
             // No answer text to judge ("-"): it is not taken to lack a time.
-            return AnswerKinds {
+            let all = AnswerKinds {
                 time: true,
                 count: true,
                 clock: true,
             };
+            return (all, Vec::new());
         }
+        let numbers: Vec<String> = tokens
+            .iter()
+            .filter_map(|t| match t {
+                text::Token::Number(n) if !(1900..=2100).contains(n) => Some(format!("#{n}")),
+                _ => None,
+            })
+            .collect();
         let mut is_time_word = |w: &String| -> bool {
             if !stems.contains_key(w) {
                 stems.insert(w.clone(), text::stem(w));
             }
             stems.get(w).is_some_and(|stem| TIME_WORDS.contains(&stem.as_str()))
         };
-        AnswerKinds {
+        let kinds = AnswerKinds {
             time: tokens.iter().any(|t| match t {
                 text::Token::Word(w) => is_time_word(w),
                 text::Token::Number(_) => false,
                 _ => true,
             }),
-            count: tokens
-                .iter()
-                .any(|t| matches!(t, text::Token::Number(n) if !(1900..=2100).contains(n))),
+            count: !numbers.is_empty(),
             clock: tokens.iter().any(|t| {
                 matches!(t, text::Token::Word(w) if ["am", "pm", "oclock", "noon", "midnight", "gmt", "utc"].contains(&w.as_str()))
             }) || answer.as_bytes().windows(4).any(|w| {
                 w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
             }),
-        }
+        };
+        (kinds, numbers)
     }
 
     /// What a question asks for: "when ..." wants a time, "how many/much" a count.
@@ -469,6 +478,16 @@ const PART_SIMILARITY: f32 = 0.8;
 /// with "phase two" and nothing else.
 const NUMBERS_ONLY_FACTOR: f32 = 0.6;
 
+/// Per-fact data for the index's facts: the base's, then a copy of each
+/// gap owner's for the open questions indexed after them.
+fn with_gaps<T: Clone>(mut per_fact: Vec<T>, owners: &[u32]) -> Vec<T> {
+    per_fact.reserve(owners.len());
+    for &f in owners {
+        per_fact.push(per_fact[f as usize].clone());
+    }
+    per_fact
+}
+
 /// Words and days pin a question down; a bare number, month or year doesn't.
 fn is_specific(term: &analyzer::Term) -> bool {
     term.is_word || (term.text.starts_with('@') && !term.text.starts_with("@m") && !term.text.starts_with("@y"))
@@ -484,11 +503,6 @@ impl Matcher {
         // takes its fact's answer kinds, dates, speakers, outlets and numbers.
         let gap_owners: Vec<u32> = (0..base.facts().len() as u32)
             .filter(|&f| !base.facts()[f as usize].unsaid.is_empty())
-            .collect();
-        let indexed: Vec<&Fact> = base
-            .facts()
-            .iter()
-            .chain(gap_owners.iter().map(|&f| &base.facts()[f as usize]))
             .collect();
         let texts = base.facts().iter().map(|f| {
             let dates = f
@@ -507,11 +521,13 @@ impl Matcher {
         });
         let index = Index::build(texts.chain(gaps), &synonyms, config.stop_word_weight.max(0.0));
         let mut stems = hash::WordMap::default();
-        let kinds = indexed
+        let (kinds, fact_numbers): (Vec<AnswerKinds>, Vec<Vec<String>>) = base
+            .facts()
             .iter()
             .map(|f| AnswerKinds::of_answer(&f.answer, &mut stems))
-            .collect();
-        let fact_dates = indexed
+            .unzip();
+        let fact_dates = base
+            .facts()
             .iter()
             .map(|f| {
                 f.dates
@@ -521,7 +537,8 @@ impl Matcher {
                     .collect()
             })
             .collect();
-        let speakers = indexed
+        let speakers = base
+            .facts()
             .iter()
             .map(|f| speakers::Speakers::of_answer(&f.answer, &synonyms))
             .collect();
@@ -553,7 +570,8 @@ impl Matcher {
                 .filter(|&t| !index.is_stop(t))
                 .collect()
         };
-        let fact_outlets: Vec<Vec<u32>> = indexed
+        let fact_outlets: Vec<Vec<u32>> = base
+            .facts()
             .iter()
             .map(|f| {
                 let mut terms: Vec<u32> = f
@@ -570,30 +588,18 @@ impl Matcher {
         let mut outlets: Vec<u32> = fact_outlets.iter().flatten().copied().collect();
         outlets.sort_unstable();
         outlets.dedup();
-        let fact_numbers = indexed
-            .iter()
-            .map(|f| {
-                text::tokens(&f.answer)
-                    .into_iter()
-                    .filter_map(|t| match t {
-                        text::Token::Number(n) if !(1900..=2100).contains(&n) => Some(format!("#{n}")),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .collect();
         Matcher {
             index,
             synonyms,
             config,
-            kinds,
-            fact_dates,
-            speakers,
+            kinds: with_gaps(kinds, &gap_owners),
+            fact_dates: with_gaps(fact_dates, &gap_owners),
+            speakers: with_gaps(speakers, &gap_owners),
             entities,
             contrasts,
-            fact_outlets,
+            fact_outlets: with_gaps(fact_outlets, &gap_owners),
             outlets,
-            fact_numbers,
+            fact_numbers: with_gaps(fact_numbers, &gap_owners),
             real_facts: base.facts().len(),
             gap_owners,
         }
@@ -947,9 +953,9 @@ impl Matcher {
     /// names: "how many of the 1,000 prisoners were Ukrainian" is not
     /// answered by the 1,000.
     fn tells_a_count(&self, fact: u32, named: &[&str]) -> bool {
-        self.fact_numbers[fact as usize]
-            .iter()
-            .any(|n| !named.contains(&n.as_str()))
+        let numbers = &self.fact_numbers[fact as usize];
+        // An answer with no text ("-") is not judged.
+        (numbers.is_empty() && self.kinds[fact as usize].count) || numbers.iter().any(|n| !named.contains(&n.as_str()))
     }
 
     /// Takes out the candidates that stand for questions the sources leave
@@ -1088,9 +1094,9 @@ quotes = ["q"]
         assert!(asks("how many votes?").count && !asks("how many votes?").time);
         // An answer with no time in it cannot answer what asks for one.
         let mut stems = hash::WordMap::default();
-        let vote = AnswerKinds::of_answer("The Senate will act on the sanctions bill.", &mut stems);
+        let (vote, _) = AnswerKinds::of_answer("The Senate will act on the sanctions bill.", &mut stems);
         assert!(!vote.can_answer(asks("what date is the senate voting?")));
         assert!(vote.can_answer(asks("what is the senate voting on?")));
-        assert!(AnswerKinds::of_answer("-", &mut stems).can_answer(asks("what date?")));
+        assert!(AnswerKinds::of_answer("-", &mut stems).0.can_answer(asks("what date?")));
     }
 }

@@ -1130,6 +1130,21 @@ quotes = ["q"]
         assert_eq!(checks("how many prisoners will be exchanged"), 1.0);
         assert_eq!(checks("how many of the prisoners will be exchanged in 2025"), 1.0);
         assert!(checks("how many of the 1000 prisoners will be exchanged first") < 1.0);
+        // An answer with no text to judge ("-") is not taken to lack a count.
+        let dash = FactBase::from_files(
+            &dir,
+            &[
+                (dir.join("sources.toml"), "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-05-18\"\n".to_string()),
+                (
+                    dir.join("facts/all.toml"),
+                    "[[fact]]\nid = \"d\"\nquestions = [\"How many prisoners?\"]\nanswer = \"-\"\nsources = [\"s\"]\nquotes = [\"q\"]\n".to_string(),
+                ),
+            ],
+        )
+        .expect("a valid base");
+        let matcher = Matcher::new(&dash, MatcherConfig::default());
+        let top = matcher.ask(&dash, "how many of the 1000 prisoners").unwrap().candidates[0];
+        assert_eq!(top.features.checks, 1.0);
     }
 
     #[test]
