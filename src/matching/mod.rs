@@ -1029,13 +1029,26 @@ impl Matcher {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn senate() -> FactBase {
-        let dir = std::path::PathBuf::from("senate");
+    /// A base of one source ("s", from the outlet "Wire") and these facts.
+    pub(super) fn base_of(facts: &str) -> FactBase {
+        let dir = std::path::PathBuf::from("kb");
         let sources = "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-05-18\"\n".to_string();
-        let facts = r#"
+        FactBase::from_files(
+            &dir,
+            &[
+                (dir.join("sources.toml"), sources),
+                (dir.join("facts/all.toml"), facts.to_string()),
+            ],
+        )
+        .expect("a valid base")
+    }
+
+    fn senate() -> FactBase {
+        base_of(
+            r#"
 [[fact]]
 id = "senate-will-act"
 questions = ["Will the Senate act on the sanctions?", "Will senators vote on the sanctions?", "Senate sanctions?"]
@@ -1050,13 +1063,8 @@ questions = ["Who is Graham?", "Is Graham a senator?"]
 answer = "Graham is a senator."
 sources = ["s"]
 quotes = ["q"]
-"#
-        .to_string();
-        FactBase::from_files(
-            &dir,
-            &[(dir.join("sources.toml"), sources), (dir.join("facts/all.toml"), facts)],
+"#,
         )
-        .expect("a valid base")
     }
 
     #[test]

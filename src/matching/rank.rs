@@ -919,10 +919,10 @@ impl Matcher {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
 
     use super::*;
     use crate::knowledge::FactBase;
+    use crate::matching::tests::base_of;
     use crate::matching::MatcherConfig;
 
     /// A base shaped like news: people at events in places, with the
@@ -995,13 +995,7 @@ mod tests {
             ));
         }
         asked.extend(["what happened", "who won the football", "trade summit", "hi"].map(String::from));
-        let dir = PathBuf::from("news");
-        let sources = "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-01-01\"\n".to_string();
-        let base = FactBase::from_files(
-            &dir,
-            &[(dir.join("sources.toml"), sources), (dir.join("facts/all.toml"), text)],
-        )
-        .expect("a valid base");
+        let base = base_of(&text);
         (Matcher::new(&base, MatcherConfig::default()), base, asked)
     }
 
@@ -1039,9 +1033,8 @@ mod tests {
 
     /// Two facts about a meeting and one about a person, dated.
     fn meeting() -> (Matcher, FactBase) {
-        let dir = PathBuf::from("meeting");
-        let sources = "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-03-16\"\n".to_string();
-        let facts = r#"
+        let base = base_of(
+            r#"
 [[fact]]
 id = "envoy-met-leader"
 questions = ["When did the envoy meet the leader in Moscow?", "Where did the envoy meet the leader?"]
@@ -1063,13 +1056,8 @@ questions = ["What happened at the talks in Turkey?"]
 answer = "Delegations met in Istanbul and agreed a prisoner exchange."
 sources = ["s"]
 quotes = ["q"]
-"#
-        .to_string();
-        let base = FactBase::from_files(
-            &dir,
-            &[(dir.join("sources.toml"), sources), (dir.join("facts/all.toml"), facts)],
-        )
-        .expect("a valid base");
+"#,
+        );
         (Matcher::new(&base, MatcherConfig::default()), base)
     }
 
@@ -1109,39 +1097,25 @@ quotes = ["q"]
 
     #[test]
     fn a_count_is_not_answered_by_the_number_the_question_itself_names() {
-        let dir = PathBuf::from("count");
-        let sources = "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-05-18\"\n".to_string();
-        let facts = r#"
+        let base = base_of(
+            r#"
 [[fact]]
 id = "prisoner-exchange"
 questions = ["How many prisoners will be exchanged?"]
 answer = "1,000 prisoners will be exchanged."
 sources = ["s"]
 quotes = ["q"]
-"#
-        .to_string();
-        let base = FactBase::from_files(
-            &dir,
-            &[(dir.join("sources.toml"), sources), (dir.join("facts/all.toml"), facts)],
-        )
-        .expect("a valid base");
+"#,
+        );
         let matcher = Matcher::new(&base, MatcherConfig::default());
         let checks = |q: &str| matcher.ask(&base, q).unwrap().candidates[0].features.checks;
         assert_eq!(checks("how many prisoners will be exchanged"), 1.0);
         assert_eq!(checks("how many of the prisoners will be exchanged in 2025"), 1.0);
         assert!(checks("how many of the 1000 prisoners will be exchanged first") < 1.0);
         // An answer with no text to judge ("-") is not taken to lack a count.
-        let dash = FactBase::from_files(
-            &dir,
-            &[
-                (dir.join("sources.toml"), "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-05-18\"\n".to_string()),
-                (
-                    dir.join("facts/all.toml"),
-                    "[[fact]]\nid = \"d\"\nquestions = [\"How many prisoners?\"]\nanswer = \"-\"\nsources = [\"s\"]\nquotes = [\"q\"]\n".to_string(),
-                ),
-            ],
-        )
-        .expect("a valid base");
+        let dash = base_of(
+            "[[fact]]\nid = \"d\"\nquestions = [\"How many prisoners?\"]\nanswer = \"-\"\nsources = [\"s\"]\nquotes = [\"q\"]\n",
+        );
         let matcher = Matcher::new(&dash, MatcherConfig::default());
         let top = matcher.ask(&dash, "how many of the 1000 prisoners").unwrap().candidates[0];
         assert_eq!(top.features.checks, 1.0);
