@@ -919,7 +919,6 @@ impl Matcher {
 
 #[cfg(test)]
 mod tests {
-
     use super::*;
     use crate::knowledge::FactBase;
     use crate::matching::tests::base_of;
