@@ -280,11 +280,10 @@ mod tests {
         assert!((Answering::at(&judged, 0.0).oos_recall - 1.0 / 3.0).abs() < 1e-12);
     }
 
-    #[test]
-    fn tuning_picks_the_best_balanced_threshold() {
-        // Right answers score 0.6 and up, out-of-scope 0.5 and below, except
-        // one loud out-of-scope query at 0.95 and one weak right one at 0.4.
-        let judged = [
+    /// Right answers score 0.6 and up, out-of-scope 0.5 and below, except
+    /// one loud out-of-scope query at 0.95 and one weak right one at 0.4.
+    fn loud_and_weak() -> [Judged; 8] {
+        [
             scored(true, true, 0.9),
             scored(true, true, 0.8),
             scored(true, true, 0.6),
@@ -293,7 +292,12 @@ mod tests {
             scored(false, false, 0.5),
             scored(false, false, 0.3),
             scored(false, false, 0.1),
-        ];
+        ]
+    }
+
+    #[test]
+    fn tuning_picks_the_best_balanced_threshold() {
+        let judged = loud_and_weak();
         // At 0.6: in-scope 3/4, oos 3/4 -> 0.75. At 0.4: 4/4 and 2/4 -> 0.75
         // too; at 0.8: 2/4 and 3/4. Ties go to the lowest threshold.
         assert_eq!(tune_threshold(&judged, Objective::Balanced), Some(0.4));
@@ -305,16 +309,7 @@ mod tests {
 
     #[test]
     fn tuning_for_a_share_declined_answers_the_most_that_keeps_it() {
-        let judged = [
-            scored(true, true, 0.9),
-            scored(true, true, 0.8),
-            scored(true, true, 0.6),
-            scored(true, true, 0.4),
-            scored(false, false, 0.95),
-            scored(false, false, 0.5),
-            scored(false, false, 0.3),
-            scored(false, false, 0.1),
-        ];
+        let judged = loud_and_weak();
         // Declining half the out-of-scope queries allows 0.4 (0.3 and 0.1
         // declined); three quarters needs 0.6; all of them, above 0.95.
         assert_eq!(tune_threshold(&judged, Objective::DeclineAtLeast(0.5)), Some(0.4));
