@@ -491,6 +491,17 @@ async fn timeline_source_and_about_answer() {
         text.contains("The Kyiv Independent") && text.contains("Quote"),
         "{text}"
     );
+    let id = bot
+        .slash(
+            "source",
+            json!([{"name": "show", "type": 1, "options": [{"name": "fact", "type": 3, "value": "talks-in-turkey"}]}]),
+        )
+        .await;
+    let text = embed_text(&bot.response_to(id).await["data"]);
+    assert!(
+        text.contains("The sources don't say") && text.contains("Which city in Turkey hosted the talks?"),
+        "the questions its article leaves open: {text}"
+    );
 
     let id = bot.slash("about", json!(null)).await;
     let text = embed_text(&bot.response_to(id).await["data"]);

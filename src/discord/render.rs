@@ -690,6 +690,13 @@ pub fn source_view(knowledge: &Knowledge, fact: &Fact, score: Option<f32>) -> Re
             fields.push((name, value, true));
         }
     }
+    // What a reader checking the fact may ask next, and will not be told.
+    if !fact.unsaid.is_empty() && fields.len() < limits::FIELDS {
+        let open: Vec<String> = fact.unsaid.iter().map(|q| format!("- {q}")).collect();
+        if let Some((name, value)) = b.field("The sources don't say", &open.join("\n"), 1) {
+            fields.push((name, value, false));
+        }
+    }
     Rendered {
         embeds: vec![embed.fields(fields).footer(CreateEmbedFooter::new(footer))],
         components: Vec::new(),
@@ -1138,6 +1145,17 @@ mod fits {
                         .collect::<Vec<_>>()
                         .into(),
                 );
+                // Every other fact leaves its phrasings' twins open (drawn
+                // from what was generated, so the cases stay as they were).
+                if i % 2 == 0 {
+                    let unsaid: Vec<toml::Value> = f
+                        .questions
+                        .iter()
+                        .enumerate()
+                        .map(|(j, q)| format!("u{i}x{j} {q}").into())
+                        .collect();
+                    t.insert("unsaid".into(), unsaid.into());
+                }
                 toml::Value::Table(t)
             })
             .collect();
