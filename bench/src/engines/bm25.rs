@@ -166,21 +166,7 @@ mod tests {
 
     fn engine() -> Bm25 {
         let mut e = Bm25::default();
-        e.build(&[
-            Entry {
-                id: "hours".into(),
-                questions: vec!["When do you open?".into(), "What are your opening hours?".into()],
-            },
-            Entry {
-                id: "parking".into(),
-                questions: vec!["Where can I park my car?".into(), "Is there parking nearby?".into()],
-            },
-            Entry {
-                id: "refunds".into(),
-                questions: vec!["Can I get my money back?".into(), "How do refunds work?".into()],
-            },
-        ])
-        .unwrap();
+        e.build(&super::super::shop_faq()).unwrap();
         e
     }
 

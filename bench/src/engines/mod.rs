@@ -115,6 +115,21 @@ pub fn top_k(mut scored: Vec<(usize, f64)>, k: usize) -> Vec<(usize, f64)> {
     scored
 }
 
+/// The small shop FAQ the engines' tests ask: opening hours (0), parking
+/// (1) and refunds (2), two phrasings each.
+#[cfg(test)]
+pub(crate) fn shop_faq() -> Vec<Entry> {
+    let entry = |id: &str, questions: [&str; 2]| Entry {
+        id: id.into(),
+        questions: questions.map(String::from).to_vec(),
+    };
+    vec![
+        entry("hours", ["When do you open?", "What are your opening hours?"]),
+        entry("parking", ["Where can I park my car?", "Is there parking nearby?"]),
+        entry("refunds", ["Can I get my money back?", "How do refunds work?"]),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

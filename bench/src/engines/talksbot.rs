@@ -359,17 +359,7 @@ mod tests {
     #[test]
     fn calibrating_on_labelled_queries_refits_the_confidence() {
         let mut e = Talksbot::new(Options::default()).unwrap();
-        let entries = vec![
-            Entry {
-                id: "hours".into(),
-                questions: vec!["When do you open?".into(), "What are your opening hours?".into()],
-            },
-            Entry {
-                id: "parking".into(),
-                questions: vec!["Where can I park my car?".into(), "Is there parking nearby?".into()],
-            },
-        ];
-        e.build(&entries).unwrap();
+        e.build(&super::super::shop_faq()).unwrap();
         let before = e.config.matcher.calibration;
         let q = |text: &str, right: &[usize]| LabelledQuery {
             text: text.into(),
