@@ -112,8 +112,19 @@ struct Retrieval {
     /// Tune each threshold to answer the most in-scope queries while
     /// declining at least this share of the tune file's out-of-scope ones,
     /// instead of weighing the two alike.
-    #[arg(long, value_name = "SHARE")]
+    #[arg(long, value_name = "SHARE", conflicts_with = "objective")]
     decline_target: Option<f64>,
+    /// What each threshold is tuned for on the tune file: `balanced`, the
+    /// mean of in-scope accuracy and out-of-scope recall; `weakest`, the
+    /// lower of the two (neither given up for the other).
+    #[arg(long, value_enum, default_value_t = TuneFor::Balanced)]
+    objective: TuneFor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TuneFor {
+    Balanced,
+    Weakest,
 }
 
 fn main() -> Result<()> {
@@ -159,6 +170,7 @@ fn retrieval(args: Retrieval) -> Result<()> {
             bail!("--decline-target takes a share of out-of-scope queries from 0 to 1, not {share}")
         }
         Some(share) => Objective::DeclineAtLeast(share),
+        None if args.objective == TuneFor::Weakest => Objective::Weakest,
         None => Objective::Balanced,
     };
     let entries = data::read_faq(&args.faq)?;

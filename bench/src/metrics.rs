@@ -114,6 +114,17 @@ impl Answering {
             (true, true) => f64::NAN,
         }
     }
+
+    /// The lower of in-scope accuracy and out-of-scope recall, or whichever
+    /// of the two exists when the set has one kind only.
+    pub fn weakest(&self) -> f64 {
+        match (self.in_scope_accuracy.is_nan(), self.oos_recall.is_nan()) {
+            (false, false) => self.in_scope_accuracy.min(self.oos_recall),
+            (false, true) => self.in_scope_accuracy,
+            (true, false) => self.oos_recall,
+            (true, true) => f64::NAN,
+        }
+    }
 }
 
 /// What a threshold is tuned for.
@@ -122,6 +133,11 @@ pub enum Objective {
     /// The most [`Answering::balanced`]: in-scope accuracy and
     /// out-of-scope recall weigh the same, however many of each there are.
     Balanced,
+    /// The most of the weaker of in-scope accuracy and out-of-scope recall:
+    /// the threshold at which neither is given up for the other, for a
+    /// product that must be good at both (answer at least x% while declining
+    /// at least x%).
+    Weakest,
     /// The most in-scope accuracy among thresholds that decline at least
     /// this share of the out-of-scope queries: the operating point of a
     /// product that must stay quiet on most off-topic questions. Without
@@ -145,6 +161,7 @@ pub fn tune_threshold(judged: &[Judged], objective: Objective) -> Option<f64> {
         let answering = Answering::at(judged, t);
         let value = match objective {
             Objective::Balanced => answering.balanced(),
+            Objective::Weakest => answering.weakest(),
             // Declining everything meets any share, so some threshold always qualifies.
             Objective::DeclineAtLeast(share) if answering.oos_recall.is_nan() || answering.oos_recall >= share => {
                 if answering.in_scope_accuracy.is_nan() {
@@ -319,6 +336,21 @@ mod tests {
         assert_eq!(Answering::at(&judged, t).oos_recall, 1.0);
         // In scope only: nothing to decline, so answer all.
         assert_eq!(tune_threshold(&judged[..4], Objective::DeclineAtLeast(0.8)), Some(0.4));
+    }
+
+    #[test]
+    fn tuning_for_the_weaker_side_gives_neither_up_for_the_other() {
+        let judged = loud_and_weak();
+        // 0.4 and 0.6 tie on the mean (4/4 + 2/4, 3/4 + 3/4); only 0.6 keeps
+        // both at 3/4.
+        assert_eq!(tune_threshold(&judged, Objective::Weakest), Some(0.6));
+        let at = Answering::at(&judged, 0.6);
+        assert_eq!((at.in_scope_accuracy, at.oos_recall), (0.75, 0.75));
+        for t in [0.0, 0.1, 0.3, 0.4, 0.5, 0.8, 0.9, 0.95, 1.0] {
+            assert!(Answering::at(&judged, t).weakest() < 0.75, "{t}");
+        }
+        // In scope only: the weaker side is the only one.
+        assert_eq!(tune_threshold(&judged[..4], Objective::Weakest), Some(0.4));
     }
 
     #[test]
