@@ -35,6 +35,19 @@ fn typos_and_other_date_forms_find_the_same_fact() {
 }
 
 #[test]
+fn a_slip_at_the_start_of_a_word_is_read_as_the_word_meant() {
+    // A first letter left out, or a neighbouring key struck instead: no
+    // word at all, which used to weigh like an unknown name and sink the
+    // question.
+    let (answer, _) = answer_to("how did ubio describe the witkoff putin meeting");
+    assert!(answer.contains("Rubio"), "{answer}");
+    let (answer, _) = answer_to("did america resume military aid to kraine");
+    assert!(answer.contains("resumed military"), "{answer}");
+    let (answer, _) = answer_to("qhen did rubio talk to lavrov");
+    assert!(answer.contains("Lavrov"), "{answer}");
+}
+
+#[test]
 fn a_first_name_alone_is_taken_to_mean_the_person_the_base_knows() {
     // The base stores "Steve Witkoff" as Witkoff and "Marco Rubio" as Rubio:
     // the first name alone must not read as an unknown, heavy word.

@@ -215,6 +215,68 @@ pub fn osa_within(a: &[char], b: &[char], max: usize) -> Option<usize> {
     Some(back[b.len()]).filter(|&d| d <= max)
 }
 
+/// The keys touching a letter's on a QWERTY keyboard (same row, and the
+/// staggered rows above and below); empty for anything but a-z.
+pub fn keyboard_neighbours(c: char) -> &'static str {
+    match c {
+        'q' => "wa",
+        'w' => "qeas",
+        'e' => "wrsd",
+        'r' => "etdf",
+        't' => "ryfg",
+        'y' => "tugh",
+        'u' => "yihj",
+        'i' => "uojk",
+        'o' => "ipkl",
+        'p' => "ol",
+        'a' => "sqwz",
+        's' => "adwezx",
+        'd' => "sferxc",
+        'f' => "dgrtcv",
+        'g' => "fhtyvb",
+        'h' => "gjyubn",
+        'j' => "hkuinm",
+        'k' => "jliom",
+        'l' => "kop",
+        'z' => "xas",
+        'x' => "zcsd",
+        'c' => "xvdf",
+        'v' => "cbfg",
+        'b' => "vngh",
+        'n' => "bmhj",
+        'm' => "njk",
+        _ => "",
+    }
+}
+
+/// The words one slip of the fingers from `typed` that the budgeted look-up
+/// does not try, because they are as often another word as a typo when
+/// nothing else is known: a key next to the right one, in a short word or
+/// at the start ("hpw", "kights"); a key next to the first letter struck
+/// before it ("xsay", "gthem"); the first letter left out ("ime", "otel").
+/// Only for a word that is no word at all: then some slip made it.
+pub fn slips(typed: &str) -> Vec<String> {
+    let chars: Vec<char> = typed.chars().collect();
+    if chars.len() < 3 || !chars.iter().all(|c| c.is_ascii_lowercase()) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        for n in keyboard_neighbours(c).chars() {
+            let mut w = chars.clone();
+            w[i] = n;
+            out.push(w.into_iter().collect());
+        }
+    }
+    if keyboard_neighbours(chars[1]).contains(chars[0]) {
+        out.push(chars[1..].iter().collect());
+    }
+    for first in 'a'..='z' {
+        out.push(std::iter::once(first).chain(chars.iter().copied()).collect());
+    }
+    out
+}
+
 /// Whether two words differ by one swap of neighbouring letters.
 fn is_transposition(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
@@ -298,6 +360,17 @@ mod tests {
         // "kank" is one letter from "bank" but begins otherwise: two edits
         // in all, over the budget of a four-letter word.
         assert!(s.nearest("kank").is_empty());
+    }
+
+    #[test]
+    fn slips_are_a_neighbouring_key_a_key_struck_first_or_a_first_letter_left_out() {
+        for (typed, meant) in [("hpw", "how"), ("kights", "lights"), ("xsay", "say"), ("ime", "time")] {
+            assert!(slips(typed).iter().any(|w| w == meant), "{typed}");
+        }
+        // "p" is nowhere near "h": not a slip.
+        assert!(!slips("pow").iter().any(|w| w == "how"));
+        assert!(!slips("psay").iter().any(|w| w == "say"));
+        assert!(slips("ab").is_empty());
     }
 
     #[test]

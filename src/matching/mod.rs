@@ -706,6 +706,15 @@ impl Matcher {
                     }
                 }
             }
+            if variants.is_empty() && reading.is_none() && term.is_word && !term.canonical {
+                // No word at all, and none within the budget: some slip of the
+                // fingers made it ("hpw", "xsay"), and read as a name it would
+                // outweigh the rest of the question.
+                if let Some(word) = english.slip_reading(&term.raw, |w| self.index.term(&text::stem(w)).is_some()) {
+                    let sim = 1.0 - 1.0 / term.raw.chars().count().max(word.chars().count()) as f32;
+                    reading = Some((word, sim));
+                }
+            }
             if let Some((word, sim)) = &reading {
                 let stemmed = text::stem(word);
                 if analyzer::is_stop_word(word) || analyzer::is_stop_word(&stemmed) {

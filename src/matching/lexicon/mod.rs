@@ -162,6 +162,24 @@ impl Lexicon {
             .collect()
     }
 
+    /// What a string that is no English word at all most likely was, by one
+    /// of the slips [`super::fuzzy::slips`] lists: the commonest real word
+    /// among them, or failing any, a word `known` (the fact base's) accepts.
+    /// `None` for a word the lexicon has (a name, or a word meant as typed).
+    pub fn slip_reading(&self, typed: &str, known: impl Fn(&str) -> bool) -> Option<String> {
+        if self.is_real_word(typed) {
+            return None;
+        }
+        let slips = super::fuzzy::slips(typed);
+        let real = slips.iter().filter(|w| self.is_real_word(w)).max_by(|a, b| {
+            self.words[a.as_str()]
+                .log_count
+                .total_cmp(&self.words[b.as_str()].log_count)
+                .then(b.cmp(a))
+        });
+        real.or_else(|| slips.iter().find(|w| known(w))).cloned()
+    }
+
     /// The look-up of real words, built on first use (tens of milliseconds):
     /// [`Lexicon::warm`] builds it ahead, so no question waits for it.
     fn real_words(&self) -> &FuzzyWords {
@@ -267,6 +285,19 @@ mod tests {
         assert_eq!(lex.base_form("went"), Some("go"));
         let near: Vec<&str> = lex.nearest_real("tankss").iter().map(|n| n.0).collect();
         assert_eq!(near, ["tanks"]);
+    }
+
+    #[test]
+    fn a_non_word_reads_as_the_commonest_word_one_slip_away() {
+        let lex = Lexicon::from_data("how\t1000\t\t\nhew\t600\tv1\t\ntime\t900\tn5\t\nthu\t700\t\t\n", "");
+        let nothing = |_: &str| false;
+        assert_eq!(lex.slip_reading("hpw", nothing).as_deref(), Some("how"));
+        assert_eq!(lex.slip_reading("ime", nothing).as_deref(), Some("time"));
+        // A real word, so typed as meant; and no slip of "zzq" is a word.
+        assert_eq!(lex.slip_reading("thu", nothing), None);
+        assert_eq!(lex.slip_reading("zzq", nothing), None);
+        // A word only the fact base has, when English has none.
+        assert_eq!(lex.slip_reading("kyib", |w| w == "kyiv").as_deref(), Some("kyiv"));
     }
 
     #[test]
