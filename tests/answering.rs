@@ -48,6 +48,16 @@ fn a_slip_at_the_start_of_a_word_is_read_as_the_word_meant() {
 }
 
 #[test]
+fn a_programme_name_typed_with_slips_finds_the_programme() {
+    // Broken into words, "face" and "nation" meant nothing the base holds.
+    let (answer, _) = answer_to("Whejn waws Rubio on Face te Nation?");
+    assert!(
+        answer.contains("Face the Nation") && answer.contains("16 March"),
+        "{answer}"
+    );
+}
+
+#[test]
 fn a_first_name_alone_is_taken_to_mean_the_person_the_base_knows() {
     // The base stores "Steve Witkoff" as Witkoff and "Marco Rubio" as Rubio:
     // the first name alone must not read as an unknown, heavy word.

@@ -358,6 +358,9 @@ pub struct Synonyms {
     /// becomes the group's name, so "steve" alone would be unknown to it.
     parts: WordMap<String, Vec<String>>,
     longest: usize,
+    /// The phrases of more than one word with their group's name, longest
+    /// first, for [`Synonyms::apply_misspelt`].
+    multi: Vec<(Vec<String>, String)>,
 }
 
 impl Synonyms {
@@ -397,11 +400,18 @@ impl Synonyms {
         for groups in parts.values_mut() {
             groups.sort();
         }
+        let mut multi: Vec<(Vec<String>, String)> = phrases
+            .iter()
+            .filter(|(k, _)| k.len() > 1)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        multi.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
         Synonyms {
             phrases,
             words,
             parts,
             longest,
+            multi,
         }
     }
 
@@ -427,6 +437,71 @@ impl Synonyms {
             .iter()
             .filter(|(k, _)| k.len() == 1)
             .map(|(k, v)| (k[0].as_str(), v.as_str()))
+    }
+
+    /// Replaces a phrase of several words typed with slips in it ("fcae te
+    /// natio" for "face the nation") by its group's name, as [`Self::apply`]
+    /// does the phrase typed right: broken up, its words would each mean
+    /// something else ("face", a nation). Each word of four letters or more
+    /// may be one edit off, as typed or stemmed; a shorter one must be
+    /// exact, unless it is a stop word ("the", "of"), which may be one edit
+    /// off too. At least one word must be exact or the phrase have three
+    /// words, so that two slips do not make a phrase of two other words.
+    /// Questions only: the fact base's own texts are spelt as curated.
+    fn apply_misspelt(&self, terms: Vec<Term>) -> Vec<Term> {
+        if self.multi.is_empty() {
+            return terms;
+        }
+        // Whether a typed term is the phrase's word: exactly (true), one
+        // slip off (false), or not at all (None).
+        let near = |t: &Term, word: &str| -> Option<bool> {
+            if t.text == word || (t.is_word && t.raw == word) {
+                return Some(true);
+            }
+            if !t.is_word || t.canonical {
+                return None;
+            }
+            let w: Vec<char> = word.chars().collect();
+            let off = |typed: &str| {
+                let typed: Vec<char> = typed.chars().collect();
+                super::fuzzy::osa_within(&typed, &w, 1).is_some()
+            };
+            let short_stop = w.len() <= 3 && is_stop_word(word) && t.raw.chars().count() <= 4;
+            ((w.len() >= 4 || short_stop) && (off(&t.text) || off(&t.raw))).then_some(false)
+        };
+        let found = |span: &[Term], key: &[String]| -> bool {
+            let mut exact = 0;
+            for (t, word) in span.iter().zip(key) {
+                match near(t, word) {
+                    Some(true) => exact += 1,
+                    Some(false) => {}
+                    None => return false,
+                }
+            }
+            exact < key.len() && (exact > 0 || key.len() >= 3)
+        };
+        let mut out = Vec::with_capacity(terms.len());
+        let mut i = 0;
+        while i < terms.len() {
+            let phrase = self
+                .multi
+                .iter()
+                .find(|(key, _)| terms.get(i..i + key.len()).is_some_and(|span| found(span, key)));
+            if let Some((key, name)) = phrase {
+                out.push(Term {
+                    text: name.clone(),
+                    is_word: true,
+                    canonical: true,
+                    stop: false,
+                    raw: name.clone(),
+                });
+                i += key.len();
+                continue;
+            }
+            out.push(terms[i].clone());
+            i += 1;
+        }
+        out
     }
 
     /// Replaces the longest matching phrase at each position.
@@ -493,7 +568,8 @@ pub struct Term {
 /// Stop words are kept here and dropped by the caller after any fuzzy
 /// correction, so that "pls" can still be recognised as a stop word.
 pub fn analyze(text: &str, synonyms: &Synonyms, max_tokens: usize) -> Vec<Term> {
-    analyze_words(text, synonyms, max_tokens, read_word)
+    let terms = analyze_words(text, synonyms, max_tokens, read_word);
+    synonyms.apply_misspelt(terms)
 }
 
 /// A word's stem, and whether it is a stop word as written or once stemmed.
@@ -526,6 +602,13 @@ impl WordCache {
             self.0.insert(word.to_string(), read_word(word));
         }
         &self.0[word]
+    }
+
+    /// Every word read so far, with its stem and whether it is a stop word.
+    pub fn words(&self) -> impl Iterator<Item = (&str, &str, bool)> {
+        self.0
+            .iter()
+            .map(|(w, (stem, stop))| (w.as_str(), stem.as_str(), *stop))
     }
 
     fn read(&mut self, word: &str) -> (String, bool) {
@@ -627,6 +710,24 @@ mod tests {
         let named = vec![text::stem("prisoner"), text::stem("exchange")];
         assert_eq!(index_terms("POWs swapped", &syn), named);
         assert_eq!(index_terms("the prisoners of war exchanges", &syn), named);
+    }
+
+    #[test]
+    fn a_phrase_typed_with_slips_is_still_the_phrase() {
+        let syn = Synonyms::new(&groups(&[
+            &["face the nation", "ftn"],
+            &["rubio", "marco rubio"],
+            &["cbs", "cbs news"],
+        ]));
+        let read = |q: &str| -> Vec<String> { analyze(q, &syn, 64).into_iter().map(|t| t.text).collect() };
+        let ftn = stems("face the nation").join("_");
+        assert_eq!(read("rubio on fcae te natio"), ["rubio", "on", ftn.as_str()]);
+        assert_eq!(read("face the nationn"), [ftn.as_str()]);
+        // Two words, both off: as likely two other words as the phrase.
+        assert_eq!(read("marcp rubi").len(), 2);
+        // A short word that is no stop word must be exact.
+        assert_eq!(read("cbd news").len(), 2);
+        assert_eq!(read("cbs newz"), [stems("cbs").join("_")]);
     }
 
     #[test]

@@ -431,6 +431,22 @@ impl Index {
                 index.lexicon.add(text, Target::Term(id));
             }
         }
+        // The words as the texts spell them ("many" of the term "mani"): a
+        // slip in a word is a slip in its spelling, not in its stem.
+        let mut spelt: Vec<(&str, u32)> = locals
+            .iter()
+            .flat_map(|l| l.words.words())
+            .filter(|&(word, stem, stop)| !stop && word != stem && !word.contains('_'))
+            .filter_map(|(word, stem, _)| {
+                let name = synonyms.name_of(stem).unwrap_or(stem);
+                index.terms.get(name).map(|&id| (word, id))
+            })
+            .collect();
+        spelt.sort_unstable();
+        spelt.dedup();
+        for (word, id) in spelt {
+            index.lexicon.add(word, Target::Term(id));
+        }
         let mut members: Vec<(&str, &str)> = synonyms.single_words().collect();
         members.sort();
         for (member, name) in members {
@@ -599,6 +615,20 @@ mod tests {
         assert!(
             !stop.is_empty() && stop.iter().all(|r| *r == Resolved::Stop),
             "{stop:?}"
+        );
+    }
+
+    #[test]
+    fn a_slip_is_measured_against_the_word_as_spelt_not_its_stem() {
+        // "mnay" is one swap from "many" but two edits from its stem "mani",
+        // and one from "may".
+        let idx = index(&["How many prisoners?", "What may happen?"]);
+        let many = idx.term(&text::stem("many")).unwrap();
+        let (found, edits) = idx.resolve("mnay");
+        assert_eq!(edits, 1);
+        assert!(
+            found.iter().any(|r| matches!(r, Resolved::Term(id, _) if *id == many)),
+            "{found:?}"
         );
     }
 

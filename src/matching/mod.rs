@@ -675,9 +675,19 @@ impl Matcher {
                     // Meant as written: "tanks" is not a misspelt "thanks".
                     reading = Some((term.raw.clone(), 1.0));
                 } else {
+                    // The stem and the word as typed: the fewest edits win.
                     let (mut in_base, mut edits) = self.index.resolve(&term.text);
-                    if in_base.is_empty() && term.raw != term.text {
-                        (in_base, edits) = self.index.resolve(&term.raw);
+                    if term.raw != term.text {
+                        let (as_typed, typed_edits) = self.index.resolve(&term.raw);
+                        if in_base.is_empty() || (!as_typed.is_empty() && typed_edits < edits) {
+                            (in_base, edits) = (as_typed, typed_edits);
+                        } else if typed_edits == edits {
+                            for r in as_typed {
+                                if !in_base.contains(&r) {
+                                    in_base.push(r);
+                                }
+                            }
+                        }
                     }
                     // A word that is not real English is at least one edit from
                     // every real word, and ties go to the base: one edit there
@@ -734,8 +744,15 @@ impl Matcher {
                 // English reads says too little to outweigh the question.
                 continue;
             }
+            // One term per index term, at its closest spelling.
+            variants.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+            variants.dedup_by_key(|v| v.0);
+            // A slip read several ways ("meting": "meet", "mere") weighs as
+            // the word it most likely is, not as the rarest of them.
+            let closest = variants.iter().map(|v| v.1).fold(0.0, f32::max);
             let weight = variants
                 .iter()
+                .filter(|v| v.1 >= closest)
                 .map(|&(id, _)| self.index.idf(id))
                 .fold(None, |acc: Option<f32>, w| Some(acc.map_or(w, |a| a.max(w))))
                 .unwrap_or_else(|| {
