@@ -52,6 +52,14 @@ pub enum Command {
         /// The question file.
         #[arg(default_value = "tests/eval/questions.toml")]
         file: PathBuf,
+        /// Ask each question with seeded keyboard typos in this share of its
+        /// words (0 to 1) instead: a measurement, so the file's pass marks,
+        /// set for the questions as written, are shown but not enforced.
+        #[arg(long, value_name = "RATE")]
+        typos: Option<f64>,
+        /// Seed for --typos: the same seed gives the same typos.
+        #[arg(long, default_value_t = 1, requires = "typos")]
+        seed: u64,
     },
     /// Fit the confidence calibration to labelled questions (dev sets only, never
     /// the test set) and show how well confidence matches being right.
@@ -506,12 +514,28 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let knowledge = load_knowledge(&cli.knowledge, &config)?;
             chat(&knowledge)
         }
-        Command::Eval { file } => {
+        Command::Eval { file, typos, seed } => {
+            if let Some(rate) = typos {
+                if !(0.0..=1.0).contains(&rate) {
+                    anyhow::bail!("--typos takes the share of words to misspell, from 0 to 1, not {rate}");
+                }
+            }
             let knowledge = load_knowledge(&cli.knowledge, &config)?;
-            let cases = crate::eval::load(&file)?;
+            let mut cases = crate::eval::load(&file)?;
+            if let Some(rate) = typos {
+                cases = crate::eval::with_typos(&cases, rate, seed);
+            }
             let report = crate::eval::run(&knowledge, &cases, config.eval).map_err(anyhow::Error::msg)?;
-            write!(std::io::stdout().lock(), "{}", report.render())?;
-            Ok(if report.passed() {
+            let mut out = std::io::stdout().lock();
+            if let Some(rate) = typos {
+                writeln!(
+                    out,
+                    "with seeded typos in {:.0}% of words (seed {seed}); pass marks not enforced",
+                    rate * 100.0
+                )?;
+            }
+            write!(out, "{}", report.render())?;
+            Ok(if typos.is_some() || report.passed() {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::answers::{Knowledge, Response};
 use crate::config::EvalConfig;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvalFile {
     pub thresholds: Option<EvalThresholds>,
@@ -242,6 +242,19 @@ pub fn load(path: &Path) -> Result<EvalFile, EvalError> {
     })
 }
 
+/// The same questions with seeded keyboard typos in about `rate` of their
+/// words of three letters or more (see [`crate::typos`]), and the same labels:
+/// how the matcher copes with what people's thumbs do. The same seed gives
+/// the same typos.
+pub fn with_typos(file: &EvalFile, rate: f64, seed: u64) -> EvalFile {
+    let mut typist = crate::typos::Typist::new(rate, seed);
+    let mut typed = file.clone();
+    for case in &mut typed.cases {
+        case.question = typist.apply(&case.question);
+    }
+    typed
+}
+
 /// Runs every case. Labels naming facts the base does not have are an
 /// error: a renamed fact would otherwise quietly turn into misses.
 pub fn run(knowledge: &Knowledge, file: &EvalFile, defaults: EvalConfig) -> Result<EvalReport, String> {
@@ -360,4 +373,24 @@ pub fn top_features(knowledge: &Knowledge, file: &EvalFile) -> Result<Vec<(crate
         out.push((top.features, case.expect.contains(id)));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_change_the_questions_not_the_labels() {
+        let file: EvalFile = toml::from_str(
+            "[[case]]\nquestion = \"when did kyiv agree to the ceasefire\"\nexpect = [\"a\"]\n[[case]]\nquestion = \"who won the cup\"\n",
+        )
+        .unwrap();
+        let typed = with_typos(&file, 1.0, 1);
+        for (a, b) in file.cases.iter().zip(&typed.cases) {
+            assert_ne!(a.question, b.question);
+            assert_eq!(a.expect, b.expect);
+        }
+        assert_eq!(with_typos(&file, 1.0, 1).cases[0].question, typed.cases[0].question);
+        assert_eq!(with_typos(&file, 0.0, 1).cases[1].question, "who won the cup");
+    }
 }

@@ -19,3 +19,4 @@ pub mod moderation;
 pub mod ops;
 pub mod records;
 pub mod timeline;
+pub mod typos;

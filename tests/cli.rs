@@ -223,6 +223,43 @@ fn eval_prints_its_measures_and_fails_below_the_pass_mark() {
 }
 
 #[test]
+fn eval_with_typos_measures_misspelt_questions_and_says_the_marks_are_not_enforced() {
+    let kb = fixture("kb");
+    let file = fixture("eval.toml");
+    let args = |rate: &'static str| -> Vec<String> {
+        [
+            "--knowledge",
+            kb.to_str().unwrap(),
+            "eval",
+            file.to_str().unwrap(),
+            "--typos",
+            rate,
+            "--seed",
+            "3",
+        ]
+        .map(str::to_string)
+        .to_vec()
+    };
+    let run = |rate: &'static str| {
+        let a = args(rate);
+        talksbot(&a.iter().map(String::as_str).collect::<Vec<_>>(), None)
+    };
+    let out = run("1");
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}{}", stderr(&out));
+    assert!(
+        text.starts_with("with seeded typos in 100% of words (seed 3)"),
+        "{text}"
+    );
+    assert!(text.contains("precision@1"), "{text}");
+    // The same seed gives the same typos, so the same report.
+    assert_eq!(stdout(&run("1")), text);
+    let out = run("1.5");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("from 0 to 1"), "{}", stderr(&out));
+}
+
+#[test]
 fn a_missing_knowledge_folder_is_explained() {
     let out = talksbot(&["--knowledge", "/nonexistent/kb", "ask", "hello"], None);
     assert!(!out.status.success());

@@ -31,3 +31,27 @@ fn the_blind_question_sets_pass_their_marks() {
         assert!(report.passed(), "{name}:\n{}", report.render());
     }
 }
+
+/// The dev questions again, with seeded keyboard typos in 30% of their
+/// words (`talksbot eval FILE --typos 0.3 --seed 1`): a slip of the thumb
+/// must not cost most answers, nor let the bot answer what it would decline.
+/// The marks are today's figures, rounded down.
+#[test]
+fn questions_typed_with_typos_are_still_answered_and_still_declined() {
+    // (file, answered right at least, declined at least)
+    for (name, right, declined) in [("dev", 0.52, 0.94), ("dev2", 0.41, 0.95), ("dev3", 0.45, 0.88)] {
+        let file = talksbot::eval::load(&repo().join(format!("tests/eval/{name}.toml"))).expect("question file loads");
+        let typed = talksbot::eval::with_typos(&file, 0.3, 1);
+        let report = talksbot::eval::run(bundled(), &typed, bundled_config().eval).expect("labels name real facts");
+        let report_text = report.render();
+        assert!(
+            report.answered_right_rate() >= right,
+            "{name} with typos:\n{report_text}"
+        );
+        assert!(report.decline_rate() >= declined, "{name} with typos:\n{report_text}");
+        assert!(
+            report.answered_wrong_rate() <= 0.03,
+            "{name} with typos:\n{report_text}"
+        );
+    }
+}

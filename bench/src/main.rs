@@ -7,6 +7,7 @@ use anyhow::{bail, Result};
 use clap::{Parser, Subcommand};
 
 use metrics::Objective;
+use talksbot::typos;
 
 mod alloc;
 mod convert;
@@ -17,7 +18,6 @@ mod metrics;
 mod report;
 mod scale;
 mod synthetic;
-mod typos;
 
 /// Counts heap bytes, for the memory columns of `scale`.
 #[global_allocator]

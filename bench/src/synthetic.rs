@@ -19,7 +19,7 @@ use anyhow::{Context, Result};
 
 use crate::data::{Entry, LabelledQuery, Query};
 use crate::engines::talksbot::toml_string;
-use crate::typos::{Rng, Typist};
+use talksbot::typos::{Rng, Typist};
 
 const FIRST_NAMES: &[&str] = &[
     "Anna", "Marek", "Olga", "Pavel", "Irina", "Tomas", "Elena", "Yusuf", "Sofia", "Karim", "Lena", "Dmitri", "Nadia",

@@ -4,7 +4,10 @@
 //! gets exactly one edit, chosen uniformly among: a letter replaced by a
 //! neighbouring QWERTY key, a letter dropped, a neighbouring key inserted next
 //! to a letter, and two adjacent (different) letters swapped. The same seed
-//! always gives the same typos.
+//! always gives the same typos. `talksbot eval --typos` and the bench use it
+//! to measure how the matcher copes with them.
+
+use crate::matching::fuzzy::keyboard_neighbours;
 
 /// A small, fast, seeded generator (SplitMix64). Not for cryptography; its
 /// only job here is to be the same on every machine for a given seed.
@@ -36,33 +39,13 @@ impl Rng {
     }
 }
 
-const ROWS: [&str; 3] = ["qwertyuiop", "asdfghjkl", "zxcvbnm"];
-
-/// The keys next to a letter on a QWERTY keyboard (same row, and the two
-/// touching keys in the rows above and below, which are staggered).
+/// The keys next to a letter on a QWERTY keyboard (same row, and the
+/// touching keys of the staggered rows above and below), in its case.
 pub fn neighbours(c: char) -> Vec<char> {
-    let lower = c.to_ascii_lowercase();
-    let Some((row, col)) = ROWS
-        .iter()
-        .enumerate()
-        .find_map(|(r, keys)| keys.find(lower).map(|c| (r, c)))
-    else {
-        return Vec::new();
-    };
-    let at = |r: usize, c: isize| -> Option<char> {
-        let keys = ROWS.get(r)?.as_bytes();
-        usize::try_from(c).ok().and_then(|c| keys.get(c)).map(|&b| b as char)
-    };
-    let col = col as isize;
-    let mut out: Vec<char> = [at(row, col - 1), at(row, col + 1)].into_iter().flatten().collect();
-    if row > 0 {
-        out.extend([at(row - 1, col), at(row - 1, col + 1)].into_iter().flatten());
-    }
-    out.extend([at(row + 1, col - 1), at(row + 1, col)].into_iter().flatten());
-    if c.is_uppercase() {
-        out.iter_mut().for_each(|k| *k = k.to_ascii_uppercase());
-    }
-    out
+    keyboard_neighbours(c.to_ascii_lowercase())
+        .chars()
+        .map(|k| if c.is_uppercase() { k.to_ascii_uppercase() } else { k })
+        .collect()
 }
 
 /// Applies typos to texts, drawing from one seeded stream in order.
