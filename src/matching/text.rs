@@ -358,6 +358,30 @@ fn month_number(word: &str) -> Option<u8> {
     })
 }
 
+/// The month whose full name (five letters or more) is one edit from this
+/// word, a swap of two letters counting one.
+fn misspelt_month(word: &str) -> Option<u8> {
+    const NAMES: [(&str, u8); 9] = [
+        ("january", 1),
+        ("february", 2),
+        ("march", 3),
+        ("april", 4),
+        ("august", 8),
+        ("september", 9),
+        ("october", 10),
+        ("november", 11),
+        ("december", 12),
+    ];
+    let typed: Vec<char> = word.chars().collect();
+    if typed.len() < 4 {
+        return None;
+    }
+    NAMES.iter().find_map(|&(name, n)| {
+        let name: Vec<char> = name.chars().collect();
+        super::fuzzy::osa_within(&typed, &name, 1).map(|_| n)
+    })
+}
+
 fn small_number(word: &str) -> Option<u64> {
     Some(match word {
         "zero" => 0,
@@ -483,6 +507,12 @@ fn fold_dates(mut tokens: Vec<Token>) -> Vec<Token> {
         Some(Token::Word(w)) => month_number(w),
         _ => None,
     };
+    // Beside a day, a word one slip from a month's full name is that month
+    // ("mrach 13", "16th marhc"); alone, "match" is only a match.
+    let slipped_month_at = |tokens: &[Token], i: usize| match tokens.get(i) {
+        Some(Token::Word(w)) => month_number(w).or_else(|| misspelt_month(w)),
+        _ => None,
+    };
     let day_at = |tokens: &[Token], i: usize| match tokens.get(i) {
         Some(Token::Number(n)) if (1..=31).contains(n) => Some(*n as u8),
         _ => None,
@@ -498,11 +528,12 @@ fn fold_dates(mut tokens: Vec<Token>) -> Vec<Token> {
     while i < tokens.len() {
         let tokens_now: &[Token] = &tokens;
         let month_at = |i| month_at(tokens_now, i);
+        let slipped_month_at = |i| slipped_month_at(tokens_now, i);
         let day_at = |i| day_at(tokens_now, i);
         let year_at = |i| year_at(tokens_now, i);
         let is_word = |i, w| is_word(tokens_now, i, w);
         // month day [year]
-        if let (Some(m), Some(d)) = (month_at(i), day_at(i + 1)) {
+        if let (Some(m), Some(d)) = (slipped_month_at(i), day_at(i + 1)) {
             out.push(Token::Day(m, d));
             i += 2;
             if let Some(y) = year_at(i) {
@@ -514,7 +545,7 @@ fn fold_dates(mut tokens: Vec<Token>) -> Vec<Token> {
         // day [of] month [year]
         if let Some(d) = day_at(i) {
             let of = usize::from(is_word(i + 1, "of"));
-            if let Some(m) = month_at(i + 1 + of) {
+            if let Some(m) = slipped_month_at(i + 1 + of) {
                 out.push(Token::Day(m, d));
                 i += 2 + of;
                 if let Some(y) = year_at(i) {
@@ -685,6 +716,15 @@ mod tests {
         }
         assert_eq!(terms("in May"), vec!["in", "@m05"]);
         assert_eq!(terms("it may happen"), vec!["it", "may", "happen"]);
+    }
+
+    #[test]
+    fn a_month_typed_with_a_slip_beside_a_day_is_still_the_date() {
+        for typed in ["mrach 13", "13th of marhc", "13th of marchh", "match 13"] {
+            assert_eq!(terms(typed), terms("March 13"), "{typed}");
+        }
+        // Alone, a word is only itself.
+        assert_ne!(terms("match"), terms("march"));
     }
 
     #[test]
