@@ -347,7 +347,15 @@ struct AnswerKinds {
     count: bool,
     /// A time of day ("what time ...?"), not just a day.
     clock: bool,
+    /// A span of time ("how long ...?"): a number of days, weeks, years.
+    span: bool,
 }
+
+/// Stems of the units a span of time is counted in.
+const SPAN_UNITS: &[&str] = &["minut", "hour", "day", "week", "month", "year", "decad", "centuri"];
+
+/// Words before a unit that make it a span without a number ("a few weeks").
+const SPAN_COUNTS: &[&str] = &["a", "an", "few", "sever", "mani", "coupl"];
 
 /// Words in an answer that say when, though not as a date.
 const TIME_WORDS: &[&str] = &[
@@ -385,6 +393,7 @@ impl AnswerKinds {
                 time: true,
                 count: true,
                 clock: true,
+                span: true,
             };
             return (all, Vec::new());
         }
@@ -408,6 +417,19 @@ impl AnswerKinds {
                 _ => true,
             }),
             count: !numbers.is_empty(),
+            span: tokens.windows(2).any(|pair| {
+                let text::Token::Word(unit) = &pair[1] else {
+                    return false;
+                };
+                if !SPAN_UNITS.contains(&text::stem(unit).as_str()) {
+                    return false;
+                }
+                match &pair[0] {
+                    text::Token::Number(_) => true,
+                    text::Token::Word(w) => SPAN_COUNTS.contains(&text::stem(w).as_str()),
+                    _ => false,
+                }
+            }),
             clock: tokens.iter().any(|t| {
                 matches!(t, text::Token::Word(w) if ["am", "pm", "oclock", "noon", "midnight", "gmt", "utc"].contains(&w.as_str()))
             }) || answer.as_bytes().windows(4).any(|w| {
@@ -436,11 +458,15 @@ impl AnswerKinds {
             time: has("when") || what_time || what_day,
             count: has("how") && (has("many") || has("much")),
             clock: what_time,
+            span: terms.windows(2).any(|p| p[0].text == "how" && p[1].text == "long"),
         }
     }
 
     fn can_answer(self, asked: AnswerKinds) -> bool {
-        (!asked.time || self.time) && (!asked.count || self.count) && (!asked.clock || self.clock)
+        (!asked.time || self.time)
+            && (!asked.count || self.count)
+            && (!asked.clock || self.clock)
+            && (!asked.span || self.span)
     }
 }
 
@@ -1132,5 +1158,24 @@ quotes = ["q"]
         assert!(!vote.can_answer(asks("what date is the senate voting?")));
         assert!(vote.can_answer(asks("what is the senate voting on?")));
         assert!(AnswerKinds::of_answer("-", &mut stems).0.can_answer(asks("what date?")));
+    }
+
+    #[test]
+    fn how_long_asks_for_a_span_of_time_which_a_date_is_not() {
+        let how_long = asks("how long did the meeting last?");
+        assert!(how_long.span && !asks("how did the meeting go?").span);
+        let mut stems = hash::WordMap::default();
+        let answer = |text: &str| AnswerKinds::of_answer(text, &mut hash::WordMap::default()).0;
+        for spans in [
+            "Kyiv agreed to a 30-day ceasefire.",
+            "They were warned for almost two months.",
+            "It took a few weeks.",
+        ] {
+            assert!(answer(spans).can_answer(how_long), "{spans}");
+        }
+        for dated in ["Witkoff met Putin on 13 March 2025.", "The meeting was promising."] {
+            assert!(!answer(dated).can_answer(how_long), "{dated}");
+        }
+        assert!(AnswerKinds::of_answer("-", &mut stems).0.can_answer(how_long));
     }
 }
