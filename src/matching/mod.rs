@@ -312,7 +312,7 @@ pub struct Matcher {
     /// Every outlet term of the base, sorted.
     outlets: Vec<u32>,
     /// Per fact, the numbers its answer gives that are not years, as terms
-    /// ("#1000").
+    /// ("#1000"), with the unit when they count a span of time ("#30 day").
     fact_numbers: Vec<Vec<String>>,
     /// How many of the index's facts are the base's; the rest stand for the
     /// questions their sources leave open, of the fact each names here.
@@ -397,10 +397,22 @@ impl AnswerKinds {
             };
             return (all, Vec::new());
         }
+        // A number that counts a span of time ("30-day") keeps its unit:
+        // it answers "how many days", not "how much aid".
         let numbers: Vec<String> = tokens
             .iter()
-            .filter_map(|t| match t {
-                text::Token::Number(n) if !(1900..=2100).contains(n) => Some(format!("#{n}")),
+            .enumerate()
+            .filter_map(|(i, t)| match t {
+                text::Token::Number(n) if !(1900..=2100).contains(n) => {
+                    let unit = match tokens.get(i + 1) {
+                        Some(text::Token::Word(w)) => Some(text::stem(w)).filter(|u| SPAN_UNITS.contains(&u.as_str())),
+                        _ => None,
+                    };
+                    Some(match unit {
+                        Some(unit) => format!("#{n} {unit}"),
+                        None => format!("#{n}"),
+                    })
+                }
                 _ => None,
             })
             .collect();
@@ -1004,10 +1016,19 @@ impl Matcher {
     /// Whether the fact's answer gives a number besides those the question
     /// names: "how many of the 1,000 prisoners were Ukrainian" is not
     /// answered by the 1,000.
-    fn tells_a_count(&self, fact: u32, named: &[&str]) -> bool {
+    /// Whether a fact's answer gives a number that a "how many" question
+    /// does not name itself (`named`); a number of days, weeks or years
+    /// only when the question counts time too (`terms`: "how many days").
+    fn tells_a_count(&self, fact: u32, named: &[&str], terms: &[QueryTerm]) -> bool {
         let numbers = &self.fact_numbers[fact as usize];
         // An answer with no text ("-") is not judged.
-        (numbers.is_empty() && self.kinds[fact as usize].count) || numbers.iter().any(|n| !named.contains(&n.as_str()))
+        (numbers.is_empty() && self.kinds[fact as usize].count)
+            || numbers.iter().any(|n| {
+                let (number, unit) = n.split_once(' ').map_or((n.as_str(), None), |(n, u)| (n, Some(u)));
+                // Any unit will do: "how many years" is answered in decades.
+                !named.contains(&number)
+                    && unit.is_none_or(|_| terms.iter().any(|t| SPAN_UNITS.contains(&t.text.as_str())))
+            })
     }
 
     /// Takes out the candidates that stand for questions the sources leave
@@ -1158,6 +1179,25 @@ quotes = ["q"]
         assert!(!vote.can_answer(asks("what date is the senate voting?")));
         assert!(vote.can_answer(asks("what is the senate voting on?")));
         assert!(AnswerKinds::of_answer("-", &mut stems).0.can_answer(asks("what date?")));
+    }
+
+    #[test]
+    fn a_number_of_days_answers_how_many_days_not_how_much_of_anything() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "truce"
+questions = ["What did Kyiv agree to?"]
+answer = "Kyiv agreed to a 30-day ceasefire and the aid resumed."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let checks = |q: &str| matcher.ask(&base, q).unwrap().candidates[0].features.checks;
+        assert_eq!(checks("how many days did kyiv agree to"), 1.0);
+        assert_eq!(checks("how many weeks of truce did kyiv agree to"), 1.0);
+        assert!(checks("how much aid did kyiv agree to") < 1.0);
     }
 
     #[test]

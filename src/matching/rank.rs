@@ -736,7 +736,8 @@ impl Matcher {
             .filter(|&i| terms[i].entity && !asked.term_slots[i].clone().any(|s| counts[s] > 0))
             .count();
         (
-            !self.kinds[f].can_answer(asked.kinds) || (asked.kinds.count && !self.tells_a_count(fact, &asked.numbers)),
+            !self.kinds[f].can_answer(asked.kinds)
+                || (asked.kinds.count && !self.tells_a_count(fact, &asked.numbers, asked.terms)),
             dates_disagree(asked.dates, &self.fact_dates[f]),
             missing,
         )
