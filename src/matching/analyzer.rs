@@ -362,7 +362,15 @@ pub struct Synonyms {
     longest: usize,
     /// The phrases of more than one word with their group's name, longest
     /// first, for [`Synonyms::apply_misspelt`].
-    multi: Vec<(Vec<String>, String)>,
+    multi: Vec<(Vec<PhraseWord>, String)>,
+}
+
+/// A word of a synonym phrase, read ahead for [`Synonyms::apply_misspelt`].
+#[derive(Debug, Clone)]
+struct PhraseWord {
+    text: String,
+    letters: Vec<char>,
+    stop: bool,
 }
 
 impl Synonyms {
@@ -402,12 +410,22 @@ impl Synonyms {
         for groups in parts.values_mut() {
             groups.sort();
         }
-        let mut multi: Vec<(Vec<String>, String)> = phrases
-            .iter()
-            .filter(|(k, _)| k.len() > 1)
-            .map(|(k, v)| (k.clone(), v.clone()))
+        let mut sorted: Vec<(&Vec<String>, &String)> = phrases.iter().filter(|(k, _)| k.len() > 1).collect();
+        sorted.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
+        let multi: Vec<(Vec<PhraseWord>, String)> = sorted
+            .into_iter()
+            .map(|(key, name)| {
+                let words = key
+                    .iter()
+                    .map(|w| PhraseWord {
+                        text: w.clone(),
+                        letters: w.chars().collect(),
+                        stop: is_stop_word(w),
+                    })
+                    .collect();
+                (words, name.clone())
+            })
             .collect();
-        multi.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
         Synonyms {
             phrases,
             words,
@@ -454,27 +472,44 @@ impl Synonyms {
         if self.multi.is_empty() {
             return terms;
         }
-        // Whether a typed term is the phrase's word: exactly (true), one
-        // slip off (false), or not at all (None).
-        let near = |t: &Term, word: &str| -> Option<bool> {
-            if t.text == word || (t.is_word && t.raw == word) {
+        // Each term's letters, stemmed and as typed, read once.
+        let letters: Vec<(Vec<char>, Vec<char>)> = terms
+            .iter()
+            .map(|t| match t.is_word && !t.canonical {
+                true => (t.text.chars().collect(), t.raw.chars().collect()),
+                false => (Vec::new(), Vec::new()),
+            })
+            .collect();
+        // Whether term `i` is the phrase's word: exactly (true), one slip
+        // off (false), or not at all (None).
+        let near = |i: usize, word: &PhraseWord| -> Option<bool> {
+            let t = &terms[i];
+            if t.text == word.text || (t.is_word && t.raw == word.text) {
                 return Some(true);
             }
             if !t.is_word || t.canonical {
                 return None;
             }
-            let w: Vec<char> = word.chars().collect();
-            let off = |typed: &str| {
-                let typed: Vec<char> = typed.chars().collect();
-                super::fuzzy::osa_within(&typed, &w, 1).is_some()
+            let (stemmed, typed) = &letters[i];
+            let w = &word.letters;
+            let off = |typed: &[char]| {
+                // One edit leaves the first letter, or the second lands first.
+                let starts_alike = match (typed, &w[..]) {
+                    ([a, b, ..], [c, d, ..]) => a == c || b == d || a == d || b == c,
+                    _ => true,
+                };
+                starts_alike && typed.len().abs_diff(w.len()) <= 1 && super::fuzzy::osa_within(typed, w, 1).is_some()
             };
-            let short_stop = w.len() <= 3 && is_stop_word(word) && t.raw.chars().count() <= 4;
-            ((w.len() >= 4 || short_stop) && (off(&t.text) || off(&t.raw))).then_some(false)
+            let may_slip = word.letters.len() >= 4 || (word.stop && typed.len() <= 4);
+            (may_slip && (off(stemmed) || off(typed))).then_some(false)
         };
-        let found = |span: &[Term], key: &[String]| -> bool {
+        let found = |at: usize, key: &[PhraseWord]| -> bool {
+            if at + key.len() > terms.len() {
+                return false;
+            }
             let mut exact = 0;
-            for (t, word) in span.iter().zip(key) {
-                match near(t, word) {
+            for (k, word) in key.iter().enumerate() {
+                match near(at + k, word) {
                     Some(true) => exact += 1,
                     Some(false) => {}
                     None => return false,
@@ -482,26 +517,42 @@ impl Synonyms {
             }
             exact < key.len() && (exact > 0 || key.len() >= 3)
         };
-        let mut out = Vec::with_capacity(terms.len());
+        // Where phrases begin, how long they are and their names.
+        let mut phrases: Vec<(usize, usize, &String)> = Vec::new();
         let mut i = 0;
         while i < terms.len() {
-            let phrase = self
-                .multi
-                .iter()
-                .find(|(key, _)| terms.get(i..i + key.len()).is_some_and(|span| found(span, key)));
-            if let Some((key, name)) = phrase {
-                out.push(Term {
-                    text: name.clone(),
-                    is_word: true,
-                    canonical: true,
-                    stop: false,
-                    raw: name.clone(),
-                });
-                i += key.len();
+            match self.multi.iter().find(|(key, _)| found(i, key)) {
+                Some((key, name)) => {
+                    phrases.push((i, key.len(), name));
+                    i += key.len();
+                }
+                None => i += 1,
+            }
+        }
+        if phrases.is_empty() {
+            return terms;
+        }
+        let mut out = Vec::with_capacity(terms.len());
+        let mut phrases = phrases.into_iter().peekable();
+        let mut skip = 0;
+        for (i, term) in terms.into_iter().enumerate() {
+            if skip > 0 {
+                skip -= 1;
                 continue;
             }
-            out.push(terms[i].clone());
-            i += 1;
+            match phrases.next_if(|&(start, _, _)| start == i) {
+                Some((_, len, name)) => {
+                    skip = len - 1;
+                    out.push(Term {
+                        text: name.clone(),
+                        is_word: true,
+                        canonical: true,
+                        stop: false,
+                        raw: name.clone(),
+                    });
+                }
+                None => out.push(term),
+            }
         }
         out
     }
