@@ -351,6 +351,14 @@ struct AnswerKinds {
     span: bool,
 }
 
+/// A word's stem, stemmed once per base: answers share most of their words.
+fn stem_of<'a>(stems: &'a mut hash::WordMap<String, String>, word: &str) -> &'a str {
+    if !stems.contains_key(word) {
+        stems.insert(word.to_string(), text::stem(word));
+    }
+    &stems[word]
+}
+
 /// Stems of the units a span of time is counted in.
 const SPAN_UNITS: &[&str] = &["minut", "hour", "day", "week", "month", "year", "decad", "centuri"];
 
@@ -405,7 +413,9 @@ impl AnswerKinds {
             .filter_map(|(i, t)| match t {
                 text::Token::Number(n) if !(1900..=2100).contains(n) => {
                     let unit = match tokens.get(i + 1) {
-                        Some(text::Token::Word(w)) => Some(text::stem(w)).filter(|u| SPAN_UNITS.contains(&u.as_str())),
+                        Some(text::Token::Word(w)) => {
+                            Some(stem_of(stems, w).to_string()).filter(|u| SPAN_UNITS.contains(&u.as_str()))
+                        }
                         _ => None,
                     };
                     Some(match unit {
@@ -416,15 +426,11 @@ impl AnswerKinds {
                 _ => None,
             })
             .collect();
-        let mut is_time_word = |w: &String| -> bool {
-            if !stems.contains_key(w) {
-                stems.insert(w.clone(), text::stem(w));
-            }
-            stems.get(w).is_some_and(|stem| TIME_WORDS.contains(&stem.as_str()))
-        };
+        let is_time_word =
+            |stems: &mut hash::WordMap<String, String>, w: &String| -> bool { TIME_WORDS.contains(&stem_of(stems, w)) };
         let kinds = AnswerKinds {
             time: tokens.iter().any(|t| match t {
-                text::Token::Word(w) => is_time_word(w),
+                text::Token::Word(w) => is_time_word(stems, w),
                 text::Token::Number(_) => false,
                 _ => true,
             }),
@@ -433,12 +439,12 @@ impl AnswerKinds {
                 let text::Token::Word(unit) = &pair[1] else {
                     return false;
                 };
-                if !SPAN_UNITS.contains(&text::stem(unit).as_str()) {
+                if !SPAN_UNITS.contains(&stem_of(stems, unit)) {
                     return false;
                 }
                 match &pair[0] {
                     text::Token::Number(_) => true,
-                    text::Token::Word(w) => SPAN_COUNTS.contains(&text::stem(w).as_str()),
+                    text::Token::Word(w) => SPAN_COUNTS.contains(&stem_of(stems, w)),
                     _ => false,
                 }
             }),

@@ -533,7 +533,9 @@ fn fold_dates(mut tokens: Vec<Token>) -> Vec<Token> {
         let year_at = |i| year_at(tokens_now, i);
         let is_word = |i, w| is_word(tokens_now, i, w);
         // month day [year]
-        if let (Some(m), Some(d)) = (slipped_month_at(i), day_at(i + 1)) {
+        // The day first: it is cheap, and a slipped month is looked for
+        // only beside one.
+        if let Some((d, m)) = day_at(i + 1).and_then(|d| slipped_month_at(i).map(|m| (d, m))) {
             out.push(Token::Day(m, d));
             i += 2;
             if let Some(y) = year_at(i) {
