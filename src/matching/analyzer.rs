@@ -543,13 +543,7 @@ impl Synonyms {
             match phrases.next_if(|&(start, _, _)| start == i) {
                 Some((_, len, name)) => {
                     skip = len - 1;
-                    out.push(Term {
-                        text: name.clone(),
-                        is_word: true,
-                        canonical: true,
-                        stop: false,
-                        raw: name.clone(),
-                    });
+                    out.push(Term::group(name));
                 }
                 None => out.push(term),
             }
@@ -572,13 +566,7 @@ impl Synonyms {
                 }
                 let key: Vec<String> = span.iter().map(|t| t.text.clone()).collect();
                 if let Some(name) = self.phrases.get(&key) {
-                    out.push(Term {
-                        text: name.clone(),
-                        is_word: true,
-                        canonical: true,
-                        stop: false,
-                        raw: name.clone(),
-                    });
+                    out.push(Term::group(name));
                     i += len;
                     continue 'outer;
                 }
@@ -615,6 +603,19 @@ pub struct Term {
     /// The word as typed (folded), before stemming: a misspelt word is
     /// better compared unstemmed ("actualy" would stem to "actua").
     pub raw: String,
+}
+
+impl Term {
+    /// A synonym group's name standing for the phrase that was read.
+    fn group(name: &str) -> Term {
+        Term {
+            text: name.to_string(),
+            is_word: true,
+            canonical: true,
+            stop: false,
+            raw: name.to_string(),
+        }
+    }
 }
 
 /// Text to terms, the same way for stored phrasings and for questions.
