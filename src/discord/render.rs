@@ -1116,13 +1116,14 @@ mod fits {
                 let mut t = toml::Table::new();
                 t.insert("id".into(), format!("f{i}").into());
                 // Every phrasing unique across the base, as the checks require.
-                let questions: Vec<toml::Value> = f
-                    .questions
-                    .iter()
-                    .enumerate()
-                    .map(|(j, q)| format!("q{i}x{j} {q}").into())
-                    .collect();
-                t.insert("questions".into(), questions.into());
+                let unique = |prefix: &str| -> Vec<toml::Value> {
+                    f.questions
+                        .iter()
+                        .enumerate()
+                        .map(|(j, q)| format!("{prefix}{i}x{j} {q}").into())
+                        .collect()
+                };
+                t.insert("questions".into(), unique("q").into());
                 t.insert("answer".into(), f.answer.clone().into());
                 t.insert(
                     "sources".into(),
@@ -1148,13 +1149,7 @@ mod fits {
                 // Every other fact leaves its phrasings' twins open (drawn
                 // from what was generated, so the cases stay as they were).
                 if i % 2 == 0 {
-                    let unsaid: Vec<toml::Value> = f
-                        .questions
-                        .iter()
-                        .enumerate()
-                        .map(|(j, q)| format!("u{i}x{j} {q}").into())
-                        .collect();
-                    t.insert("unsaid".into(), unsaid.into());
+                    t.insert("unsaid".into(), unique("u").into());
                 }
                 toml::Value::Table(t)
             })

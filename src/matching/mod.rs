@@ -426,11 +426,9 @@ impl AnswerKinds {
                 _ => None,
             })
             .collect();
-        let is_time_word =
-            |stems: &mut hash::WordMap<String, String>, w: &String| -> bool { TIME_WORDS.contains(&stem_of(stems, w)) };
         let kinds = AnswerKinds {
             time: tokens.iter().any(|t| match t {
-                text::Token::Word(w) => is_time_word(stems, w),
+                text::Token::Word(w) => TIME_WORDS.contains(&stem_of(stems, w)),
                 text::Token::Number(_) => false,
                 _ => true,
             }),
