@@ -49,6 +49,34 @@ fn bigrams(word: &str) -> Vec<(char, char)> {
 /// of 375 questions right than 1.0, with as many declined).
 const TYPO_COST: f32 = 0.25;
 
+/// [`TYPO_COST`] of an edit no slip of the fingers makes: a letter changed
+/// for one far from it on the keyboard, or a far key struck in between.
+const FAR_KEY_COST: f32 = 1.0;
+
+/// Whether one slip of the fingers turns `meant` into `typed`: a key
+/// replaced by its neighbour, a letter left out, a neighbouring key (or the
+/// same one again) struck beside a letter, or two letters swapped.
+pub fn is_keyboard_slip(typed: &[char], meant: &[char]) -> bool {
+    let near = |a: char, b: char| a == b || keyboard_neighbours(a).contains(b);
+    match typed.len() as isize - meant.len() as isize {
+        0 => {
+            let diff: Vec<usize> = (0..typed.len()).filter(|&i| typed[i] != meant[i]).collect();
+            match diff[..] {
+                [i] => near(meant[i], typed[i]),
+                [i, j] => j == i + 1 && typed[i] == meant[j] && typed[j] == meant[i],
+                _ => false,
+            }
+        }
+        -1 => (0..meant.len()).any(|i| meant[..i] == typed[..i] && meant[i + 1..] == typed[i..]),
+        1 => (0..typed.len()).any(|i| {
+            typed[..i] == meant[..i]
+                && typed[i + 1..] == meant[i..]
+                && ((i > 0 && near(typed[i - 1], typed[i])) || typed.get(i + 1).is_some_and(|&c| near(c, typed[i])))
+        }),
+        _ => false,
+    }
+}
+
 /// How many edits a word of this length may carry and still be recognised.
 pub fn typo_budget(chars: usize) -> usize {
     match chars {
@@ -149,13 +177,18 @@ impl FuzzyWords {
             // fingers like any other swap, not a word begun differently.
             let first_swapped = typed.len() > 1 && other.len() > 1 && typed[0] == other[1] && typed[1] == other[0];
             let first_differs = other.first() != typed.first() && !first_swapped;
-            let allowed = if first_differs { budget - 1 } else { budget };
             // Optimal string alignment: edits, with a swap of neighbours as
             // one; unlike full Damerau it needs no table of the alphabet,
             // which matters when thousands of candidates pass the filter.
-            let Some(edits) = osa_within(&typed, &other, allowed) else {
+            let Some(edits) = osa_within(&typed, &other, budget) else {
                 continue;
             };
+            // A word begun otherwise is another word more often than a typo,
+            // unless one slip of the fingers made the difference: a key
+            // beside the first ("bame" for "name"), the first left out.
+            if first_differs && edits == budget && !(edits == 1 && is_keyboard_slip(&typed, &other)) {
+                continue;
+            }
             let other = &self.words[id as usize];
             if chars <= 3 && !(is_transposition(word, other) || other_chars == chars + 1) {
                 continue;
@@ -166,10 +199,17 @@ impl FuzzyWords {
             if found.first().is_some_and(|f| f.edits > edits) {
                 found.clear();
             }
+            // An edit no slip of the fingers makes (a key far from the one
+            // meant) is less likely a typo of this word than one that is.
+            let cost = if edits == 1 && !is_keyboard_slip(&typed, &other.chars().collect::<Vec<char>>()) {
+                FAR_KEY_COST
+            } else {
+                TYPO_COST
+            };
             found.push(Near {
                 id,
                 edits,
-                similarity: 1.0 - TYPO_COST * edits as f32 / chars.max(other_chars) as f32,
+                similarity: 1.0 - cost * edits as f32 / chars.max(other_chars) as f32,
             });
         }
         found.sort_unstable_by_key(|n| n.id);
@@ -286,6 +326,46 @@ pub fn slips(typed: &str) -> Vec<String> {
     out
 }
 
+/// The words that one keyboard slip turns into `typed`: a key replaced by
+/// its neighbour, a letter left out, a neighbouring key struck beside a
+/// letter, two letters swapped. For a real word that the fact base does not
+/// know: "dare" typed for "date", "bud" for "bus".
+pub fn slipped_from(typed: &str) -> Vec<String> {
+    let chars: Vec<char> = typed.chars().collect();
+    if chars.len() < 2 || !chars.iter().all(|c| c.is_ascii_lowercase()) {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        for n in keyboard_neighbours(c).chars() {
+            let mut w = chars.clone();
+            w[i] = n;
+            out.push(w.into_iter().collect());
+        }
+        let beside = |j: usize| chars.get(j).is_some_and(|&d| keyboard_neighbours(d).contains(c));
+        if (i > 0 && beside(i - 1)) || beside(i + 1) {
+            let mut w = chars.clone();
+            w.remove(i);
+            out.push(w.into_iter().collect());
+        }
+        if i + 1 < chars.len() && chars[i] != chars[i + 1] {
+            let mut w = chars.clone();
+            w.swap(i, i + 1);
+            out.push(w.into_iter().collect());
+        }
+    }
+    for at in 0..=chars.len() {
+        for letter in 'a'..='z' {
+            let mut w = chars.clone();
+            w.insert(at, letter);
+            out.push(w.into_iter().collect());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Whether two words differ by one swap of neighbouring letters.
 fn is_transposition(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
@@ -380,6 +460,62 @@ mod tests {
         assert!(!slips("pow").iter().any(|w| w == "how"));
         assert!(!slips("psay").iter().any(|w| w == "say"));
         assert!(slips("ab").is_empty());
+    }
+
+    #[test]
+    fn a_first_letter_one_slip_off_is_still_the_word() {
+        let s = set(&["name", "joke", "uber", "bank"]);
+        // "b" beside "n", "m" beside "j"; the first letter left out.
+        for (typed, meant) in [("bame", "name"), ("moke", "joke"), ("ber", "uber")] {
+            let near: Vec<&str> = s.nearest(typed).iter().map(|n| s.word(n.id)).collect();
+            assert_eq!(near, [meant], "{typed}");
+        }
+        // "p" is nowhere near "n": another word, not a slip.
+        assert!(s.nearest("pame").is_empty());
+    }
+
+    #[test]
+    fn a_real_word_is_known_to_come_from_the_words_one_slip_away() {
+        for (typed, meant) in [
+            ("dare", "date"),
+            ("bud", "bus"),
+            ("form", "from"),
+            ("hopping", "shopping"),
+        ] {
+            assert!(slipped_from(typed).iter().any(|w| w == meant), "{typed}");
+        }
+        // "p" is nowhere near "d", and "x" nowhere near "o" or "d".
+        assert!(!slipped_from("pare").iter().any(|w| w == "date"));
+        assert!(!slipped_from("doxg").iter().any(|w| w == "dog"));
+    }
+
+    #[test]
+    fn a_slip_of_the_fingers_is_told_from_an_edit_no_finger_makes() {
+        let chars = |w: &str| w.chars().collect::<Vec<char>>();
+        let slip = |typed: &str, meant: &str| is_keyboard_slip(&chars(typed), &chars(meant));
+        for (typed, meant) in [
+            ("bqank", "bank"),
+            ("takl", "talk"),
+            ("tije", "time"),
+            ("ime", "time"),
+            ("meeet", "meet"),
+        ] {
+            assert!(slip(typed, meant), "{typed} for {meant}");
+        }
+        for (typed, meant) in [
+            ("bqank", "blank"),
+            ("takl", "take"),
+            ("tipe", "time"),
+            ("time", "time"),
+            ("tm", "time"),
+        ] {
+            assert!(!slip(typed, meant), "{typed} for {meant}");
+        }
+        // Found within the budget, the slip is the closer of the two.
+        let s = set(&["bank", "blank"]);
+        let near = s.nearest("bqank");
+        let sim = |w: &str| near.iter().find(|n| s.word(n.id) == w).map(|n| n.similarity);
+        assert!(sim("bank") > sim("blank"), "{near:?}");
     }
 
     #[test]

@@ -475,7 +475,17 @@ impl Index {
         if let Some(id) = lex.words.id(word) {
             return (vec![resolved(lex.targets[id as usize], 1.0)], 0);
         }
-        let near = lex.words.nearest(word);
+        let mut near = lex.words.nearest(word);
+        // The likeliest first: slips of the fingers before far keys, and
+        // then the word English uses most ("hwat" is "what" before "heat").
+        let english = super::lexicon::Lexicon::english();
+        let count = |n: &super::fuzzy::Near| english.log_count(lex.words.word(n.id)).unwrap_or(0.0);
+        near.sort_by(|a, b| {
+            b.similarity
+                .total_cmp(&a.similarity)
+                .then(count(b).total_cmp(&count(a)))
+                .then(a.id.cmp(&b.id))
+        });
         let edits = near.first().map_or(0, |n| n.edits);
         let found = near
             .iter()

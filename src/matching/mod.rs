@@ -303,6 +303,8 @@ pub struct Matcher {
     speakers: Vec<speakers::Speakers>,
     /// Terms naming the distinctive entities of the base, sorted.
     entities: Vec<u32>,
+    /// Terms of every person, place or organisation the facts name, sorted.
+    names: Vec<u32>,
     /// Groups of terms naming different things of one kind.
     contrasts: Vec<Vec<u32>>,
     /// Per fact, the terms naming the outlets of its sources, sorted: every
@@ -506,6 +508,11 @@ const TOPIC_SHARE: f32 = 0.9;
 /// to the word itself.
 const RELATED_SIMILARITY: f32 = 0.6;
 
+/// How much a real word the base does not know counts as the base's word a
+/// slip of the fingers would have turned into it ("dare" as "date"): the
+/// question may well mean the word as typed.
+const REAL_SLIP_SIMILARITY: f32 = 0.5;
+
 /// A question that one of a fact's open questions (`unsaid`) matches this
 /// share as well as its best phrasing is too close to what the sources
 /// leave open to be answered with the fact.
@@ -584,16 +591,20 @@ impl Matcher {
             .iter()
             .map(|f| speakers::Speakers::of_answer(&f.answer, &synonyms))
             .collect();
-        let mut entities: Vec<u32> = base
+        let mut names: Vec<u32> = base
             .facts()
             .iter()
             .flat_map(|f| &f.entities)
             .flat_map(|e| analyzer::index_terms(e, &synonyms))
             .filter_map(|t| index.term(&t))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let entities: Vec<u32> = names
+            .iter()
+            .copied()
             .filter(|&t| index.fact_share(t) <= DISTINCTIVE_ENTITY_SHARE)
             .collect();
-        entities.sort_unstable();
-        entities.dedup();
         let contrasts = base
             .contrasts()
             .iter()
@@ -638,6 +649,7 @@ impl Matcher {
             fact_dates: with_gaps(fact_dates, &gap_owners),
             speakers: with_gaps(speakers, &gap_owners),
             entities,
+            names,
             contrasts,
             fact_outlets: with_gaps(fact_outlets, &gap_owners),
             outlets,
@@ -661,6 +673,9 @@ impl Matcher {
         let unknown = self.index.max_idf() * self.config.unknown_word_weight;
         let mut terms: Vec<QueryTerm> = Vec::new();
         let mut seen: Vec<String> = Vec::new();
+        // Terms read as another word by a slip that made a real word, with
+        // that word's index term.
+        let mut slip_reads: Vec<(usize, u32)> = Vec::new();
         for term in analyzed {
             if seen.contains(&term.text) {
                 continue;
@@ -710,6 +725,8 @@ impl Matcher {
                 }
             }
             let mut variants: Vec<(u32, f32)> = Vec::new();
+            // Of the base's words a misspelt one may be, the likeliest.
+            let mut likeliest: Option<u32> = None;
             // The English word the question is taken to use, when it is one.
             let mut reading: Option<(String, f32)> = None;
             if term.is_word && !term.canonical {
@@ -746,6 +763,10 @@ impl Matcher {
                         if in_base.contains(&Resolved::Stop) {
                             continue;
                         }
+                        likeliest = in_base.iter().find_map(|r| match r {
+                            Resolved::Term(id, _) => Some(*id),
+                            Resolved::Stop => None,
+                        });
                         variants.extend(in_base.into_iter().filter_map(|r| match r {
                             Resolved::Term(id, sim) => Some((id, sim)),
                             Resolved::Stop => None,
@@ -781,6 +802,18 @@ impl Matcher {
                     v.1 = v.1.min(*sim);
                 }
             }
+            // A real word the base does not know may be a slip that made
+            // another real word: "dare" for "date", "bud" for "bus". Not
+            // when the question names that word anyway ("poe leo").
+            let mut slipped = None;
+            if term.is_word && !term.canonical && reading.as_ref().is_some_and(|r| r.1 >= 1.0 && r.0 == term.raw) {
+                if let Some(id) = self.slipped_base_word(&term.raw) {
+                    if !variants.iter().any(|v| v.0 == id) {
+                        variants.push((id, REAL_SLIP_SIMILARITY));
+                        slipped = Some(id);
+                    }
+                }
+            }
             if variants.is_empty() && reading.is_none() && term.is_word && term.raw.chars().count() <= 2 {
                 // "w", "n", "hq": a letter or two that neither the base nor
                 // English reads says too little to outweigh the question.
@@ -792,9 +825,10 @@ impl Matcher {
             // A slip read several ways ("meting": "meet", "mere") weighs as
             // the word it most likely is, not as the rarest of them.
             let closest = variants.iter().map(|v| v.1).fold(0.0, f32::max);
+            let likeliest = likeliest.filter(|l| variants.iter().any(|v| v.0 == *l && v.1 >= closest));
             let weight = variants
                 .iter()
-                .filter(|v| v.1 >= closest)
+                .filter(|v| v.1 >= closest && likeliest.is_none_or(|l| v.0 == l))
                 .map(|&(id, _)| self.index.idf(id))
                 .fold(None, |acc: Option<f32>, w| Some(acc.map_or(w, |a| a.max(w))))
                 .unwrap_or_else(|| {
@@ -804,6 +838,9 @@ impl Matcher {
                     info.map_or(unknown, |i| unknown * i)
                 });
             let entity = variants.iter().any(|(id, _)| self.entities.binary_search(id).is_ok());
+            if let Some(id) = slipped {
+                slip_reads.push((terms.len(), id));
+            }
             terms.push(QueryTerm {
                 text: term.text.clone(),
                 variants,
@@ -813,7 +850,49 @@ impl Matcher {
                 stop: false,
             });
         }
+        // A slip read as a word another term of the question matches exactly
+        // is that term typed twice ("poe leo" beside "pope leo"), not more
+        // of it: count it once.
+        for &(at, id) in slip_reads.iter().rev() {
+            let elsewhere = terms
+                .iter()
+                .enumerate()
+                .any(|(i, t)| i != at && t.variants.iter().any(|v| v.0 == id && v.1 >= 1.0));
+            if elsewhere {
+                terms.remove(at);
+            }
+        }
         terms
+    }
+
+    /// The fact base's word that one slip of the fingers would turn into
+    /// `typed`, a real word the base does not know, if any: the commonest
+    /// in English of them.
+    fn slipped_base_word(&self, typed: &str) -> Option<u32> {
+        let english = Lexicon::english();
+        let mut best: Option<(f32, u32)> = None;
+        // The commonest stop word it could be: "hat" is "what" mistyped far
+        // more often than "chat".
+        let mut commonest_stop = f32::MIN;
+        for cand in fuzzy::slipped_from(typed) {
+            let stemmed = text::stem(&cand);
+            let count = english.log_count(&cand).unwrap_or(0.0);
+            if analyzer::is_stop_word(&cand) || analyzer::is_stop_word(&stemmed) {
+                if english.is_real_word(&cand) {
+                    commonest_stop = commonest_stop.max(count);
+                }
+                continue;
+            }
+            let name = self.synonyms.name_of(&stemmed).unwrap_or(&stemmed);
+            let Some(id) = self.index.term(name) else { continue };
+            if self.index.is_stop(id) {
+                continue;
+            }
+            if best.is_none_or(|b| count > b.0) {
+                best = Some((count, id));
+            }
+        }
+        best.filter(|b| b.0 > commonest_stop).map(|(_, id)| id)
     }
 
     /// Adds the index terms of words related to `word` in English ("truce"
@@ -827,7 +906,9 @@ impl Matcher {
         {
             let stemmed = text::stem(related);
             let name = self.synonyms.name_of(&stemmed).unwrap_or(&stemmed);
-            if let Some(id) = self.index.term(name) {
+            // A name is no paraphrase: "best" is related to the verb
+            // "trump", never to Trump.
+            if let Some(id) = self.index.term(name).filter(|id| self.names.binary_search(id).is_err()) {
                 if !variants.iter().any(|v| v.0 == id) {
                     variants.push((id, RELATED_SIMILARITY));
                 }
@@ -1159,6 +1240,88 @@ quotes = ["q"]
         assert!(!matches!(open.outcome, Outcome::Answer(_)), "{:?}", open.outcome);
         // What stands for the open question is never a candidate itself.
         assert!(open.candidates.iter().all(|c| c.fact < base.facts().len()));
+    }
+
+    fn talks() -> FactBase {
+        base_of(
+            r#"
+[[fact]]
+id = "talks-date"
+questions = ["What is the date of the talks?", "When are the talks?"]
+answer = "The talks are on 13 March 2025."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "talks-people"
+questions = ["Who is at the talks?", "Who did Trump chat with?"]
+answer = "Trump and Putin."
+sources = ["s"]
+quotes = ["q"]
+entities = ["Trump", "Putin"]
+"#,
+        )
+    }
+
+    fn reading(matcher: &Matcher, question: &str, word: &str) -> Option<TermReading> {
+        matcher.explain(question).into_iter().find(|t| t.term == word)
+    }
+
+    #[test]
+    fn a_real_word_the_base_does_not_know_is_also_read_as_the_base_word_a_slip_would_make_it() {
+        let base = talks();
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        // "dare" is a real word, and "date" with a neighbouring key.
+        let dare = reading(&matcher, "tell me the dare of the talks", "dare").expect("read");
+        assert_eq!(dare.matches, [("date".to_string(), REAL_SLIP_SIMILARITY)]);
+        let asked = matcher.ask(&base, "tell me the dare of the talks").unwrap();
+        assert_eq!(base.facts()[asked.candidates[0].fact].id, "talks-date");
+        // A word no slip makes of a base word stays what it is: unknown.
+        let weather = reading(&matcher, "tell me the weather of the talks", "weather").expect("read");
+        assert!(weather.matches.is_empty(), "{:?}", weather.matches);
+        // "hat" is far likelier "what" or "that" mistyped than "chat".
+        let hat = reading(&matcher, "hat are the talks", "hat").expect("read");
+        assert!(hat.matches.is_empty(), "{:?}", hat.matches);
+        // Beside the word it would be, it is that word typed twice: once.
+        assert!(reading(&matcher, "the date dare of the talks", "dare").is_none());
+    }
+
+    #[test]
+    fn a_slip_read_as_two_words_weighs_as_the_one_english_uses_most() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "heat"
+questions = ["What is the heat like in Kyiv?"]
+answer = "Hot."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "time"
+questions = ["What is the time?"]
+answer = "Noon."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let hwat = reading(&matcher, "hwat time", "hwat").expect("read");
+        let read_as: Vec<&str> = hwat.matches.iter().map(|m| m.0.as_str()).collect();
+        assert!(read_as.contains(&"what") && read_as.contains(&"heat"), "{read_as:?}");
+        let what = reading(&matcher, "what time", "what").expect("read");
+        let heat = reading(&matcher, "heat time", "heat").expect("read");
+        assert!(what.weight < heat.weight);
+        assert_eq!(hwat.weight, what.weight);
+    }
+
+    #[test]
+    fn a_word_related_in_english_never_reads_as_a_name() {
+        let base = talks();
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        assert!(Lexicon::english().related("outdo").any(|w| w == "trump"), "the premise");
+        let outdo = reading(&matcher, "who will outdo putin", "outdo").expect("read");
+        assert!(outdo.matches.iter().all(|(m, _)| m != "trump"), "{:?}", outdo.matches);
     }
 
     fn asks(question: &str) -> AnswerKinds {
