@@ -468,6 +468,11 @@ impl Index {
         self.terms.get(text).copied()
     }
 
+    /// Whether a word, as spelt, is one the fuzzy look-up can land on.
+    pub fn spells(&self, word: &str) -> bool {
+        self.lexicon.words.id(word).is_some()
+    }
+
     /// Exact index term, else the closest words within the typo budget,
     /// with the edits it took (0 when exact).
     pub fn resolve(&self, word: &str) -> (Vec<Resolved>, usize) {

@@ -875,8 +875,13 @@ impl Matcher {
         // more often than "chat".
         let mut commonest_stop = f32::MIN;
         for cand in fuzzy::slipped_from(typed) {
+            // Most are no word at all: skip them before the stemmer.
+            let count = english.log_count(&cand);
+            if count.is_none() && !self.index.spells(&cand) {
+                continue;
+            }
+            let count = count.unwrap_or(0.0);
             let stemmed = text::stem(&cand);
-            let count = english.log_count(&cand).unwrap_or(0.0);
             if analyzer::is_stop_word(&cand) || analyzer::is_stop_word(&stemmed) {
                 if english.is_real_word(&cand) {
                     commonest_stop = commonest_stop.max(count);
