@@ -513,6 +513,10 @@ const RELATED_SIMILARITY: f32 = 0.6;
 /// question may well mean the word as typed.
 const REAL_SLIP_SIMILARITY: f32 = 0.5;
 
+/// How much commoner in English (log10 of the count) the base's word must be
+/// than the real word typed for the typed word to be read as a slip for it.
+const SLIP_COMMONER_LOG: f32 = 0.5;
+
 /// A question that one of a fact's open questions (`unsaid`) matches this
 /// share as well as its best phrasing is too close to what the sources
 /// leave open to be answered with the fact.
@@ -897,7 +901,11 @@ impl Matcher {
                 best = Some((count, id));
             }
         }
-        best.filter(|b| b.0 > commonest_stop).map(|(_, id)| id)
+        // And only a word English uses several times as often as the one
+        // typed: "eat" is not "sat" mistyped, "dare" may well be "date".
+        let typed_count = english.log_count(typed).unwrap_or(0.0);
+        best.filter(|b| b.0 > commonest_stop && b.0 >= typed_count + SLIP_COMMONER_LOG)
+            .map(|(_, id)| id)
     }
 
     /// Adds the index terms of words related to `word` in English ("truce"
@@ -1259,7 +1267,7 @@ quotes = ["q"]
 
 [[fact]]
 id = "talks-people"
-questions = ["Who is at the talks?", "Who did Trump chat with?"]
+questions = ["Who is at the talks?", "Who did Trump chat with?", "Who sat at the talks?"]
 answer = "Trump and Putin."
 sources = ["s"]
 quotes = ["q"]
@@ -1287,6 +1295,9 @@ entities = ["Trump", "Putin"]
         // "hat" is far likelier "what" or "that" mistyped than "chat".
         let hat = reading(&matcher, "hat are the talks", "hat").expect("read");
         assert!(hat.matches.is_empty(), "{:?}", hat.matches);
+        // "eat" is about as common as "sat": meant as typed.
+        let eat = reading(&matcher, "what did they eat at the talks", "eat").expect("read");
+        assert!(eat.matches.is_empty(), "{:?}", eat.matches);
         // Beside the word it would be, it is that word typed twice: once.
         assert!(reading(&matcher, "the date dare of the talks", "dare").is_none());
     }
