@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::bot::WAIT;
+use support::bot::{START_WAIT, WAIT};
 use support::payloads::{interaction_token, new_snowflake, owner_user};
 use support::{bot_user, message_create, slash_command, user, StandIn};
 
@@ -91,7 +91,7 @@ impl Served {
             _data: data,
         };
         assert!(
-            discord.wait_for_ready(WAIT).await,
+            discord.wait_for_ready(START_WAIT).await,
             "the bot never identified:\n{}",
             served.log()
         );
