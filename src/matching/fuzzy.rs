@@ -183,10 +183,11 @@ impl FuzzyWords {
             let Some(edits) = osa_within(&typed, &other, budget) else {
                 continue;
             };
+            let slip = edits == 1 && is_keyboard_slip(&typed, &other);
             // A word begun otherwise is another word more often than a typo,
             // unless one slip of the fingers made the difference: a key
             // beside the first ("bame" for "name"), the first left out.
-            if first_differs && edits == budget && !(edits == 1 && is_keyboard_slip(&typed, &other)) {
+            if first_differs && edits == budget && !slip {
                 continue;
             }
             let other = &self.words[id as usize];
@@ -201,11 +202,7 @@ impl FuzzyWords {
             }
             // An edit no slip of the fingers makes (a key far from the one
             // meant) is less likely a typo of this word than one that is.
-            let cost = if edits == 1 && !is_keyboard_slip(&typed, &other.chars().collect::<Vec<char>>()) {
-                FAR_KEY_COST
-            } else {
-                TYPO_COST
-            };
+            let cost = if edits == 1 && !slip { FAR_KEY_COST } else { TYPO_COST };
             found.push(Near {
                 id,
                 edits,

@@ -797,8 +797,7 @@ impl Matcher {
                 if analyzer::is_stop_word(word) || analyzer::is_stop_word(&stemmed) {
                     continue;
                 }
-                let name = self.synonyms.name_of(&stemmed).unwrap_or(&stemmed);
-                if let Some(id) = self.index.term(name) {
+                if let Some(id) = self.word_term(&stemmed) {
                     variants.push((id, *sim));
                 }
                 self.add_related(word, &mut variants);
@@ -869,6 +868,12 @@ impl Matcher {
         terms
     }
 
+    /// The index term a stemmed English word stands for: its synonym
+    /// group's name, or itself.
+    fn word_term(&self, stemmed: &str) -> Option<u32> {
+        self.index.term(self.synonyms.name_of(stemmed).unwrap_or(stemmed))
+    }
+
     /// The fact base's word that one slip of the fingers would turn into
     /// `typed`, a real word the base does not know, if any: the commonest
     /// in English of them.
@@ -892,8 +897,7 @@ impl Matcher {
                 }
                 continue;
             }
-            let name = self.synonyms.name_of(&stemmed).unwrap_or(&stemmed);
-            let Some(id) = self.index.term(name) else { continue };
+            let Some(id) = self.word_term(&stemmed) else { continue };
             if self.index.is_stop(id) {
                 continue;
             }
@@ -917,11 +921,10 @@ impl Matcher {
             .related(word)
             .chain(base.into_iter().flat_map(|b| english.related(b)))
         {
-            let stemmed = text::stem(related);
-            let name = self.synonyms.name_of(&stemmed).unwrap_or(&stemmed);
             // A name is no paraphrase: "best" is related to the verb
             // "trump", never to Trump.
-            if let Some(id) = self.index.term(name).filter(|id| self.names.binary_search(id).is_err()) {
+            let term = self.word_term(&text::stem(related));
+            if let Some(id) = term.filter(|id| self.names.binary_search(id).is_err()) {
                 if !variants.iter().any(|v| v.0 == id) {
                     variants.push((id, RELATED_SIMILARITY));
                 }
