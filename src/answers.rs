@@ -212,7 +212,7 @@ impl Knowledge {
 
     /// Answers a question: the fact(s), close questions, or an honest no.
     pub fn ask(&self, question: &str) -> Result<Reply, QuestionError> {
-        let verdict = self.matcher.ask(&self.base, question)?;
+        let verdict = self.matcher.ask(question)?;
         let facts = self.base.facts();
         let response = match &verdict.outcome {
             Outcome::Answer(cands) => {

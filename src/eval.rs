@@ -363,7 +363,7 @@ pub fn top_features(knowledge: &Knowledge, file: &EvalFile) -> Result<Vec<(crate
     for case in &file.cases {
         let verdict = knowledge
             .matcher
-            .ask(&knowledge.base, &case.question)
+            .ask(&case.question)
             .map_err(|e| format!("question {:?}: {e}", case.question))?;
         let Some(top) = verdict.best_scored() else {
             out.push((crate::matching::Features::default(), false));

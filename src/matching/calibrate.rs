@@ -30,6 +30,11 @@ pub struct Features {
     /// Letter-pair (Sørensen-Dice) likeness of the question to the stored
     /// phrasing that matched; 0 when the answer text matched.
     pub surface: f32,
+    /// Letter-pair likeness of the question to the closest of all the
+    /// fact's stored questions, whichever matched its words: high for a
+    /// question worded like one of them but for a word ("my name is jason"
+    /// beside "my name is brad"), which word weights alone miss.
+    pub nearest: f32,
     /// Share of the question's known weight that the best text holds itself,
     /// word by word (at the closest spelling), with no credit for words the
     /// fact has elsewhere and none for the text's own length: what that one
@@ -54,6 +59,7 @@ impl Features {
             self.surface,
             self.direct,
             self.speaker,
+            self.nearest,
         ]
     }
 
@@ -69,6 +75,7 @@ impl Features {
         "surface",
         "direct",
         "speaker",
+        "nearest",
     ];
 }
 
@@ -87,26 +94,28 @@ pub struct Calibration {
     pub surface: f32,
     pub direct: f32,
     pub speaker: f32,
+    pub nearest: f32,
 }
 
 /// How many features the calibration weighs.
-const FEATURES: usize = 10;
+const FEATURES: usize = 11;
 
 impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -6.291,
-            coverage: 2.853,
-            typicality: 1.402,
-            margin: 1.747,
-            known: 1.607,
-            length: 0.416,
-            checks: 0.912,
-            missing: -2.311,
-            surface: 1.599,
-            direct: 1.721,
-            speaker: -1.258,
+            bias: -8.504,
+            coverage: 3.281,
+            typicality: 1.226,
+            margin: 1.51,
+            known: 2.756,
+            length: -0.005,
+            checks: 2.407,
+            missing: -2.836,
+            surface: 0.32,
+            direct: 0.917,
+            speaker: -1.601,
+            nearest: 1.665,
         }
     }
 }
@@ -124,6 +133,7 @@ impl Calibration {
             self.surface,
             self.direct,
             self.speaker,
+            self.nearest,
         ]
     }
 
@@ -140,6 +150,7 @@ impl Calibration {
             surface: w[7],
             direct: w[8],
             speaker: w[9],
+            nearest: w[10],
         }
     }
 

@@ -320,6 +320,12 @@ pub struct Matcher {
     /// questions their sources leave open, of the fact each names here.
     real_facts: usize,
     gap_owners: Vec<u32>,
+    /// The letter pairs of every fact's stored questions, as the question's
+    /// are compared with them, fact after fact.
+    phrasings: text::PairSets,
+    /// Per fact, where its questions start in `phrasings`, and one more
+    /// entry for where the last fact's end.
+    phrasing_starts: Vec<u32>,
 }
 
 /// An entity named by fewer than this share of facts is distinctive: asking
@@ -645,6 +651,15 @@ impl Matcher {
         let mut outlets: Vec<u32> = fact_outlets.iter().flatten().copied().collect();
         outlets.sort_unstable();
         outlets.dedup();
+        let mut phrasings = text::PairSets::default();
+        let mut phrasing_starts = Vec::with_capacity(base.facts().len() + 1);
+        for f in base.facts() {
+            phrasing_starts.push(phrasings.len() as u32);
+            for q in &f.questions {
+                phrasings.push(&text::normalize_question(q));
+            }
+        }
+        phrasing_starts.push(phrasings.len() as u32);
         Matcher {
             index,
             synonyms,
@@ -660,6 +675,8 @@ impl Matcher {
             fact_numbers: with_gaps(fact_numbers, &gap_owners),
             real_facts: base.facts().len(),
             gap_owners,
+            phrasings,
+            phrasing_starts,
         }
     }
 
@@ -962,14 +979,13 @@ impl Matcher {
     }
 
     /// Matches a question against the fact base.
-    /// `base` is the fact base the matcher was built from.
-    pub fn ask(&self, base: &FactBase, question: &str) -> Result<Verdict, QuestionError> {
-        self.ask_with(base, question, true)
+    pub fn ask(&self, question: &str) -> Result<Verdict, QuestionError> {
+        self.ask_with(question, true)
     }
 
     /// [`Matcher::ask`], passing facts over by their bounds only with `prune`
     /// (tests compare the two).
-    fn ask_with(&self, base: &FactBase, question: &str, prune: bool) -> Result<Verdict, QuestionError> {
+    fn ask_with(&self, question: &str, prune: bool) -> Result<Verdict, QuestionError> {
         if text::fold(question).trim().is_empty() {
             return Err(QuestionError::Empty);
         }
@@ -1060,15 +1076,10 @@ impl Matcher {
             } else {
                 0.0
             };
-            // Letter-pair likeness of the question to the phrasing that
-            // matched: robust to typos, and low for a question that shares
-            // words with a phrasing but reads nothing like it.
             c.features.surface = c
                 .question
-                .and_then(|q| base.facts().get(c.fact)?.questions.get(q))
-                .map_or(0.0, |p| {
-                    asked_pairs.dice(&text::LetterPairs::new(&text::normalize_question(p))) as f32
-                });
+                .map_or(0.0, |q| self.phrasing_likeness(c.fact, q..q + 1, &asked_pairs));
+            c.features.nearest = self.phrasing_likeness(c.fact, 0..usize::MAX, &asked_pairs);
             // `missing` was found as the fact was scored (see `rank`).
             c.confidence = match self.config.confidence {
                 ConfidenceModel::Calibrated => self.config.calibration.confidence(&c.features),
@@ -1090,6 +1101,17 @@ impl Matcher {
         }
         let outcome = self.decide(&candidates, weighty);
         Ok(Verdict { outcome, candidates })
+    }
+
+    /// Letter-pair likeness of the question to the closest of a fact's
+    /// stored questions numbered `which` (clipped to those it has).
+    fn phrasing_likeness(&self, fact: usize, which: std::ops::Range<usize>, asked: &text::LetterPairs) -> f32 {
+        let (Some(&from), Some(&to)) = (self.phrasing_starts.get(fact), self.phrasing_starts.get(fact + 1)) else {
+            return 0.0;
+        };
+        let (from, to) = (from as usize, to as usize);
+        let texts = from + which.start.min(to - from)..from + which.end.min(to - from);
+        self.phrasings.nearest(asked, texts) as f32
     }
 
     /// The question without the outlets it names, and their terms (sorted),
@@ -1245,7 +1267,7 @@ quotes = ["q"]
     fn a_question_the_sources_leave_open_is_offered_the_fact_not_answered_with_it() {
         let base = senate();
         let matcher = Matcher::new(&base, MatcherConfig::default());
-        let asked = |q: &str| matcher.ask(&base, q).unwrap();
+        let asked = |q: &str| matcher.ask(q).unwrap();
         let sure = asked("will the senate act on the sanctions");
         assert_eq!(base.facts()[sure.candidates[0].fact].id, "senate-will-act");
         assert!(!sure.candidates[0].unsaid);
@@ -1290,7 +1312,7 @@ entities = ["Trump", "Putin"]
         // "dare" is a real word, and "date" with a neighbouring key.
         let dare = reading(&matcher, "tell me the dare of the talks", "dare").expect("read");
         assert_eq!(dare.matches, [("date".to_string(), REAL_SLIP_SIMILARITY)]);
-        let asked = matcher.ask(&base, "tell me the dare of the talks").unwrap();
+        let asked = matcher.ask("tell me the dare of the talks").unwrap();
         assert_eq!(base.facts()[asked.candidates[0].fact].id, "talks-date");
         // A word no slip makes of a base word stays what it is: unknown.
         let weather = reading(&matcher, "tell me the weather of the talks", "weather").expect("read");
@@ -1343,6 +1365,38 @@ quotes = ["q"]
         assert!(outdo.matches.iter().all(|(m, _)| m != "trump"), "{:?}", outdo.matches);
     }
 
+    #[test]
+    fn a_question_worded_like_a_facts_question_but_for_a_word_reads_close_to_it() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "change-name"
+questions = ["my name is brad", "please call me steve from now on", "change my name"]
+answer = "-"
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "reservation"
+questions = ["book a table for four under the name jason", "make a dinner reservation"]
+answer = "-"
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let verdict = matcher.ask("my name is jason").unwrap();
+        let of = |fact: usize| verdict.candidates.iter().find(|c| c.fact == fact).expect("ranked");
+        let (name, table) = (of(0), of(1));
+        let closest = strsim::sorensen_dice("mynameisjason", "mynameisbrad") as f32;
+        assert!((name.features.nearest - closest).abs() < 1e-6, "{:?}", name.features);
+        assert!(name.features.nearest > table.features.nearest, "{name:?} {table:?}");
+        // The likeness to the phrasing that matched is kept apart: for the
+        // reservation it is the one naming "jason", its only close text.
+        assert!((table.features.surface - table.features.nearest).abs() < 1e-6);
+        assert_eq!(verdict.candidates[0].fact, 0, "{:?}", verdict.candidates);
+    }
+
     fn asks(question: &str) -> AnswerKinds {
         AnswerKinds::of_question(&analyzer::analyze(question, &analyzer::Synonyms::default(), 64))
     }
@@ -1380,7 +1434,7 @@ quotes = ["q"]
 "#,
         );
         let matcher = Matcher::new(&base, MatcherConfig::default());
-        let checks = |q: &str| matcher.ask(&base, q).unwrap().candidates[0].features.checks;
+        let checks = |q: &str| matcher.ask(q).unwrap().candidates[0].features.checks;
         assert_eq!(checks("how many days did kyiv agree to"), 1.0);
         assert_eq!(checks("how many weeks of truce did kyiv agree to"), 1.0);
         assert!(checks("how much aid did kyiv agree to") < 1.0);

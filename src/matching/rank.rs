@@ -1001,11 +1001,11 @@ mod tests {
 
     #[test]
     fn passing_facts_over_changes_nothing_the_verdict_reads() {
-        let (matcher, base, questions) = news(900);
+        let (matcher, _, questions) = news(900);
         let mut passed_over = 0;
         for q in &questions {
-            let pruned = matcher.ask_with(&base, q, true).unwrap();
-            let full = matcher.ask_with(&base, q, false).unwrap();
+            let pruned = matcher.ask_with(q, true).unwrap();
+            let full = matcher.ask_with(q, false).unwrap();
             assert_eq!(pruned.outcome, full.outcome, "{q}");
             // By score: the confidence may have reordered the first few.
             let mut scores: Vec<f32> = full.candidates.iter().map(|c| c.score).collect();
@@ -1062,7 +1062,7 @@ quotes = ["q"]
     }
 
     fn top(matcher: &Matcher, base: &FactBase, q: &str) -> Candidate {
-        let verdict = matcher.ask(base, q).unwrap();
+        let verdict = matcher.ask(q).unwrap();
         let top = verdict.candidates[0];
         assert_eq!(base.facts()[top.fact].id, "envoy-met-leader", "{q}");
         top
@@ -1108,7 +1108,7 @@ quotes = ["q"]
 "#,
         );
         let matcher = Matcher::new(&base, MatcherConfig::default());
-        let checks = |q: &str| matcher.ask(&base, q).unwrap().candidates[0].features.checks;
+        let checks = |q: &str| matcher.ask(q).unwrap().candidates[0].features.checks;
         assert_eq!(checks("how many prisoners will be exchanged"), 1.0);
         assert_eq!(checks("how many of the prisoners will be exchanged in 2025"), 1.0);
         assert!(checks("how many of the 1000 prisoners will be exchanged first") < 1.0);
@@ -1117,7 +1117,7 @@ quotes = ["q"]
             "[[fact]]\nid = \"d\"\nquestions = [\"How many prisoners?\"]\nanswer = \"-\"\nsources = [\"s\"]\nquotes = [\"q\"]\n",
         );
         let matcher = Matcher::new(&dash, MatcherConfig::default());
-        let top = matcher.ask(&dash, "how many of the 1000 prisoners").unwrap().candidates[0];
+        let top = matcher.ask("how many of the 1000 prisoners").unwrap().candidates[0];
         assert_eq!(top.features.checks, 1.0);
     }
 
@@ -1153,12 +1153,12 @@ quotes = ["q"]
 
     #[test]
     fn an_unprunable_config_ranks_every_fact_found() {
-        let (mut matcher, base, questions) = news(200);
+        let (mut matcher, _, questions) = news(200);
         matcher.config.support_weight = 1.5;
         for q in questions.iter().take(60) {
             assert_eq!(
-                matcher.ask_with(&base, q, true).unwrap(),
-                matcher.ask_with(&base, q, false).unwrap(),
+                matcher.ask_with(q, true).unwrap(),
+                matcher.ask_with(q, false).unwrap(),
                 "{q}"
             );
         }

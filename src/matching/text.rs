@@ -91,41 +91,119 @@ pub fn normalize_question(text: &str) -> String {
 /// one text's pairs found once for many comparisons.
 pub struct LetterPairs {
     squeezed: String,
-    pairs: Vec<(char, char)>,
+    pairs: Vec<u32>,
+}
+
+/// One letter pair as a number, so that a text's pairs sort and compare as
+/// plain integers and many texts' pairs pack into one array. Exact for
+/// letters up to U+FFFF; beyond that (no alphabet people type questions in)
+/// two pairs may share a number and read as alike.
+fn pair_code(a: char, b: char) -> u32 {
+    ((a as u32 & 0xFFFF) << 16) | (b as u32 & 0xFFFF)
+}
+
+/// The squeezed text and its sorted pair codes.
+fn squeeze(text: &str) -> (String, Vec<u32>) {
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut pairs: Vec<u32> = squeezed
+        .chars()
+        .zip(squeezed.chars().skip(1))
+        .map(|(a, b)| pair_code(a, b))
+        .collect();
+    pairs.sort_unstable();
+    (squeezed, pairs)
+}
+
+/// Twice the pairs two texts share over the pairs both have, counting bytes
+/// as strsim does.
+fn dice_of((a, a_pairs): (&str, &[u32]), (b, b_pairs): (&str, &[u32])) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    if a.len() < 2 || b.len() < 2 {
+        return 0.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a_pairs.len() && j < b_pairs.len() {
+        match a_pairs[i].cmp(&b_pairs[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (2 * shared) as f64 / (a.len() + b.len() - 2) as f64
 }
 
 impl LetterPairs {
     pub fn new(text: &str) -> LetterPairs {
-        let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        let chars: Vec<char> = squeezed.chars().collect();
-        let mut pairs: Vec<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
-        pairs.sort_unstable();
+        let (squeezed, pairs) = squeeze(text);
         LetterPairs { squeezed, pairs }
     }
 
-    /// `strsim::sorensen_dice` of the two texts: twice the pairs they share
-    /// over the pairs both have (counting bytes as strsim does).
+    /// `strsim::sorensen_dice` of the two texts.
     pub fn dice(&self, other: &LetterPairs) -> f64 {
-        let (a, b) = (&self.squeezed, &other.squeezed);
-        if a == b {
-            return 1.0;
-        }
-        if a.len() < 2 || b.len() < 2 {
-            return 0.0;
-        }
-        let (mut i, mut j, mut shared) = (0, 0, 0usize);
-        while i < self.pairs.len() && j < other.pairs.len() {
-            match self.pairs[i].cmp(&other.pairs[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    shared += 1;
-                    i += 1;
-                    j += 1;
-                }
+        dice_of((&self.squeezed, &self.pairs), (&other.squeezed, &other.pairs))
+    }
+}
+
+/// The letter pairs of many texts packed into two arrays: the stored
+/// phrasings of a fact base, found once when it is indexed, so that a
+/// question is compared with every phrasing of a fact without allocating.
+#[derive(Debug, Default, Clone)]
+pub struct PairSets {
+    letters: String,
+    codes: Vec<u32>,
+    /// Per text, where it ends in `letters` and in `codes`.
+    ends: Vec<(u32, u32)>,
+}
+
+impl PairSets {
+    /// Adds a text, numbered by how many were added before it.
+    pub fn push(&mut self, text: &str) {
+        let (squeezed, pairs) = squeeze(text);
+        self.letters.push_str(&squeezed);
+        self.codes.extend(pairs);
+        self.ends.push((self.letters.len() as u32, self.codes.len() as u32));
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The `i`th text added: its squeezed letters and sorted pair codes.
+    fn stored(&self, i: usize) -> (&str, &[u32]) {
+        let (from_letters, from_codes) = if i == 0 { (0, 0) } else { self.ends[i - 1] };
+        let (to_letters, to_codes) = self.ends[i];
+        (
+            &self.letters[from_letters as usize..to_letters as usize],
+            &self.codes[from_codes as usize..to_codes as usize],
+        )
+    }
+
+    /// The highest `strsim::sorensen_dice` of a text against the stored
+    /// texts `texts`, numbered in the order they were added (0 for none).
+    pub fn nearest(&self, text: &LetterPairs, texts: std::ops::Range<usize>) -> f64 {
+        let mut best = 0.0;
+        for i in texts {
+            let (letters, codes) = self.stored(i);
+            // They share at most as many pairs as the shorter has: a stored
+            // text too long or too short to beat the best is not compared.
+            let most = 2 * text.pairs.len().min(codes.len());
+            let total = (text.squeezed.len() + letters.len()).saturating_sub(2);
+            if letters != text.squeezed && total > 0 && (most as f64) / (total as f64) <= best {
+                continue;
             }
+            best = f64::max(best, dice_of((&text.squeezed, &text.pairs), (letters, codes)));
         }
-        (2 * shared) as f64 / (a.len() + b.len() - 2) as f64
+        best
     }
 }
 
@@ -670,15 +748,26 @@ mod tests {
             "zelénskyy",
             "zelenskyy",
         ];
-        for a in texts {
-            for b in texts {
-                assert_eq!(
-                    LetterPairs::new(a).dice(&LetterPairs::new(b)),
-                    strsim::sorensen_dice(a, b),
-                    "{a:?} {b:?}"
-                );
-            }
+        let mut stored = PairSets::default();
+        for t in texts {
+            stored.push(t);
         }
+        for a in texts {
+            let asked = LetterPairs::new(a);
+            for (i, b) in texts.iter().enumerate() {
+                let want = strsim::sorensen_dice(a, b);
+                assert_eq!(asked.dice(&LetterPairs::new(b)), want, "{a:?} {b:?}");
+                assert_eq!(stored.nearest(&asked, i..i + 1), want, "{a:?} against stored {b:?}");
+            }
+            let best = texts.iter().map(|b| strsim::sorensen_dice(a, b)).fold(0.0, f64::max);
+            assert_eq!(stored.nearest(&asked, 0..texts.len()), best, "{a:?}");
+            let tail = texts[3..]
+                .iter()
+                .map(|b| strsim::sorensen_dice(a, b))
+                .fold(0.0, f64::max);
+            assert_eq!(stored.nearest(&asked, 3..texts.len()), tail, "{a:?}");
+        }
+        assert_eq!(stored.nearest(&LetterPairs::new("who met putin"), 0..0), 0.0);
     }
 
     fn terms(text: &str) -> Vec<String> {

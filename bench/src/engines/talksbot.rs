@@ -274,7 +274,7 @@ impl Engine for Talksbot {
             .map(|q| {
                 let top = knowledge
                     .matcher
-                    .ask(&knowledge.base, &q.text)
+                    .ask(&q.text)
                     .ok()
                     .and_then(|v| v.best_scored().copied());
                 match top {
