@@ -660,6 +660,7 @@ impl Matcher {
             }
         }
         phrasing_starts.push(phrasings.len() as u32);
+        phrasings.shrink_to_fit();
         Matcher {
             index,
             synonyms,

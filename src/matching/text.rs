@@ -174,6 +174,14 @@ impl PairSets {
         self.ends.len()
     }
 
+    /// Gives back what growing took beyond what the texts hold: a large
+    /// base's phrasings would otherwise hold up to twice their size.
+    pub fn shrink_to_fit(&mut self) {
+        self.letters.shrink_to_fit();
+        self.codes.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
