@@ -1077,10 +1077,12 @@ impl Matcher {
             } else {
                 0.0
             };
-            c.features.surface = c
-                .question
-                .map_or(0.0, |q| self.phrasing_likeness(c.fact, q..q + 1, &asked_pairs));
-            c.features.nearest = self.phrasing_likeness(c.fact, 0..usize::MAX, &asked_pairs);
+            let phrasings = self.phrasings_of(c.fact);
+            c.features.surface = c.question.map_or(0.0, |q| {
+                let at = phrasings.start + q;
+                self.phrasings.nearest(&asked_pairs, at..(at + 1).min(phrasings.end)) as f32
+            });
+            c.features.nearest = self.phrasings.nearest(&asked_pairs, phrasings) as f32;
             // `missing` was found as the fact was scored (see `rank`).
             c.confidence = match self.config.confidence {
                 ConfidenceModel::Calibrated => self.config.calibration.confidence(&c.features),
@@ -1104,15 +1106,12 @@ impl Matcher {
         Ok(Verdict { outcome, candidates })
     }
 
-    /// Letter-pair likeness of the question to the closest of a fact's
-    /// stored questions numbered `which` (clipped to those it has).
-    fn phrasing_likeness(&self, fact: usize, which: std::ops::Range<usize>, asked: &text::LetterPairs) -> f32 {
-        let (Some(&from), Some(&to)) = (self.phrasing_starts.get(fact), self.phrasing_starts.get(fact + 1)) else {
-            return 0.0;
-        };
-        let (from, to) = (from as usize, to as usize);
-        let texts = from + which.start.min(to - from)..from + which.end.min(to - from);
-        self.phrasings.nearest(asked, texts) as f32
+    /// Where a fact's stored questions are in `phrasings`, in their order.
+    fn phrasings_of(&self, fact: usize) -> std::ops::Range<usize> {
+        match (self.phrasing_starts.get(fact), self.phrasing_starts.get(fact + 1)) {
+            (Some(&from), Some(&to)) => from as usize..to as usize,
+            _ => 0..0,
+        }
     }
 
     /// The question without the outlets it names, and their terms (sorted),

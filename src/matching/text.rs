@@ -143,11 +143,6 @@ impl LetterPairs {
         let (squeezed, pairs) = squeeze(text);
         LetterPairs { squeezed, pairs }
     }
-
-    /// `strsim::sorensen_dice` of the two texts.
-    pub fn dice(&self, other: &LetterPairs) -> f64 {
-        dice_of((&self.squeezed, &self.pairs), (&other.squeezed, &other.pairs))
-    }
 }
 
 /// The letter pairs of many texts packed into two arrays: the stored
@@ -199,19 +194,9 @@ impl PairSets {
     /// The highest `strsim::sorensen_dice` of a text against the stored
     /// texts `texts`, numbered in the order they were added (0 for none).
     pub fn nearest(&self, text: &LetterPairs, texts: std::ops::Range<usize>) -> f64 {
-        let mut best = 0.0;
-        for i in texts {
-            let (letters, codes) = self.stored(i);
-            // They share at most as many pairs as the shorter has: a stored
-            // text too long or too short to beat the best is not compared.
-            let most = 2 * text.pairs.len().min(codes.len());
-            let total = (text.squeezed.len() + letters.len()).saturating_sub(2);
-            if letters != text.squeezed && total > 0 && (most as f64) / (total as f64) <= best {
-                continue;
-            }
-            best = f64::max(best, dice_of((&text.squeezed, &text.pairs), (letters, codes)));
-        }
-        best
+        texts
+            .map(|i| dice_of((&text.squeezed, &text.pairs), self.stored(i)))
+            .fold(0.0, f64::max)
     }
 }
 
@@ -764,7 +749,6 @@ mod tests {
             let asked = LetterPairs::new(a);
             for (i, b) in texts.iter().enumerate() {
                 let want = strsim::sorensen_dice(a, b);
-                assert_eq!(asked.dice(&LetterPairs::new(b)), want, "{a:?} {b:?}");
                 assert_eq!(stored.nearest(&asked, i..i + 1), want, "{a:?} against stored {b:?}");
             }
             let best = texts.iter().map(|b| strsim::sorensen_dice(a, b)).fold(0.0, f64::max);
