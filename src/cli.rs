@@ -874,20 +874,25 @@ fn calibrate(
         Ok(examples)
     };
     let knowledge = load_knowledge(&cli.knowledge, &config)?;
+    let per_file: Vec<(usize, Vec<_>, Vec<f64>)> = files
+        .iter()
+        .map(|path| {
+            let file = crate::eval::load(path)?;
+            let (examples, weights) = crate::eval::fit_examples(&knowledge, &file).map_err(anyhow::Error::msg)?;
+            Ok((file.cases.len(), examples, weights))
+        })
+        .collect::<anyhow::Result<_>>()?;
     // Each file counts as much as the largest, however many questions it
     // holds: the blind dev set is half the size of the fact writer's own
     // questions, which match the facts' phrasings closely and would
     // otherwise teach the fit that only such questions are answered right.
-    let per_file: Vec<Vec<_>> = files
-        .iter()
-        .map(|path| examples_of(&knowledge, std::slice::from_ref(path)))
-        .collect::<anyhow::Result<_>>()?;
-    let largest = per_file.iter().map(Vec::len).max().unwrap_or(0);
+    let largest = per_file.iter().map(|f| f.0).max().unwrap_or(0);
+    let written: usize = per_file.iter().map(|f| f.0).sum();
     let mut examples = Vec::new();
     let mut counts = Vec::new();
-    for file in per_file {
-        let weight = largest as f64 / file.len().max(1) as f64;
-        counts.extend(std::iter::repeat_n(weight, file.len()));
+    for (questions, file, weights) in per_file {
+        let scale = largest as f64 / questions.max(1) as f64;
+        counts.extend(weights.into_iter().map(|w| w * scale));
         examples.extend(file);
     }
     let fitted = Calibration::fit_weighted(&examples, &counts, CALIBRATION_L2);
@@ -895,8 +900,10 @@ fn calibrate(
     let weights = fitted.named_weights();
     writeln!(
         out,
-        "fitted on {} questions (each file weighing as much as the largest):\n\n[matcher.calibration]",
-        examples.len()
+        "fitted on {written} questions and {} typed copies of them (each file weighing as much as the largest, \
+         its copies together {} of it):\n\n[matcher.calibration]",
+        examples.len() - written,
+        crate::eval::FIT_TYPED_SHARE
     )?;
     for (name, weight) in &weights {
         writeln!(out, "{name} = {weight}")?;

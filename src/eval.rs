@@ -255,6 +255,43 @@ pub fn with_typos(file: &EvalFile, rate: f64, seed: u64) -> EvalFile {
     typed
 }
 
+/// The calibration is fitted on each labelled question as written and on
+/// copies of it typed with seeded slips ([`with_typos`] at this rate, one
+/// copy per seed of [`FIT_TYPO_SEEDS`]): a typo breaks the letter pairs and
+/// spellings the confidence weighs, and a fit that never saw one reads a
+/// typed question as less sure than it is. Fitted on clean questions alone,
+/// right answers typed with slips ranked first at 0.6 to 0.7 and were not
+/// given; the typed copies also help the questions as written, whose own
+/// wording strays from the phrasings in the same way.
+pub const FIT_TYPO_RATE: f64 = 0.3;
+
+/// Seeds of the typed copies the calibration is fitted on: fixed, so that a
+/// refit gives the same weights, and unlike the 1 to 3 that typo measurements
+/// use, so that those are not measured on the copies fitted on.
+pub const FIT_TYPO_SEEDS: [u64; 2] = [1001, 1002];
+
+/// How much the typed copies weigh together, next to the questions as
+/// written (1): people type most of their words right.
+pub const FIT_TYPED_SHARE: f64 = 0.5;
+
+/// What the calibration is fitted on from one labelled file: the
+/// [`top_features`] of each question as written and of each typed copy (see
+/// [`FIT_TYPO_RATE`]), with the weight of each, 1 for a question as written.
+pub fn fit_examples(
+    knowledge: &Knowledge,
+    file: &EvalFile,
+) -> Result<(Vec<(crate::matching::Features, bool)>, Vec<f64>), String> {
+    let mut examples = top_features(knowledge, file)?;
+    let mut weights = vec![1.0; examples.len()];
+    let copy_weight = FIT_TYPED_SHARE / FIT_TYPO_SEEDS.len() as f64;
+    for seed in FIT_TYPO_SEEDS {
+        let typed = top_features(knowledge, &with_typos(file, FIT_TYPO_RATE, seed))?;
+        weights.extend(std::iter::repeat_n(copy_weight, typed.len()));
+        examples.extend(typed);
+    }
+    Ok((examples, weights))
+}
+
 /// Runs every case. Labels naming facts the base does not have are an
 /// error: a renamed fact would otherwise quietly turn into misses.
 pub fn run(knowledge: &Knowledge, file: &EvalFile, defaults: EvalConfig) -> Result<EvalReport, String> {
@@ -392,5 +429,52 @@ mod tests {
         }
         assert_eq!(with_typos(&file, 1.0, 1).cases[0].question, typed.cases[0].question);
         assert_eq!(with_typos(&file, 0.0, 1).cases[1].question, "who won the cup");
+    }
+
+    #[test]
+    fn the_calibration_is_fitted_on_each_question_as_written_and_on_typed_copies_weighing_less() {
+        let dir = PathBuf::from("kb");
+        let base = crate::knowledge::FactBase::from_files(
+            &dir,
+            &[
+                (
+                    dir.join("sources.toml"),
+                    "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-03-16\"\n".into(),
+                ),
+                (
+                    dir.join("facts/all.toml"),
+                    r#"
+[[fact]]
+id = "kyiv-agreed"
+questions = ["When did Kyiv agree to the ceasefire?", "Did Ukraine accept the truce?"]
+answer = "Kyiv agreed to the 30-day ceasefire on 11 March 2025."
+sources = ["s"]
+quotes = ["q"]
+"#
+                    .into(),
+                ),
+            ],
+        )
+        .expect("a valid base");
+        let knowledge = Knowledge::new(base, &crate::matching::MatcherConfig::default());
+        let file: EvalFile = toml::from_str(
+            "[[case]]\nquestion = \"when did kyiv agree to the ceasefire\"\nexpect = [\"kyiv-agreed\"]\n\
+             [[case]]\nquestion = \"who won the football cup final\"\n",
+        )
+        .unwrap();
+        let (examples, weights) = fit_examples(&knowledge, &file).unwrap();
+        let copies = FIT_TYPO_SEEDS.len();
+        assert_eq!(examples.len(), 2 * (1 + copies));
+        assert_eq!(weights.len(), examples.len());
+        assert_eq!(&weights[..2], &[1.0, 1.0]);
+        let typed: f64 = weights[2..].iter().sum();
+        assert!((typed - 2.0 * FIT_TYPED_SHARE).abs() < 1e-9, "{weights:?}");
+        // As written, the answerable question is right and the other never is;
+        // the copies keep the labels but not the wording.
+        assert!(examples[0].1 && !examples[1].1);
+        assert!(examples.iter().skip(1).step_by(2).all(|e| !e.1));
+        assert!((1..=copies).any(|k| examples[2 * k].0 != examples[0].0), "{examples:?}");
+        // The same seeds give the same copies: a refit gives the same weights.
+        assert_eq!(fit_examples(&knowledge, &file).unwrap().0, examples);
     }
 }

@@ -104,18 +104,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -8.504,
-            coverage: 3.281,
-            typicality: 1.226,
-            margin: 1.51,
-            known: 2.756,
-            length: -0.005,
-            checks: 2.407,
-            missing: -2.836,
-            surface: 0.32,
-            direct: 0.917,
-            speaker: -1.601,
-            nearest: 1.665,
+            bias: -9.203,
+            coverage: 3.47,
+            typicality: 0.498,
+            margin: 1.297,
+            known: 2.12,
+            length: 0.17,
+            checks: 2.973,
+            missing: -3.45,
+            surface: 1.104,
+            direct: 0.67,
+            speaker: -1.266,
+            nearest: 2.454,
         }
     }
 }

@@ -1155,10 +1155,10 @@ impl Matcher {
     }
 
     /// Takes out the candidates that stand for questions the sources leave
-    /// open, marking each fact one of whose open questions matches the
-    /// question better than the fact's best phrasing does, or nearly as well
-    /// ([`GAP_SHARE`]) while holding a word of the question that phrasing
-    /// lacks ("which city" of "Which city in Turkey hosted the talks?" against
+    /// open, marking each fact that an open question matches better than the
+    /// fact's best phrasing does (its own open questions or another fact's),
+    /// or one of its own nearly as well ([`GAP_SHARE`]) while holding a word
+    /// of the question that phrasing lacks ("which city" of "Which city in Turkey hosted the talks?" against
     /// "Where were the talks held?"). Text is weighed against text, as a
     /// fact's many phrasings would otherwise outweigh its few open ones.
     fn settle_gaps(&self, candidates: &mut Vec<Candidate>, terms: &[QueryTerm]) {
@@ -1175,8 +1175,11 @@ impl Matcher {
         for c in &mut real {
             let phrasing = doc_of(c);
             c.unsaid = gaps.iter().any(|g| {
+                // Another fact's open question counts too: "which senators
+                // oppose the sanctions bill" is left open on the bill's fact
+                // but may rank the Senate's fact first.
                 if self.gap_owners[g.fact - self.real_facts] as usize != c.fact {
-                    return false;
+                    return g.confidence >= c.confidence;
                 }
                 let open = doc_of(g);
                 g.confidence >= c.confidence
@@ -1278,6 +1281,35 @@ quotes = ["q"]
         assert!(!matches!(open.outcome, Outcome::Answer(_)), "{:?}", open.outcome);
         // What stands for the open question is never a candidate itself.
         assert!(open.candidates.iter().all(|c| c.fact < base.facts().len()));
+    }
+
+    #[test]
+    fn a_question_another_fact_leaves_open_is_not_answered_by_the_fact_ranked_first() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "senate-will-act"
+questions = ["Will the Senate act on the Russia sanctions?", "Are senators going to act on the sanctions against Russia?", "What will the senators do about the Russia sanctions?"]
+answer = "The senators will act on the Russia sanctions."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "sanctions-votes"
+questions = ["How many votes does the sanctions bill have?", "Votes for the bill?"]
+answer = "The bill has 77 votes."
+sources = ["s"]
+quotes = ["q"]
+unsaid = ["Which senators are against the Russia sanctions?"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let sure = matcher.ask("will the senators act on the russia sanctions").unwrap();
+        assert!(matches!(sure.outcome, Outcome::Answer(_)), "{:?}", sure.outcome);
+        let open = matcher.ask("which senators are against the russia sanctions").unwrap();
+        assert_eq!(base.facts()[open.candidates[0].fact].id, "senate-will-act");
+        assert!(open.candidates[0].unsaid, "{:?}", open.candidates[0]);
+        assert!(!matches!(open.outcome, Outcome::Answer(_)), "{:?}", open.outcome);
     }
 
     fn talks() -> FactBase {

@@ -10,7 +10,9 @@ use talksbot::answers::{Knowledge, Response};
 use talksbot::config::{Config, DEFAULT_CONFIG};
 use talksbot::matching::text::normalize_question;
 
+use talksbot::eval;
 use talksbot::matching::{Calibration, Features};
+use talksbot::typos::Typist;
 
 use super::{Engine, Found, View};
 use crate::data::{Entry, LabelledQuery};
@@ -263,31 +265,33 @@ impl Engine for Talksbot {
     /// of scope).
     /// The bundled weights were fitted on the news base, whose facts have
     /// answer texts and a few phrasings each; a FAQ of a hundred phrasings
-    /// an entry and no answers reads otherwise.
+    /// an entry and no answers reads otherwise. Like `talksbot calibrate`,
+    /// it also fits on seeded typed copies of the queries.
     fn calibrate(&mut self, tune: &[LabelledQuery]) -> Result<()> {
         let knowledge = self
             .knowledge
             .take()
             .expect("the engine is built before it is calibrated");
-        let examples: Vec<(Features, bool)> = tune
-            .iter()
-            .map(|q| {
-                let top = knowledge
-                    .matcher
-                    .ask(&q.text)
-                    .ok()
-                    .and_then(|v| v.best_scored().copied());
-                match top {
-                    Some(top) => {
-                        let id = &knowledge.base.facts()[top.fact].id;
-                        let right = self.entries.get(id).is_some_and(|e| q.right.contains(e));
-                        (top.features, right)
-                    }
-                    None => (Features::default(), false),
+        let example = |q: &LabelledQuery, text: &str| {
+            let top = knowledge.matcher.ask(text).ok().and_then(|v| v.best_scored().copied());
+            match top {
+                Some(top) => {
+                    let id = &knowledge.base.facts()[top.fact].id;
+                    let right = self.entries.get(id).is_some_and(|e| q.right.contains(e));
+                    (top.features, right)
                 }
-            })
-            .collect();
-        self.config.matcher.calibration = Calibration::fit(&examples, CALIBRATION_L2);
+                None => (Features::default(), false),
+            }
+        };
+        let mut examples: Vec<(Features, bool)> = tune.iter().map(|q| example(q, &q.text)).collect();
+        let mut weights = vec![1.0; examples.len()];
+        let copy_weight = eval::FIT_TYPED_SHARE / eval::FIT_TYPO_SEEDS.len() as f64;
+        for seed in eval::FIT_TYPO_SEEDS {
+            let mut typist = Typist::new(eval::FIT_TYPO_RATE, seed);
+            examples.extend(tune.iter().map(|q| example(q, &typist.apply(&q.text))));
+            weights.resize(examples.len(), copy_weight);
+        }
+        self.config.matcher.calibration = Calibration::fit_weighted(&examples, &weights, CALIBRATION_L2);
         self.knowledge = Some(Knowledge::new(knowledge.base, &self.config.matcher));
         Ok(())
     }
