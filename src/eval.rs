@@ -277,10 +277,7 @@ pub const FIT_TYPED_SHARE: f64 = 0.5;
 /// What the calibration is fitted on from one labelled file: the
 /// [`top_features`] of each question as written and of each typed copy (see
 /// [`FIT_TYPO_RATE`]), with the weight of each, 1 for a question as written.
-pub fn fit_examples(
-    knowledge: &Knowledge,
-    file: &EvalFile,
-) -> Result<(Vec<(crate::matching::Features, bool)>, Vec<f64>), String> {
+pub fn fit_examples(knowledge: &Knowledge, file: &EvalFile) -> Result<(Vec<Example>, Vec<f64>), String> {
     let mut examples = top_features(knowledge, file)?;
     let mut weights = vec![1.0; examples.len()];
     let copy_weight = FIT_TYPED_SHARE / FIT_TYPO_SEEDS.len() as f64;
@@ -391,11 +388,15 @@ pub fn run(knowledge: &Knowledge, file: &EvalFile, defaults: EvalConfig) -> Resu
     Ok(report)
 }
 
+/// What the matcher measured about a question's best-scoring candidate, and
+/// whether that candidate is right: what the calibration is fitted on.
+pub type Example = (crate::matching::Features, bool);
+
 /// For each case, what the matcher measured about its best-scoring candidate
 /// and whether that candidate is right (one of `expect`; never, when `expect`
 /// is empty): the examples the calibration is fitted on. (The bot's answer
 /// is that candidate unless the confidence put a close one before it.)
-pub fn top_features(knowledge: &Knowledge, file: &EvalFile) -> Result<Vec<(crate::matching::Features, bool)>, String> {
+pub fn top_features(knowledge: &Knowledge, file: &EvalFile) -> Result<Vec<Example>, String> {
     let mut out = Vec::new();
     for case in &file.cases {
         let verdict = knowledge

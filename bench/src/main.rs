@@ -206,6 +206,7 @@ fn retrieval(args: Retrieval) -> Result<()> {
     let options = engines::talksbot::Options {
         config: args.config.clone(),
         synonyms: args.synonyms.clone(),
+        tune_typed: args.typos.is_some(),
     };
     let mut engines = engines::by_names(&args.engines, options)?;
     let mut rows = Vec::new();

@@ -114,7 +114,7 @@ pub fn run(args: Args) -> Result<()> {
         drop(base);
         let options = engines::talksbot::Options {
             config: args.config.clone(),
-            synonyms: None,
+            ..Default::default()
         };
         for mut engine in engines::by_names(&args.engines, options)? {
             let before = alloc::reset_peak();

@@ -104,18 +104,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -9.203,
-            coverage: 3.47,
-            typicality: 0.498,
-            margin: 1.297,
-            known: 2.12,
-            length: 0.17,
-            checks: 2.973,
-            missing: -3.45,
-            surface: 1.104,
-            direct: 0.67,
-            speaker: -1.266,
-            nearest: 2.454,
+            bias: -9.539,
+            coverage: 3.707,
+            typicality: 0.575,
+            margin: 1.101,
+            known: 2.219,
+            length: 0.024,
+            checks: 2.889,
+            missing: -2.886,
+            surface: 1.284,
+            direct: 0.46,
+            speaker: -1.289,
+            nearest: 2.715,
         }
     }
 }

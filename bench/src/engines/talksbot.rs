@@ -27,10 +27,15 @@ pub struct Options {
     pub config: Option<PathBuf>,
     /// A `synonyms.toml` to add to the fact base, as a knowledge folder has.
     pub synonyms: Option<PathBuf>,
+    /// The tune queries were typed with slips already (`--typos`): the fit
+    /// sees them as they are, with no typed copies on top, which would read
+    /// as if people slipped on twice as many words as the run supposes.
+    pub tune_typed: bool,
 }
 
 pub struct Talksbot {
     config: Config,
+    tune_typed: bool,
     synonyms: Option<String>,
     knowledge: Option<Knowledge>,
     /// Fact id -> entry position.
@@ -65,6 +70,7 @@ impl Talksbot {
         };
         Ok(Talksbot {
             config,
+            tune_typed: options.tune_typed,
             synonyms,
             knowledge: None,
             entries: HashMap::new(),
@@ -266,7 +272,8 @@ impl Engine for Talksbot {
     /// The bundled weights were fitted on the news base, whose facts have
     /// answer texts and a few phrasings each; a FAQ of a hundred phrasings
     /// an entry and no answers reads otherwise. Like `talksbot calibrate`,
-    /// it also fits on seeded typed copies of the queries.
+    /// it also fits on seeded typed copies of the queries, unless they were
+    /// typed already.
     fn calibrate(&mut self, tune: &[LabelledQuery]) -> Result<()> {
         let knowledge = self
             .knowledge
@@ -286,7 +293,8 @@ impl Engine for Talksbot {
         let mut examples: Vec<(Features, bool)> = tune.iter().map(|q| example(q, &q.text)).collect();
         let mut weights = vec![1.0; examples.len()];
         let copy_weight = eval::FIT_TYPED_SHARE / eval::FIT_TYPO_SEEDS.len() as f64;
-        for seed in eval::FIT_TYPO_SEEDS {
+        let seeds: &[u64] = if self.tune_typed { &[] } else { &eval::FIT_TYPO_SEEDS };
+        for &seed in seeds {
             let mut typist = Typist::new(eval::FIT_TYPO_RATE, seed);
             examples.extend(tune.iter().map(|q| example(q, &typist.apply(&q.text))));
             weights.resize(examples.len(), copy_weight);
