@@ -104,18 +104,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -9.539,
-            coverage: 3.707,
-            typicality: 0.575,
-            margin: 1.101,
-            known: 2.219,
-            length: 0.024,
-            checks: 2.889,
-            missing: -2.886,
-            surface: 1.284,
-            direct: 0.46,
-            speaker: -1.289,
-            nearest: 2.715,
+            bias: -9.434,
+            coverage: 3.665,
+            typicality: 0.477,
+            margin: 1.091,
+            known: 2.117,
+            length: 0.059,
+            checks: 2.883,
+            missing: -3.21,
+            surface: 1.256,
+            direct: 0.413,
+            speaker: -1.314,
+            nearest: 2.875,
         }
     }
 }
