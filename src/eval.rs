@@ -434,29 +434,16 @@ mod tests {
 
     #[test]
     fn the_calibration_is_fitted_on_each_question_as_written_and_on_typed_copies_weighing_less() {
-        let dir = PathBuf::from("kb");
-        let base = crate::knowledge::FactBase::from_files(
-            &dir,
-            &[
-                (
-                    dir.join("sources.toml"),
-                    "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-03-16\"\n".into(),
-                ),
-                (
-                    dir.join("facts/all.toml"),
-                    r#"
+        let base = crate::matching::tests::base_of(
+            r#"
 [[fact]]
 id = "kyiv-agreed"
 questions = ["When did Kyiv agree to the ceasefire?", "Did Ukraine accept the truce?"]
 answer = "Kyiv agreed to the 30-day ceasefire on 11 March 2025."
 sources = ["s"]
 quotes = ["q"]
-"#
-                    .into(),
-                ),
-            ],
-        )
-        .expect("a valid base");
+"#,
+        );
         let knowledge = Knowledge::new(base, &crate::matching::MatcherConfig::default());
         let file: EvalFile = toml::from_str(
             "[[case]]\nquestion = \"when did kyiv agree to the ceasefire\"\nexpect = [\"kyiv-agreed\"]\n\

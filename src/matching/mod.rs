@@ -1232,7 +1232,7 @@ pub(super) mod tests {
     use super::*;
 
     /// A base of one source ("s", from the outlet "Wire") and these facts.
-    pub(super) fn base_of(facts: &str) -> FactBase {
+    pub(crate) fn base_of(facts: &str) -> FactBase {
         let dir = std::path::PathBuf::from("kb");
         let sources = "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-05-18\"\n".to_string();
         FactBase::from_files(
