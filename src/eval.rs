@@ -247,7 +247,11 @@ pub fn load(path: &Path) -> Result<EvalFile, EvalError> {
 /// how the matcher copes with what people's thumbs do. The same seed gives
 /// the same typos.
 pub fn with_typos(file: &EvalFile, rate: f64, seed: u64) -> EvalFile {
-    let mut typist = crate::typos::Typist::new(rate, seed);
+    typed_by(file, crate::typos::Typist::new(rate, seed))
+}
+
+/// The same questions as typed by `typist`, in order, and the same labels.
+fn typed_by(file: &EvalFile, mut typist: crate::typos::Typist) -> EvalFile {
     let mut typed = file.clone();
     for case in &mut typed.cases {
         case.question = typist.apply(&case.question);
@@ -274,16 +278,25 @@ pub const FIT_TYPO_SEEDS: [u64; 2] = [1001, 1002];
 /// written (1): people type most of their words right.
 pub const FIT_TYPED_SHARE: f64 = 0.5;
 
+/// A typist for each typed copy the calibration is fitted on (see
+/// [`FIT_TYPO_RATE`]), with the weight of each question it types: `talksbot
+/// calibrate` and the bench's fit both type their questions with these.
+pub fn fit_typists() -> impl Iterator<Item = (crate::typos::Typist, f64)> {
+    let weight = FIT_TYPED_SHARE / FIT_TYPO_SEEDS.len() as f64;
+    FIT_TYPO_SEEDS
+        .into_iter()
+        .map(move |seed| (crate::typos::Typist::new(FIT_TYPO_RATE, seed), weight))
+}
+
 /// What the calibration is fitted on from one labelled file: the
 /// [`top_features`] of each question as written and of each typed copy (see
 /// [`FIT_TYPO_RATE`]), with the weight of each, 1 for a question as written.
 pub fn fit_examples(knowledge: &Knowledge, file: &EvalFile) -> Result<(Vec<Example>, Vec<f64>), String> {
     let mut examples = top_features(knowledge, file)?;
     let mut weights = vec![1.0; examples.len()];
-    let copy_weight = FIT_TYPED_SHARE / FIT_TYPO_SEEDS.len() as f64;
-    for seed in FIT_TYPO_SEEDS {
-        let typed = top_features(knowledge, &with_typos(file, FIT_TYPO_RATE, seed))?;
-        weights.extend(std::iter::repeat_n(copy_weight, typed.len()));
+    for (typist, weight) in fit_typists() {
+        let typed = top_features(knowledge, &typed_by(file, typist))?;
+        weights.extend(std::iter::repeat_n(weight, typed.len()));
         examples.extend(typed);
     }
     Ok((examples, weights))

@@ -1156,9 +1156,11 @@ impl Matcher {
 
     /// Takes out the candidates that stand for questions the sources leave
     /// open, marking each fact that an open question matches better than the
-    /// fact's best phrasing does (its own open questions or another fact's),
-    /// or one of its own nearly as well ([`GAP_SHARE`]) while holding a word
-    /// of the question that phrasing lacks ("which city" of "Which city in Turkey hosted the talks?" against
+    /// fact's best phrasing does (its own open questions or another fact's:
+    /// "which senators oppose the sanctions bill" is left open on the bill's
+    /// fact but may rank the Senate's fact first), or one of its own nearly as
+    /// well ([`GAP_SHARE`]) while holding a word of the question that phrasing
+    /// lacks ("which city" of "Which city in Turkey hosted the talks?" against
     /// "Where were the talks held?"). Text is weighed against text, as a
     /// fact's many phrasings would otherwise outweigh its few open ones.
     fn settle_gaps(&self, candidates: &mut Vec<Candidate>, terms: &[QueryTerm]) {
@@ -1175,16 +1177,13 @@ impl Matcher {
         for c in &mut real {
             let phrasing = doc_of(c);
             c.unsaid = gaps.iter().any(|g| {
-                // Another fact's open question counts too: "which senators
-                // oppose the sanctions bill" is left open on the bill's fact
-                // but may rank the Senate's fact first.
-                if self.gap_owners[g.fact - self.real_facts] as usize != c.fact {
-                    return g.confidence >= c.confidence;
-                }
-                let open = doc_of(g);
+                let own = self.gap_owners[g.fact - self.real_facts] as usize == c.fact;
                 g.confidence >= c.confidence
-                    || (g.confidence >= GAP_SHARE * c.confidence
-                        && terms.iter().any(|t| !t.stop && holds(open, t) && !holds(phrasing, t)))
+                    || (own
+                        && g.confidence >= GAP_SHARE * c.confidence
+                        && terms
+                            .iter()
+                            .any(|t| !t.stop && holds(doc_of(g), t) && !holds(phrasing, t)))
             });
         }
         *candidates = real;

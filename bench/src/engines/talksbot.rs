@@ -12,7 +12,6 @@ use talksbot::matching::text::normalize_question;
 
 use talksbot::eval;
 use talksbot::matching::{Calibration, Features};
-use talksbot::typos::Typist;
 
 use super::{Engine, Found, View};
 use crate::data::{Entry, LabelledQuery};
@@ -292,12 +291,9 @@ impl Engine for Talksbot {
         };
         let mut examples: Vec<(Features, bool)> = tune.iter().map(|q| example(q, &q.text)).collect();
         let mut weights = vec![1.0; examples.len()];
-        let copy_weight = eval::FIT_TYPED_SHARE / eval::FIT_TYPO_SEEDS.len() as f64;
-        let seeds: &[u64] = if self.tune_typed { &[] } else { &eval::FIT_TYPO_SEEDS };
-        for &seed in seeds {
-            let mut typist = Typist::new(eval::FIT_TYPO_RATE, seed);
+        for (mut typist, weight) in eval::fit_typists().filter(|_| !self.tune_typed) {
             examples.extend(tune.iter().map(|q| example(q, &typist.apply(&q.text))));
-            weights.resize(examples.len(), copy_weight);
+            weights.resize(examples.len(), weight);
         }
         self.config.matcher.calibration = Calibration::fit_weighted(&examples, &weights, CALIBRATION_L2);
         self.knowledge = Some(Knowledge::new(knowledge.base, &self.config.matcher));
