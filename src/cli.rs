@@ -65,7 +65,12 @@ pub enum Command {
     /// the test set) and show how well confidence matches being right.
     Calibrate {
         /// Labelled question files to fit on.
-        #[arg(default_values = ["tests/eval/questions.toml", "tests/eval/dev.toml", "tests/eval/dev2.toml"])]
+        #[arg(default_values = [
+            "tests/eval/questions.toml",
+            "tests/eval/dev.toml",
+            "tests/eval/dev2.toml",
+            "tests/eval/dev4.toml"
+        ])]
         files: Vec<PathBuf>,
         /// Write the fitted weights into the config file's [matcher.calibration].
         #[arg(long)]
@@ -895,7 +900,7 @@ fn calibrate(
         counts.extend(weights.into_iter().map(|w| w * scale));
         examples.extend(file);
     }
-    let fitted = Calibration::fit_weighted(&examples, &counts, CALIBRATION_L2);
+    let fitted = Calibration::fit_weighted(&examples, &counts, crate::matching::calibrate::SHRINKAGE);
     let mut out = std::io::stdout().lock();
     let weights = fitted.named_weights();
     writeln!(
@@ -955,7 +960,3 @@ fn calibrate(
     }
     Ok(ExitCode::SUCCESS)
 }
-
-/// Shrinkage of the calibration weights: the dev sets are a few hundred
-/// questions, so the fit must not chase single cases.
-const CALIBRATION_L2: f64 = 1.0;

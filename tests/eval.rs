@@ -15,11 +15,11 @@ fn the_labelled_question_set_passes_its_marks() {
 }
 
 /// The blind questions (written from the articles alone, never the fact base):
-/// the two dev sets, which the calibration is fitted on, and the test split,
-/// which nothing is tuned on.
+/// the four dev sets (all but dev3 in the calibration fit), and the test
+/// split, which nothing is tuned on.
 #[test]
 fn the_blind_question_sets_pass_their_marks() {
-    for name in ["dev", "dev2", "dev3", "test"] {
+    for name in ["dev", "dev2", "dev3", "dev4", "test"] {
         let file = talksbot::eval::load(&repo().join(format!("tests/eval/{name}.toml"))).expect("question file loads");
         let near_misses = file
             .cases
@@ -46,11 +46,19 @@ fn the_blind_question_sets_pass_their_marks() {
 /// Open questions for every fact, chat-style phrasings, and a calibration
 /// fitted on typed copies too raised declined on dev2 and dev3 (90 of 91, 86
 /// of 88) and answered right on all three (41, 75 and 83; over seeds 1 to 3
-/// the three files gain four).
+/// the three files gain four). A lighter shrinkage of the calibration fit
+/// (with dev4 in it) raised answered right on all four over seeds 1 to 3
+/// (13 more on dev, dev2 and dev3, 7 on dev4) for one decline fewer; on
+/// seed 1, dev3 declines 84 of 88.
 #[test]
 fn questions_typed_with_typos_are_still_answered_and_still_declined() {
     // (file, answered right at least, declined at least)
-    for (name, right, declined) in [("dev", 0.55, 0.94), ("dev2", 0.50, 0.98), ("dev3", 0.54, 0.97)] {
+    for (name, right, declined) in [
+        ("dev", 0.55, 0.94),
+        ("dev2", 0.53, 0.98),
+        ("dev3", 0.55, 0.95),
+        ("dev4", 0.56, 0.97),
+    ] {
         let file = talksbot::eval::load(&repo().join(format!("tests/eval/{name}.toml"))).expect("question file loads");
         let typed = talksbot::eval::with_typos(&file, 0.3, 1);
         let report = talksbot::eval::run(bundled(), &typed, bundled_config().eval).expect("labels name real facts");

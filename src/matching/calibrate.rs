@@ -100,22 +100,31 @@ pub struct Calibration {
 /// How many features the calibration weighs.
 const FEATURES: usize = 11;
 
+/// Shrinkage of the calibration weights for `talksbot calibrate` and the
+/// bench. Light: measured leaving each blind dev file out of the fit in turn,
+/// the fit at 1.0 gave 14 fewer right answers (at the same wrong answers and
+/// declines) than at 0.1, and anything from 0 to 0.1 scored the same; the
+/// weighted examples number in the thousands against twelve weights.
+pub const SHRINKAGE: f64 = 0.1;
+
 impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
+    // A fitted weight that happens to read -3.141 is not π.
+    #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -9.434,
-            coverage: 3.665,
-            typicality: 0.477,
-            margin: 1.091,
-            known: 2.117,
-            length: 0.059,
-            checks: 2.883,
-            missing: -3.21,
-            surface: 1.256,
-            direct: 0.413,
-            speaker: -1.314,
-            nearest: 2.875,
+            bias: -15.97,
+            coverage: 5.574,
+            typicality: -3.141,
+            margin: 1.402,
+            known: 2.417,
+            length: 0.161,
+            checks: 8.432,
+            missing: -3.655,
+            surface: 0.234,
+            direct: 0.029,
+            speaker: -1.454,
+            nearest: 5.571,
         }
     }
 }
