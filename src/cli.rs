@@ -82,6 +82,15 @@ pub enum Command {
         /// The labelled file(s) to draw and report; fitting never reads them.
         #[arg(long = "plot-on")]
         plot_on: Vec<PathBuf>,
+        /// Cross-validate instead of fitting once: leave each of these files out of
+        /// the fit in turn (the others and FILES stay in) and score it with the
+        /// weights fitted without it. Writes and draws nothing.
+        #[arg(long = "leave-out", conflicts_with_all = ["write", "plot", "plot_on"])]
+        leave_out: Vec<PathBuf>,
+        /// L2 shrinkage of the feature weights [default: the one the bundled
+        /// weights were fitted with].
+        #[arg(long)]
+        shrinkage: Option<f64>,
     },
     /// Run the Discord bot (token from DISCORD_TOKEN or the configured token file).
     Serve,
@@ -551,7 +560,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             write,
             ref plot,
             ref plot_on,
-        } => calibrate(&cli, config, files, write, plot.as_deref(), plot_on),
+            ref leave_out,
+            shrinkage,
+        } => {
+            let shrinkage = shrinkage.unwrap_or(crate::matching::calibrate::SHRINKAGE);
+            if !(shrinkage.is_finite() && shrinkage >= 0.0) {
+                anyhow::bail!("--shrinkage takes a number of 0 or more, not {shrinkage}");
+            }
+            if leave_out.is_empty() {
+                calibrate(&cli, config, files, shrinkage, write, plot.as_deref(), plot_on)
+            } else {
+                cross_validate(&cli, config, files, leave_out, shrinkage)
+            }
+        }
         Command::Check { articles } => check(
             &cli.knowledge,
             articles.as_deref().or(config.knowledge.articles.as_deref()),
@@ -859,17 +880,135 @@ fn check(dir: &Path, articles: Option<&Path>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Leaves each of `leave_out` out of the fit in turn (fitting on `files` and
+/// the rest of `leave_out`), scores it under the weights fitted without it,
+/// and prints how each did and the sum: the measure the shrinkage, a new
+/// feature or a new dev file is judged by, on questions the fit never saw.
+fn cross_validate(
+    cli: &Cli,
+    config: Config,
+    files: &[PathBuf],
+    leave_out: &[PathBuf],
+    shrinkage: f64,
+) -> anyhow::Result<ExitCode> {
+    if let Some(twice) = leave_out.iter().find(|p| files.contains(p)) {
+        anyhow::bail!(
+            "{} is both fitted on and left out: name it only after --leave-out",
+            twice.display()
+        );
+    }
+    let mut knowledge = load_knowledge(&cli.knowledge, &config)?;
+    let fixed: Vec<FitFile> = files
+        .iter()
+        .map(|path| fit_file(&knowledge, path))
+        .collect::<anyhow::Result<_>>()?;
+    let rotated: Vec<FitFile> = leave_out
+        .iter()
+        .map(|path| fit_file(&knowledge, path))
+        .collect::<anyhow::Result<_>>()?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "each file scored under weights fitted without it (shrinkage {shrinkage}, answer threshold {}):\n",
+        config.matcher.answer_threshold
+    )?;
+    writeln!(
+        out,
+        "{:<32} {:>10} {:>6} {:>8} {:>12} {:>9}",
+        "left out", "answerable", "right", "wrongly", "unanswerable", "answered"
+    )?;
+    let mut total = [0usize; 5];
+    for (i, path) in leave_out.iter().enumerate() {
+        let fit: Vec<&FitFile> = fixed
+            .iter()
+            .chain(rotated.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, f)| f))
+            .collect();
+        let (fitted, _) = fit_on(&fit, shrinkage);
+        knowledge.matcher.set_calibration(fitted);
+        let file = crate::eval::load(path)?;
+        let report = crate::eval::run(&knowledge, &file, config.eval).map_err(anyhow::Error::msg)?;
+        let row = [
+            report.answerable,
+            report.answered_right,
+            report.wrong_answers,
+            report.unanswerable,
+            report.unanswerable - report.declined,
+        ];
+        for (t, r) in total.iter_mut().zip(row) {
+            *t += r;
+        }
+        let name = path.display().to_string();
+        writeln!(
+            out,
+            "{name:<32} {:>10} {:>6} {:>8} {:>12} {:>9}",
+            row[0], row[1], row[2], row[3], row[4]
+        )?;
+    }
+    writeln!(
+        out,
+        "{:<32} {:>10} {:>6} {:>8} {:>12} {:>9}",
+        "all", total[0], total[1], total[2], total[3], total[4]
+    )?;
+    let wrong = total[2] + total[4];
+    writeln!(
+        out,
+        "\nright - 2 x wrong: {} ({} right; {wrong} wrong: answered with another fact, or answered though unanswerable)",
+        total[1] as i64 - 2 * wrong as i64,
+        total[1]
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The calibration examples of each labelled file, with the weight of each
+/// (see [`crate::eval::fit_examples`]), and how many questions the file holds.
+struct FitFile {
+    questions: usize,
+    examples: Vec<crate::eval::Example>,
+    weights: Vec<f64>,
+}
+
+fn fit_file(knowledge: &Knowledge, path: &Path) -> anyhow::Result<FitFile> {
+    let file = crate::eval::load(path)?;
+    let (examples, weights) = crate::eval::fit_examples(knowledge, &file).map_err(anyhow::Error::msg)?;
+    Ok(FitFile {
+        questions: file.cases.len(),
+        examples,
+        weights,
+    })
+}
+
+/// Fits the calibration on these files. Each file counts as much as the
+/// largest, however many questions it holds: the blind dev sets are half
+/// the size of the fact writer's own questions, which match the facts'
+/// phrasings closely and would otherwise teach the fit that only such
+/// questions are answered right. Also returns how many examples it read.
+fn fit_on(files: &[&FitFile], shrinkage: f64) -> (crate::matching::Calibration, usize) {
+    let largest = files.iter().map(|f| f.questions).max().unwrap_or(0);
+    let mut examples = Vec::new();
+    let mut counts = Vec::new();
+    for file in files {
+        let scale = largest as f64 / file.questions.max(1) as f64;
+        counts.extend(file.weights.iter().map(|w| w * scale));
+        examples.extend_from_slice(&file.examples);
+    }
+    (
+        crate::matching::Calibration::fit_weighted(&examples, &counts, shrinkage),
+        examples.len(),
+    )
+}
+
 /// Fits the calibration on `files`, prints it (and writes it with `--write`),
 /// then reports, and draws with `--plot`, how it does on `plot_on`.
 fn calibrate(
     cli: &Cli,
     config: Config,
     files: &[PathBuf],
+    shrinkage: f64,
     write: bool,
     plot: Option<&Path>,
     plot_on: &[PathBuf],
 ) -> anyhow::Result<ExitCode> {
-    use crate::matching::calibrate::{reliability, reliability_svg, Calibration};
+    use crate::matching::calibrate::{reliability, reliability_svg};
     let examples_of = |knowledge: &Knowledge, paths: &[PathBuf]| -> anyhow::Result<Vec<_>> {
         let mut examples = Vec::new();
         for path in paths {
@@ -879,35 +1018,19 @@ fn calibrate(
         Ok(examples)
     };
     let knowledge = load_knowledge(&cli.knowledge, &config)?;
-    let per_file: Vec<(usize, Vec<_>, Vec<f64>)> = files
+    let per_file: Vec<FitFile> = files
         .iter()
-        .map(|path| {
-            let file = crate::eval::load(path)?;
-            let (examples, weights) = crate::eval::fit_examples(&knowledge, &file).map_err(anyhow::Error::msg)?;
-            Ok((file.cases.len(), examples, weights))
-        })
+        .map(|path| fit_file(&knowledge, path))
         .collect::<anyhow::Result<_>>()?;
-    // Each file counts as much as the largest, however many questions it
-    // holds: the blind dev set is half the size of the fact writer's own
-    // questions, which match the facts' phrasings closely and would
-    // otherwise teach the fit that only such questions are answered right.
-    let largest = per_file.iter().map(|f| f.0).max().unwrap_or(0);
-    let written: usize = per_file.iter().map(|f| f.0).sum();
-    let mut examples = Vec::new();
-    let mut counts = Vec::new();
-    for (questions, file, weights) in per_file {
-        let scale = largest as f64 / questions.max(1) as f64;
-        counts.extend(weights.into_iter().map(|w| w * scale));
-        examples.extend(file);
-    }
-    let fitted = Calibration::fit_weighted(&examples, &counts, crate::matching::calibrate::SHRINKAGE);
+    let written: usize = per_file.iter().map(|f| f.questions).sum();
+    let (fitted, fitted_on) = fit_on(&per_file.iter().collect::<Vec<_>>(), shrinkage);
     let mut out = std::io::stdout().lock();
     let weights = fitted.named_weights();
     writeln!(
         out,
         "fitted on {written} questions and {} typed copies of them (each file weighing as much as the largest, \
          its copies together {} of it):\n\n[matcher.calibration]",
-        examples.len() - written,
+        fitted_on - written,
         crate::eval::FIT_TYPED_SHARE
     )?;
     for (name, weight) in &weights {

@@ -478,3 +478,104 @@ fn the_bundled_calibration_is_what_calibrating_the_dev_sets_gives_and_calibratin
         stdout(&out)
     );
 }
+
+fn calibrate_on_the_fixture(args: &[&str]) -> Output {
+    let kb = fixture("kb");
+    let mut all = vec!["--knowledge", kb.to_str().unwrap(), "calibrate"];
+    all.extend_from_slice(args);
+    talksbot(&all, None)
+}
+
+/// The numbers of a table row that begins with `label`.
+fn row_of(text: &str, label: &str) -> Vec<usize> {
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(label))
+        .unwrap_or_else(|| panic!("no row for {label}: {text}"));
+    line[label.len()..]
+        .split_whitespace()
+        .map(|n| n.parse().unwrap_or_else(|_| panic!("{line}")))
+        .collect()
+}
+
+#[test]
+fn calibrate_leave_out_scores_each_file_under_weights_fitted_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.toml");
+    let second = dir.path().join("second.toml");
+    std::fs::write(
+        &first,
+        "[[case]]\nquestion = \"when did the bridge open\"\nexpect = [\"bridge-opened\"]\n\
+         [[case]]\nquestion = \"what is the capital of australia\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &second,
+        "[[case]]\nquestion = \"who is elmwick's mayor\"\nexpect = [\"mayor-name\"]\n\
+         [[case]]\nquestion = \"when was the bridge opened\"\nexpect = [\"bridge-opened\"]\n\
+         [[case]]\nquestion = \"who won the cup final\"\n",
+    )
+    .unwrap();
+    let always = fixture("eval.toml");
+    let out = calibrate_on_the_fixture(&[
+        always.to_str().unwrap(),
+        "--leave-out",
+        first.to_str().unwrap(),
+        "--leave-out",
+        second.to_str().unwrap(),
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}{}", stderr(&out));
+    // answerable, right, wrongly, unanswerable, answered
+    let a = row_of(&text, &first.display().to_string());
+    let b = row_of(&text, &second.display().to_string());
+    assert_eq!((a[0], a[3]), (1, 1), "{text}");
+    assert_eq!((b[0], b[3]), (2, 1), "{text}");
+    let all = row_of(&text, "all");
+    let summed: Vec<usize> = a.iter().zip(&b).map(|(x, y)| x + y).collect();
+    assert_eq!(all, summed, "{text}");
+    let score = format!("right - 2 x wrong: {}", all[1] as i64 - 2 * (all[2] + all[4]) as i64);
+    assert!(text.contains(&score), "{text}");
+    assert!(
+        !text.contains("[matcher.calibration]"),
+        "nothing is fitted once and shown: {text}"
+    );
+}
+
+#[test]
+fn calibrate_refuses_to_leave_out_a_file_it_fits_on_or_to_write_while_cross_validating() {
+    let eval = fixture("eval.toml");
+    let eval = eval.to_str().unwrap();
+    let out = calibrate_on_the_fixture(&[eval, "--leave-out", eval]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("both fitted on and left out"), "{}", stderr(&out));
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("talksbot.toml");
+    std::fs::write(&config, "").unwrap();
+    let kb = fixture("kb");
+    let out = talksbot(
+        &[
+            "--knowledge",
+            kb.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+            "calibrate",
+            "--write",
+            "--leave-out",
+            eval,
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--write"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), "", "nothing is written");
+
+    let out = calibrate_on_the_fixture(&[eval, "--shrinkage=-1"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--shrinkage takes a number of 0 or more"),
+        "{}",
+        stderr(&out)
+    );
+}
