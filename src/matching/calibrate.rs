@@ -110,22 +110,20 @@ pub const SHRINKAGE: f64 = 0.1;
 
 impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
-    // A fitted weight that happens to read -3.141 is not π.
-    #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -15.97,
-            coverage: 5.574,
-            typicality: -3.141,
-            margin: 1.402,
-            known: 2.417,
-            length: 0.161,
-            checks: 8.432,
-            missing: -3.655,
-            surface: 0.234,
-            direct: 0.029,
-            speaker: -1.454,
-            nearest: 5.571,
+            bias: -15.949,
+            coverage: 5.638,
+            typicality: -3.138,
+            margin: 1.384,
+            known: 2.397,
+            length: 0.191,
+            checks: 8.39,
+            missing: -3.606,
+            surface: 0.233,
+            direct: 0.028,
+            speaker: -1.504,
+            nearest: 5.532,
         }
     }
 }

@@ -48,7 +48,29 @@ const REPORTING_VERBS: &[&str] = &[
 ];
 
 /// Verbs by which a question asks what someone said or thinks.
-const ASKING_VERBS: &[&str] = &["say", "says", "said", "tell", "tells", "told", "think", "thinks"];
+const ASKING_VERBS: &[&str] = &[
+    "say",
+    "says",
+    "said",
+    "tell",
+    "tells",
+    "told",
+    "think",
+    "thinks",
+    "respond",
+    "responds",
+    "responded",
+    "react",
+    "reacts",
+    "reacted",
+    "reply",
+    "replies",
+    "replied",
+    "feel",
+    "feels",
+    "believe",
+    "believes",
+];
 
 /// Words that may stand between a speaker and the verb in an answer
 /// ("Rubio has also said", "Lavrov did not say").
@@ -234,6 +256,11 @@ mod tests {
         assert!(!rubio.lack(&asked("when was the offer made")));
         let nobody = Speakers::of_answer("The Pope offered the Vatican.", &none());
         assert!(nobody.lack(&asked("what did the pope say about it")));
+        // Asking how someone responded asks their words too.
+        let putin = Speakers::of_answer("According to Putin, Russia demands guarantees.", &none());
+        assert!(putin.lack(&asked("how did ukraine respond to russia's demands")));
+        assert!(putin.lack(&asked("how does zelensky feel about the demands")));
+        assert!(!putin.lack(&asked("how did putin react to the offer")));
         let he = Speakers::of_answer("He said it was generous.", &none());
         assert!(!he.lack(&asked("what did zelensky say")));
     }
