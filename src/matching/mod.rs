@@ -357,7 +357,15 @@ struct AnswerKinds {
     clock: bool,
     /// A span of time ("how long ...?"): a number of days, weeks, years.
     span: bool,
+    /// How something turned out ("how did the call go", "what came out of
+    /// it"). An answer that only says it was expected cannot tell.
+    outcome: bool,
 }
+
+/// Stems of the words by which an answer says something was still to come:
+/// "Trump was expected to speak with Putin on Monday" does not say how the
+/// call went.
+const EXPECTED_WORDS: &[&str] = &["expect"];
 
 /// A word's stem, stemmed once per base: answers share most of their words.
 fn stem_of<'a>(stems: &'a mut hash::WordMap<String, String>, word: &str) -> &'a str {
@@ -410,6 +418,7 @@ impl AnswerKinds {
                 count: true,
                 clock: true,
                 span: true,
+                outcome: true,
             };
             return (all, Vec::new());
         }
@@ -441,6 +450,9 @@ impl AnswerKinds {
                 _ => true,
             }),
             count: !numbers.is_empty(),
+            outcome: !tokens
+                .iter()
+                .any(|t| matches!(t, text::Token::Word(w) if EXPECTED_WORDS.contains(&stem_of(stems, w)))),
             span: tokens.windows(2).any(|pair| {
                 let text::Token::Word(unit) = &pair[1] else {
                     return false;
@@ -483,6 +495,10 @@ impl AnswerKinds {
             count: has("how") && (has("many") || has("much")),
             clock: what_time,
             span: terms.windows(2).any(|p| p[0].text == "how" && p[1].text == "long"),
+            outcome: (has("how") && (has("go") || has("went")))
+                || has("outcome")
+                || has("result")
+                || ((has("came") || has("come")) && has("out")),
         }
     }
 
@@ -491,6 +507,7 @@ impl AnswerKinds {
             && (!asked.count || self.count)
             && (!asked.clock || self.clock)
             && (!asked.span || self.span)
+            && (!asked.outcome || self.outcome)
     }
 }
 
@@ -1558,5 +1575,25 @@ quotes = ["q"]
             assert!(!answer(dated).can_answer(how_long), "{dated}");
         }
         assert!(AnswerKinds::of_answer("-", &mut stems).0.can_answer(how_long));
+    }
+
+    #[test]
+    fn how_something_went_is_not_told_by_an_answer_that_only_expected_it() {
+        let answer = |text: &str| AnswerKinds::of_answer(text, &mut hash::WordMap::default()).0;
+        let expected = answer("Trump was expected to speak with Putin on Monday.");
+        let held = answer("The talks in Turkey ended with a prisoner exchange.");
+        for q in [
+            "how did the monday call go",
+            "what came out of the call",
+            "what was the outcome of the call",
+            "results of the call?",
+        ] {
+            assert!(asks(q).outcome, "{q}");
+            assert!(!expected.can_answer(asks(q)), "{q}");
+            assert!(held.can_answer(asks(q)), "{q}");
+        }
+        // Asking when or whether is not asking how it went.
+        assert!(expected.can_answer(asks("when is the call")));
+        assert!(expected.can_answer(asks("who is trump calling on monday")));
     }
 }
