@@ -49,18 +49,18 @@ fn the_blind_question_sets_pass_their_marks() {
 /// the three files gain four). A lighter shrinkage of the calibration fit
 /// (with dev4 in it) raised answered right on all four over seeds 1 to 3
 /// (13 more on dev, dev2 and dev3, 7 on dev4) for one decline fewer; on
-/// seed 1, dev3 declines 84 of 88. Reading "how did X respond" as asking X's
-/// words, and no longer holding an answer back for an open question about
-/// someone else, raised the medians over seeds 1 to 3 (dev, dev2 and dev3:
-/// ranked first 342 to 345, answered right 206 to 207, declined 212 to 213)
-/// but cost dev3 one right answer on seed 1 (83 of 152).
+/// seed 1, dev3 declines 84 of 88. The seventh session's checks (how someone
+/// responded asks their words; how something went, or a date, is not told by
+/// an answer that only expected it or gives no day) raised the medians over
+/// seeds 1 to 3 (dev, dev2 and dev3: ranked first 342 to 345, answered right
+/// 206 to 209, declined 212 to 213); dev5 joined at its seed-1 level.
 #[test]
 fn questions_typed_with_typos_are_still_answered_and_still_declined() {
     // (file, answered right at least, declined at least)
     for (name, right, declined) in [
         ("dev", 0.55, 0.94),
         ("dev2", 0.53, 0.98),
-        ("dev3", 0.54, 0.95),
+        ("dev3", 0.55, 0.95),
         ("dev4", 0.56, 0.97),
         ("dev5", 0.62, 0.94),
     ] {

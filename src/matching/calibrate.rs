@@ -112,18 +112,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -15.949,
-            coverage: 5.638,
-            typicality: -3.138,
-            margin: 1.384,
-            known: 2.397,
-            length: 0.191,
-            checks: 8.39,
-            missing: -3.606,
-            surface: 0.233,
-            direct: 0.028,
-            speaker: -1.504,
-            nearest: 5.532,
+            bias: -16.395,
+            coverage: 5.79,
+            typicality: -3.081,
+            margin: 1.426,
+            known: 2.313,
+            length: 0.223,
+            checks: 8.787,
+            missing: -3.503,
+            surface: -0.04,
+            direct: 0.014,
+            speaker: -1.529,
+            nearest: 5.739,
         }
     }
 }

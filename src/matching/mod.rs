@@ -360,6 +360,9 @@ struct AnswerKinds {
     /// How something turned out ("how did the call go", "what came out of
     /// it"). An answer that only says it was expected cannot tell.
     outcome: bool,
+    /// A calendar date ("what date ...", "jeddah date?"): a day of a month,
+    /// which "last week" or "in March" is not.
+    date: bool,
 }
 
 /// Stems of the words by which an answer says something was still to come:
@@ -419,6 +422,7 @@ impl AnswerKinds {
                 clock: true,
                 span: true,
                 outcome: true,
+                date: true,
             };
             return (all, Vec::new());
         }
@@ -450,6 +454,7 @@ impl AnswerKinds {
                 _ => true,
             }),
             count: !numbers.is_empty(),
+            date: tokens.iter().any(|t| matches!(t, text::Token::Day(..))),
             outcome: !tokens
                 .iter()
                 .any(|t| matches!(t, text::Token::Word(w) if EXPECTED_WORDS.contains(&stem_of(stems, w)))),
@@ -499,6 +504,7 @@ impl AnswerKinds {
                 || has("outcome")
                 || has("result")
                 || ((has("came") || has("come")) && has("out")),
+            date: has("date"),
         }
     }
 
@@ -508,6 +514,7 @@ impl AnswerKinds {
             && (!asked.clock || self.clock)
             && (!asked.span || self.span)
             && (!asked.outcome || self.outcome)
+            && (!asked.date || self.date)
     }
 }
 
@@ -1595,5 +1602,19 @@ quotes = ["q"]
         // Asking when or whether is not asking how it went.
         assert!(expected.can_answer(asks("when is the call")));
         assert!(expected.can_answer(asks("who is trump calling on monday")));
+    }
+
+    #[test]
+    fn a_date_is_a_day_of_a_month_which_last_week_is_not() {
+        let answer = |text: &str| AnswerKinds::of_answer(text, &mut hash::WordMap::default()).0;
+        let relative = answer("The exemption lapsed last week; the story is not dated.");
+        let dated = answer("The exemption lapsed on 12 March 2025.");
+        for q in ["what exact date did the exemption lapse", "exemption lapse date?"] {
+            assert!(asks(q).date, "{q}");
+            assert!(!relative.can_answer(asks(q)), "{q}");
+            assert!(dated.can_answer(asks(q)), "{q}");
+        }
+        // "When" takes a relative time.
+        assert!(relative.can_answer(asks("when did the exemption lapse")));
     }
 }
