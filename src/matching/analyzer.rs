@@ -603,6 +603,9 @@ pub struct Term {
     /// The word as typed (folded), before stemming: a misspelt word is
     /// better compared unstemmed ("actualy" would stem to "actua").
     pub raw: String,
+    /// The term of the other way of reading a day written in digits that
+    /// reads either way round ("11/3").
+    pub other_reading: Option<String>,
 }
 
 impl Term {
@@ -614,6 +617,7 @@ impl Term {
             canonical: true,
             stop: false,
             raw: name.to_string(),
+            other_reading: None,
         }
     }
 }
@@ -695,6 +699,7 @@ fn analyze_words(
                     is_word: true,
                     canonical: false,
                     raw: w,
+                    other_reading: None,
                 }
             }
             other => Term {
@@ -703,6 +708,7 @@ fn analyze_words(
                 canonical: false,
                 stop: false,
                 raw: String::new(),
+                other_reading: other.other_reading(),
             },
         })
         .collect();

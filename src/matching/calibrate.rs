@@ -113,18 +113,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -16.395,
-            coverage: 5.79,
-            typicality: -3.081,
-            margin: 1.426,
-            known: 2.313,
-            length: 0.223,
-            checks: 8.787,
-            missing: -3.503,
-            surface: -0.04,
-            direct: 0.014,
-            speaker: -1.529,
-            nearest: 5.739,
+            bias: -16.418,
+            coverage: 5.761,
+            typicality: -3.057,
+            margin: 1.42,
+            known: 2.284,
+            length: 0.226,
+            checks: 8.843,
+            missing: -3.51,
+            surface: -0.049,
+            direct: 0.018,
+            speaker: -1.531,
+            nearest: 5.755,
         }
     }
 }

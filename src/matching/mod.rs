@@ -316,6 +316,8 @@ pub struct Matcher {
     /// Per fact, the numbers its answer gives that are not years, as terms
     /// ("#1000"), with the unit when they count a span of time ("#30 day").
     fact_numbers: Vec<Vec<String>>,
+    /// Per day of the month (index 1 to 31), the base's day terms on it.
+    days_of_month: Vec<Vec<u32>>,
     /// How many of the index's facts are the base's; the rest stand for the
     /// questions their sources leave open, of the fact each names here.
     real_facts: usize,
@@ -342,9 +344,15 @@ fn dates_disagree(asked: &[String], fact: &[String]) -> bool {
             _ => 0,
         }
     };
+    // A day of any month ("the 11th") agrees with that day of each month.
+    let same = |q: &str, f: &str| {
+        q == f
+            || q.strip_prefix(text::DAY_OF_MONTH)
+                .is_some_and(|d| kind(f) == 0 && f.ends_with(&format!("-{d}")))
+    };
     asked.iter().any(|q| {
         let k = kind(q);
-        fact.iter().any(|f| kind(f) == k) && !fact.contains(q)
+        fact.iter().any(|f| kind(f) == k) && !fact.iter().any(|f| same(q, f))
     })
 }
 
@@ -444,17 +452,18 @@ impl AnswerKinds {
                         None => format!("#{n}"),
                     })
                 }
+                text::Token::Ordinal(n) => Some(format!("#{n}")),
                 _ => None,
             })
             .collect();
         let kinds = AnswerKinds {
             time: tokens.iter().any(|t| match t {
                 text::Token::Word(w) => TIME_WORDS.contains(&stem_of(stems, w)),
-                text::Token::Number(_) => false,
+                text::Token::Number(_) | text::Token::Ordinal(_) => false,
                 _ => true,
             }),
             count: !numbers.is_empty(),
-            date: tokens.iter().any(|t| matches!(t, text::Token::Day(..))),
+            date: tokens.iter().any(|t| matches!(t, text::Token::Day(..) | text::Token::EitherDay(..))),
             outcome: !tokens
                 .iter()
                 .any(|t| matches!(t, text::Token::Word(w) if EXPECTED_WORDS.contains(&stem_of(stems, w)))),
@@ -466,7 +475,7 @@ impl AnswerKinds {
                     return false;
                 }
                 match &pair[0] {
-                    text::Token::Number(_) => true,
+                    text::Token::Number(_) | text::Token::Ordinal(_) => true,
                     text::Token::Word(w) => SPAN_COUNTS.contains(&stem_of(stems, w)),
                     _ => false,
                 }
@@ -557,6 +566,10 @@ const GAP_SHARE: f32 = 0.9;
 /// phrase itself.
 const PART_SIMILARITY: f32 = 0.8;
 
+/// How much a day of the month with no month ("the 11th") counts as the
+/// day of a month the base knows ("11 March"): most often meant, less sure.
+const DAY_OF_MONTH_SIMILARITY: f32 = 0.8;
+
 /// Factor for a match made of bare numbers alone: "2+2" shares a number
 /// with "phase two" and nothing else.
 const NUMBERS_ONLY_FACTOR: f32 = 0.6;
@@ -603,6 +616,16 @@ impl Matcher {
             body: String::new(),
         });
         let index = Index::build(texts.chain(gaps), &synonyms, config.stop_word_weight.max(0.0));
+        let mut days_of_month: Vec<Vec<u32>> = vec![Vec::new(); 32];
+        for id in 0..index.term_count() as u32 {
+            // Day terms read "@MM-DD".
+            let text = index.term_text(id);
+            if let Some((_, day)) = text.strip_prefix('@').and_then(|t| t.split_once('-')) {
+                if let Some(days) = day.parse::<usize>().ok().and_then(|d| days_of_month.get_mut(d)) {
+                    days.push(id);
+                }
+            }
+        }
         let mut stems = hash::WordMap::default();
         let (kinds, fact_numbers): (Vec<AnswerKinds>, Vec<Vec<String>>) = base
             .facts()
@@ -699,6 +722,7 @@ impl Matcher {
             outlets,
             fact_numbers: with_gaps(fact_numbers, &gap_owners),
             real_facts: base.facts().len(),
+            days_of_month,
             gap_owners,
             phrasings,
             phrasing_starts,
@@ -750,6 +774,25 @@ impl Matcher {
             }
             if term.stop {
                 continue;
+            }
+            if let Some(day) = term.text.strip_prefix(text::DAY_OF_MONTH) {
+                // "the 11th": the 11th of whichever month the base knows.
+                let variants: Vec<(u32, f32)> = self
+                    .days_of_month(day)
+                    .iter()
+                    .map(|&id| (id, DAY_OF_MONTH_SIMILARITY))
+                    .collect();
+                if !variants.is_empty() {
+                    terms.push(QueryTerm {
+                        text: term.text.clone(),
+                        weight: variants.iter().map(|&(id, _)| self.index.idf(id)).fold(0.0, f32::max),
+                        variants,
+                        entity: false,
+                        specific: is_specific(&term),
+                        stop: false,
+                    });
+                    continue;
+                }
             }
             if term.is_word && !term.canonical && english.informativeness(&term.raw).is_none() {
                 // "steve" of "steve witkoff": the base knows the person only
@@ -984,8 +1027,7 @@ impl Matcher {
     /// in the index (with similarity), and its weight. For curators
     /// wondering why a question found, or missed, a fact.
     pub fn explain(&self, question: &str) -> Vec<TermReading> {
-        let analyzed = analyzer::analyze(question, &self.synonyms, self.config.max_question_words);
-        self.query_terms(analyzed)
+        self.query_terms(self.analyze(question))
             .into_iter()
             .map(|t| TermReading {
                 matches: t
@@ -997,6 +1039,33 @@ impl Matcher {
                 term: t.text,
             })
             .collect()
+    }
+
+    /// The question's terms, a day that reads either way round read the
+    /// way the base knows: "11/3" is 3 November unless the base knows no
+    /// such day and does know 11 March.
+    fn analyze(&self, question: &str) -> Vec<analyzer::Term> {
+        let mut analyzed = analyzer::analyze(question, &self.synonyms, self.config.max_question_words);
+        for term in &mut analyzed {
+            if let Some(other) = term.other_reading.take() {
+                let known = match other.strip_prefix(text::DAY_OF_MONTH) {
+                    Some(day) => !self.days_of_month(day).is_empty(),
+                    None => self.index.term(&other).is_some(),
+                };
+                if self.index.term(&term.text).is_none() && known {
+                    term.text = other;
+                }
+            }
+        }
+        analyzed
+    }
+
+    /// The base's day terms on this day of the month ("11": "@03-11", ...).
+    fn days_of_month(&self, day: &str) -> &[u32] {
+        day.parse::<usize>()
+            .ok()
+            .and_then(|d| self.days_of_month.get(d))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Postings above which a term only adds to texts that rarer terms found.
@@ -1020,7 +1089,7 @@ impl Matcher {
         if text::fold(question).trim().is_empty() {
             return Err(QuestionError::Empty);
         }
-        let analyzed = analyzer::analyze(question, &self.synonyms, self.config.max_question_words);
+        let analyzed = self.analyze(question);
         let asked = AnswerKinds::of_question(&analyzed);
         let query_dates: Vec<String> = analyzed
             .iter()
@@ -1602,6 +1671,51 @@ quotes = ["q"]
         // Asking when or whether is not asking how it went.
         assert!(expected.can_answer(asks("when is the call")));
         assert!(expected.can_answer(asks("who is trump calling on monday")));
+    }
+
+    #[test]
+    fn a_day_in_digits_or_an_ordinal_is_read_as_the_day_the_base_knows() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "kyiv-agreed"
+questions = ["What happened on 11 March?", "When did Kyiv agree to the truce?"]
+answer = "Kyiv agreed to a 30-day ceasefire on 11 March 2025."
+sources = ["s"]
+quotes = ["q"]
+dates = ["2025-03-11"]
+
+[[fact]]
+id = "witkoff-met-putin"
+questions = ["What happened on 13 March?", "When did Witkoff meet Putin?"]
+answer = "Witkoff met Putin in Moscow on 13 March 2025."
+sources = ["s"]
+quotes = ["q"]
+dates = ["2025-03-13"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let top = |q: &str| {
+            let verdict = matcher.ask(q).unwrap();
+            assert!(
+                matches!(verdict.outcome, Outcome::Answer(_)),
+                "{q}: {:?}",
+                verdict.outcome
+            );
+            base.facts()[verdict.candidates[0].fact].id.clone()
+        };
+        // The base knows no 3 November, so 11/3 is 11 March.
+        assert_eq!(top("what happened on 11/3"), "kyiv-agreed");
+        assert_eq!(top("what happened on 3/13"), "witkoff-met-putin");
+        assert_eq!(top("what happened on 13.03"), "witkoff-met-putin");
+        assert_eq!(top("what happened on the 13th"), "witkoff-met-putin");
+        // A day the base has on no month is still unknown.
+        assert!(matcher
+            .ask("what happened on the 25th")
+            .unwrap()
+            .candidates
+            .iter()
+            .all(|c| c.confidence < 0.5));
     }
 
     #[test]

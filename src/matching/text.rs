@@ -200,6 +200,9 @@ impl PairSets {
     }
 }
 
+/// How a day of any month is written as a term: "@d11" for "the 11th".
+pub const DAY_OF_MONTH: &str = "@d";
+
 /// A piece of text before stemming and synonym folding.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Token {
@@ -207,6 +210,12 @@ pub enum Token {
     Number(u64),
     /// Month (1-12) and day (1-31).
     Day(u8, u8),
+    /// A day written in digits that reads either way round ("11/3": 3
+    /// November in the U.S., 11 March in most of Europe): month and day in
+    /// the U.S. order, which is read first.
+    EitherDay(u8, u8),
+    /// A day of the month with no month beside it ("on the 11th").
+    Ordinal(u8),
     Month(u8),
     Year(u16),
 }
@@ -217,9 +226,23 @@ impl Token {
         match self {
             Token::Word(_) => None,
             Token::Number(n) => Some(format!("#{n}")),
-            Token::Day(m, d) => Some(format!("@{m:02}-{d:02}")),
+            // Indexed as the number it is ("the 4th year"); a question may
+            // read it as a day (see `other_reading`).
+            Token::Ordinal(n) => Some(format!("#{n}")),
+            Token::Day(m, d) | Token::EitherDay(m, d) => Some(format!("@{m:02}-{d:02}")),
             Token::Month(m) => Some(format!("@m{m:02}")),
             Token::Year(y) => Some(format!("@y{y}")),
+        }
+    }
+
+    /// The term of the other way of reading it: for a day that reads either
+    /// way round, the other order; for an ordinal, a day of any month
+    /// ([`DAY_OF_MONTH`] and the day).
+    pub fn other_reading(&self) -> Option<String> {
+        match self {
+            Token::EitherDay(m, d) => Some(format!("@{d:02}-{m:02}")),
+            Token::Ordinal(d) => Some(format!("{DAY_OF_MONTH}{d:02}")),
+            _ => None,
         }
     }
 }
@@ -323,12 +346,19 @@ fn classify_piece(piece: String, out: &mut Vec<Token>) {
 
 /// Reads one split piece as numbers or dates; true when it is a word.
 fn classify(piece: &str, out: &mut Vec<Token>) -> bool {
+    if let Some(tokens) = parse_dotted_date(piece) {
+        out.extend(tokens);
+        return false;
+    }
     if let Some(n) = parse_number(piece) {
         out.push(Token::Number(n));
         return false;
     }
     if let Some(n) = parse_ordinal_digits(piece) {
-        out.push(Token::Number(n));
+        out.push(match u8::try_from(n) {
+            Ok(d) if (1..=31).contains(&d) => Token::Ordinal(d),
+            _ => Token::Number(n),
+        });
         return false;
     }
     if let Some(n) = piece.strip_suffix('k').and_then(parse_number) {
@@ -394,9 +424,45 @@ fn parse_numeric_date(piece: &str) -> Option<Vec<Token>> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    let mut tokens = vec![Token::Day(month as u8, day as u8)];
+    let either = parts[0].len() <= 2 && month != day && (1..=12).contains(&day);
+    let mut tokens = vec![if either {
+        Token::EitherDay(month as u8, day as u8)
+    } else {
+        Token::Day(month as u8, day as u8)
+    }];
     if let Some(y) = yr {
         tokens.push(Token::Year(y));
+    }
+    Some(tokens)
+}
+
+/// "13.03", "13.03.2025", "1.05.25": day, then month in two digits, as
+/// dates are dotted in most of Europe. "1.5" and "2.50" stay numbers.
+fn parse_dotted_date(piece: &str) -> Option<Vec<Token>> {
+    let parts: Vec<&str> = piece.split('.').collect();
+    if !(2..=3).contains(&parts.len())
+        || !parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let (day, month) = (parts[0], parts[1]);
+    if day.len() > 2 || month.len() != 2 {
+        return None;
+    }
+    let (day, month): (u8, u8) = (day.parse().ok()?, month.parse().ok()?);
+    if !(1..=31).contains(&day) || !(1..=12).contains(&month) {
+        return None;
+    }
+    let mut tokens = vec![Token::Day(month, day)];
+    if let Some(year) = parts.get(2) {
+        let y: u16 = year.parse().ok()?;
+        tokens.push(Token::Year(match year.len() {
+            4 if (1900..=2100).contains(&y) => y,
+            2 => 2000 + y,
+            _ => return None,
+        }));
     }
     Some(tokens)
 }
@@ -586,6 +652,7 @@ fn fold_dates(mut tokens: Vec<Token>) -> Vec<Token> {
     };
     let day_at = |tokens: &[Token], i: usize| match tokens.get(i) {
         Some(Token::Number(n)) if (1..=31).contains(n) => Some(*n as u8),
+        Some(Token::Ordinal(d)) => Some(*d),
         _ => None,
     };
     let year_at = |tokens: &[Token], i: usize| match tokens.get(i) {
@@ -799,6 +866,28 @@ mod tests {
         }
         assert_eq!(terms("in May"), vec!["in", "@m05"]);
         assert_eq!(terms("it may happen"), vec!["it", "may", "happen"]);
+        // Dotted, day first, as in most of Europe; a decimal stays a number.
+        assert_eq!(terms("13.03"), vec!["@03-13"]);
+        assert_eq!(terms("13.03.2025"), vec!["@03-13", "@y2025"]);
+        assert!(terms("1.5 billion").iter().all(|t| t.starts_with('#')));
+        assert_eq!(terms("2.50"), vec!["#2"]);
+    }
+
+    #[test]
+    fn a_day_in_digits_that_reads_either_way_keeps_the_other_reading() {
+        let either = |text: &str| tokens(text).iter().find_map(Token::other_reading);
+        assert_eq!(terms("11/3"), vec!["@11-03"]);
+        assert_eq!(either("11/3").as_deref(), Some("@03-11"));
+        assert_eq!(either("11/3/2025").as_deref(), Some("@03-11"));
+        // Only one way round: a 13th month, the same number twice, ISO.
+        assert_eq!(either("13/3"), None);
+        assert_eq!(either("3/3"), None);
+        assert_eq!(either("2025-03-11"), None);
+        // An ordinal alone may be a day of any month; beside a month it is that day.
+        assert_eq!(terms("the 11th"), vec!["the", "#11"]);
+        assert_eq!(either("the 11th").as_deref(), Some("@d11"));
+        assert_eq!(terms("the 11th of march"), vec!["the", "@03-11"]);
+        assert_eq!(either("the 40th"), None);
     }
 
     #[test]
@@ -815,9 +904,10 @@ mod tests {
         let run = "1-2/3.4,5-".repeat(30_000);
         let tokens = tokens(&run);
         assert!(!tokens.is_empty());
-        assert!(tokens
-            .iter()
-            .all(|t| matches!(t, Token::Number(_) | Token::Day(..) | Token::Year(_))));
+        assert!(tokens.iter().all(|t| matches!(
+            t,
+            Token::Number(_) | Token::Day(..) | Token::EitherDay(..) | Token::Year(_)
+        )));
         // Single letters and dots read as abbreviations of up to three letters.
         let dots = "a.".repeat(100_000);
         assert_eq!(tokens_of_words(&dots).len(), 33_334);
