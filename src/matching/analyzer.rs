@@ -712,7 +712,25 @@ fn analyze_words(
             },
         })
         .collect();
-    synonyms.apply(terms)
+    synonyms.apply(greetings_said_nothing(terms))
+}
+
+/// The times of day a greeting wishes a good one ("good afternoon").
+const GREETING_TIMES: &[&str] = &["morning", "afternoon", "evening"];
+
+/// "Good afternoon" opens a polite question and says nothing of what it
+/// asks; read as words, "afternoon" is a noun the base has never seen and
+/// would sink the question. Both words are left out.
+fn greetings_said_nothing(mut terms: Vec<Term>) -> Vec<Term> {
+    let mut i = 1;
+    while i < terms.len() {
+        if terms[i - 1].raw == "good" && GREETING_TIMES.contains(&terms[i].raw.as_str()) {
+            terms.drain(i - 1..=i);
+        } else {
+            i += 1;
+        }
+    }
+    terms
 }
 
 /// Terms to index for a stored text: analysed, stop words gone, each once.
@@ -758,6 +776,17 @@ mod tests {
                 },
             })
             .collect()
+    }
+
+    #[test]
+    fn a_greeting_is_not_part_of_the_question() {
+        let none = Synonyms::default();
+        let texts = |q: &str| analyze(q, &none, 64).into_iter().map(|t| t.text).collect::<Vec<_>>();
+        let asked = texts("What conditions has Russia set?");
+        assert_eq!(texts("Good afternoon. What conditions has Russia set?"), asked);
+        assert_eq!(texts("good morning, what conditions has Russia set?"), asked);
+        // Good and a time of day apart are words like any other.
+        assert!(texts("was the morning good for kyiv").contains(&"morn".to_string()));
     }
 
     #[test]

@@ -113,16 +113,16 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -16.418,
-            coverage: 5.761,
-            typicality: -3.057,
-            margin: 1.42,
-            known: 2.284,
-            length: 0.226,
+            bias: -16.424,
+            coverage: 5.765,
+            typicality: -3.061,
+            margin: 1.419,
+            known: 2.285,
+            length: 0.229,
             checks: 8.843,
-            missing: -3.51,
-            surface: -0.049,
-            direct: 0.018,
+            missing: -3.509,
+            surface: -0.05,
+            direct: 0.022,
             speaker: -1.531,
             nearest: 5.755,
         }
