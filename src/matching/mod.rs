@@ -509,7 +509,11 @@ impl AnswerKinds {
             count: has("how") && (has("many") || has("much")),
             clock: what_time,
             span: terms.windows(2).any(|p| p[0].text == "how" && p[1].text == "long"),
-            outcome: (has("how") && (has("go") || has("went")))
+            // "go" as typed: "how is trump going to call" asks how, not how it went.
+            outcome: (has("how")
+                && terms
+                    .iter()
+                    .any(|t| matches!(t.raw.as_str(), "go" | "goes" | "went" | "gone")))
                 || has("outcome")
                 || has("result")
                 || ((has("came") || has("come")) && has("out")),
@@ -1670,6 +1674,7 @@ quotes = ["q"]
         }
         // Asking when or whether is not asking how it went.
         assert!(expected.can_answer(asks("when is the call")));
+        assert!(expected.can_answer(asks("how is trump going to call putin")));
         assert!(expected.can_answer(asks("who is trump calling on monday")));
     }
 
