@@ -1353,16 +1353,21 @@ pub(super) mod tests {
 
     /// A base of one source ("s", from the outlet "Wire") and these facts.
     pub(crate) fn base_of(facts: &str) -> FactBase {
+        base_with_synonyms("", facts)
+    }
+
+    /// [`base_of`], with this `synonyms.toml`.
+    fn base_with_synonyms(synonyms: &str, facts: &str) -> FactBase {
         let dir = std::path::PathBuf::from("kb");
         let sources = "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-05-18\"\n".to_string();
-        FactBase::from_files(
-            &dir,
-            &[
-                (dir.join("sources.toml"), sources),
-                (dir.join("facts/all.toml"), facts.to_string()),
-            ],
-        )
-        .expect("a valid base")
+        let mut files = vec![
+            (dir.join("sources.toml"), sources),
+            (dir.join("facts/all.toml"), facts.to_string()),
+        ];
+        if !synonyms.is_empty() {
+            files.push((dir.join("synonyms.toml"), synonyms.to_string()));
+        }
+        FactBase::from_files(&dir, &files).expect("a valid base")
     }
 
     fn senate() -> FactBase {
@@ -1434,21 +1439,9 @@ unsaid = ["Which senators are against the Russia sanctions?"]
 
     #[test]
     fn an_open_question_about_someone_else_does_not_stop_the_answer_about_the_one_asked() {
-        let dir = std::path::PathBuf::from("kb");
-        let base = FactBase::from_files(
-            &dir,
-            &[
-                (
-                    dir.join("sources.toml"),
-                    "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-05-18\"\n".to_string(),
-                ),
-                (
-                    dir.join("synonyms.toml"),
-                    "[[contrast]]\nterms = [\"rubio\", \"zelensky\", \"trump\"]\n".to_string(),
-                ),
-                (
-                    dir.join("facts/all.toml"),
-                    r#"
+        let base = base_with_synonyms(
+            "[[contrast]]\nterms = [\"rubio\", \"zelensky\", \"trump\"]\n",
+            r#"
 [[fact]]
 id = "trump-committed"
 questions = ["Who says Trump is committed to ending the war?", "Is Trump committed to ending the war?", "Does Rubio think Trump wants the war over?"]
@@ -1456,12 +1449,8 @@ answer = "Rubio said Trump is committed to bringing the war to an end."
 sources = ["s"]
 quotes = ["q"]
 unsaid = ["What did Zelensky say about Trump's commitment to ending the war?"]
-"#
-                    .to_string(),
-                ),
-            ],
-        )
-        .expect("a valid base");
+"#,
+        );
         let matcher = Matcher::new(&base, MatcherConfig::default());
         let of_rubio = matcher
             .ask("what did rubio say about trump's commitment to ending the war")
