@@ -917,16 +917,21 @@ fn cross_validate(
         "{:<32} {:>10} {:>6} {:>8} {:>12} {:>9}",
         "left out", "answerable", "right", "wrongly", "unanswerable", "answered"
     )?;
+    let row_line = |name: &str, row: [usize; 5]| {
+        format!(
+            "{name:<32} {:>10} {:>6} {:>8} {:>12} {:>9}",
+            row[0], row[1], row[2], row[3], row[4]
+        )
+    };
     let mut total = [0usize; 5];
-    for (i, path) in leave_out.iter().enumerate() {
+    for (i, (path, left_out)) in leave_out.iter().zip(&rotated).enumerate() {
         let fit: Vec<&FitFile> = fixed
             .iter()
             .chain(rotated.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, f)| f))
             .collect();
         let (fitted, _) = fit_on(&fit, shrinkage);
         knowledge.matcher.set_calibration(fitted);
-        let file = crate::eval::load(path)?;
-        let report = crate::eval::run(&knowledge, &file, config.eval).map_err(anyhow::Error::msg)?;
+        let report = crate::eval::run(&knowledge, &left_out.file, config.eval).map_err(anyhow::Error::msg)?;
         let row = [
             report.answerable,
             report.answered_right,
@@ -937,18 +942,9 @@ fn cross_validate(
         for (t, r) in total.iter_mut().zip(row) {
             *t += r;
         }
-        let name = path.display().to_string();
-        writeln!(
-            out,
-            "{name:<32} {:>10} {:>6} {:>8} {:>12} {:>9}",
-            row[0], row[1], row[2], row[3], row[4]
-        )?;
+        writeln!(out, "{}", row_line(&path.display().to_string(), row))?;
     }
-    writeln!(
-        out,
-        "{:<32} {:>10} {:>6} {:>8} {:>12} {:>9}",
-        "all", total[0], total[1], total[2], total[3], total[4]
-    )?;
+    writeln!(out, "{}", row_line("all", total))?;
     let wrong = total[2] + total[4];
     writeln!(
         out,
@@ -959,19 +955,25 @@ fn cross_validate(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The calibration examples of each labelled file, with the weight of each
-/// (see [`crate::eval::fit_examples`]), and how many questions the file holds.
+/// A labelled file with its calibration examples and the weight of each
+/// (see [`crate::eval::fit_examples`]).
 struct FitFile {
-    questions: usize,
+    file: crate::eval::EvalFile,
     examples: Vec<crate::eval::Example>,
     weights: Vec<f64>,
+}
+
+impl FitFile {
+    fn questions(&self) -> usize {
+        self.file.cases.len()
+    }
 }
 
 fn fit_file(knowledge: &Knowledge, path: &Path) -> anyhow::Result<FitFile> {
     let file = crate::eval::load(path)?;
     let (examples, weights) = crate::eval::fit_examples(knowledge, &file).map_err(anyhow::Error::msg)?;
     Ok(FitFile {
-        questions: file.cases.len(),
+        file,
         examples,
         weights,
     })
@@ -983,11 +985,11 @@ fn fit_file(knowledge: &Knowledge, path: &Path) -> anyhow::Result<FitFile> {
 /// phrasings closely and would otherwise teach the fit that only such
 /// questions are answered right. Also returns how many examples it read.
 fn fit_on(files: &[&FitFile], shrinkage: f64) -> (crate::matching::Calibration, usize) {
-    let largest = files.iter().map(|f| f.questions).max().unwrap_or(0);
+    let largest = files.iter().map(|f| f.questions()).max().unwrap_or(0);
     let mut examples = Vec::new();
     let mut counts = Vec::new();
     for file in files {
-        let scale = largest as f64 / file.questions.max(1) as f64;
+        let scale = largest as f64 / file.questions().max(1) as f64;
         counts.extend(file.weights.iter().map(|w| w * scale));
         examples.extend_from_slice(&file.examples);
     }
@@ -1022,7 +1024,7 @@ fn calibrate(
         .iter()
         .map(|path| fit_file(&knowledge, path))
         .collect::<anyhow::Result<_>>()?;
-    let written: usize = per_file.iter().map(|f| f.questions).sum();
+    let written: usize = per_file.iter().map(FitFile::questions).sum();
     let (fitted, fitted_on) = fit_on(&per_file.iter().collect::<Vec<_>>(), shrinkage);
     let mut out = std::io::stdout().lock();
     let weights = fitted.named_weights();
