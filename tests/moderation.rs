@@ -960,7 +960,7 @@ fn news_base(n: usize) -> tempfile::TempDir {
         for i in file * 2_000..((file + 1) * 2_000).min(n) {
             let (who, topic, place) = news_fact(i);
             text.push_str(&format!(
-                "[[fact]]\nid = \"meeting-{i}\"\nquestions = [\"What did {who} say at the {topic} summit in {place}?\", \"When was {who} in {place}?\", \"{who} {place} {topic} summit\", \"Who met {who} at the {place} summit?\", \"Did {who} sign anything in {place}?\"]\nanswer = \"Meeting {i}: {who} was at the {topic} summit in {place}.\"\nsources = [\"newsmax-2025-05-18\"]\nquotes = [\"Rubio said\"]\n\n"
+                "[[fact]]\nid = \"meeting-{i}\"\nquestions = [\"What did {who} say at the {topic} summit in {place}?\", \"When was {who} in {place}?\", \"{who} {place} {topic} summit\", \"Who met {who} at the {place} summit?\", \"Did {who} sign anything in {place}?\"]\nanswer = \"Meeting {i}: {who} said at the {topic} summit in {place} that the talks would go on.\"\nsources = [\"newsmax-2025-05-18\"]\nquotes = [\"Rubio said\"]\n\n"
             ));
         }
         std::fs::write(dir.path().join(format!("facts/news-{file}.toml")), text).unwrap();

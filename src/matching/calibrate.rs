@@ -113,18 +113,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -16.424,
-            coverage: 5.765,
-            typicality: -3.061,
-            margin: 1.419,
-            known: 2.285,
-            length: 0.229,
-            checks: 8.843,
-            missing: -3.509,
-            surface: -0.05,
-            direct: 0.022,
-            speaker: -1.531,
-            nearest: 5.755,
+            bias: -16.343,
+            coverage: 5.757,
+            typicality: -2.846,
+            margin: 1.259,
+            known: 2.18,
+            length: 0.215,
+            checks: 8.755,
+            missing: -3.374,
+            surface: -0.079,
+            direct: 0.121,
+            speaker: -3.352,
+            nearest: 5.821,
         }
     }
 }

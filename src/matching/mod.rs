@@ -748,6 +748,35 @@ impl Matcher {
         (self.index.term_count(), self.index.doc_count())
     }
 
+    /// The people asked about, less the fact's own outlet when the question
+    /// names it whole: what "the Kyiv Independent" said is what its facts say.
+    fn not_its_outlet(&self, fact: usize, asked: &[String]) -> Vec<String> {
+        let outlet = &self.fact_outlets[fact];
+        let ids: Vec<Option<u32>> = asked.iter().map(|a| self.index.term(a)).collect();
+        if outlet.is_empty() || !outlet.iter().all(|t| ids.contains(&Some(*t))) {
+            return asked.to_vec();
+        }
+        asked
+            .iter()
+            .zip(&ids)
+            .filter(|(_, id)| !id.is_some_and(|id| outlet.contains(&id)))
+            .map(|(a, _)| a.clone())
+            .collect()
+    }
+
+    /// A term of the question as the matcher read it: a name typed with a
+    /// slip ("rubeo") is the base's name it was corrected to ("rubio").
+    fn as_read(&self, terms: &[QueryTerm], term: String) -> String {
+        if self.index.term(&term).is_some() {
+            return term;
+        }
+        terms
+            .iter()
+            .find(|t| t.text == term)
+            .and_then(|t| t.variants.iter().max_by(|a, b| a.1.total_cmp(&b.1)))
+            .map_or(term, |&(id, _)| self.index.term_text(id).to_string())
+    }
+
     fn query_terms(&self, analyzed: Vec<analyzer::Term>) -> Vec<QueryTerm> {
         let english = Lexicon::english();
         let unknown = self.index.max_idf() * self.config.unknown_word_weight;
@@ -1168,14 +1197,17 @@ impl Matcher {
             }
         }
         let asked_pairs = text::LetterPairs::new(&said.join(" "));
-        let asked_speakers = speakers::asked_speakers(question, &self.synonyms);
+        let asked_speakers: Vec<String> = speakers::asked_speakers(question, &self.synonyms)
+            .into_iter()
+            .map(|name| self.as_read(&terms, name))
+            .collect();
         let top = candidates.first().map_or(0.0, |c| c.score);
         let second = candidates.get(1).map_or(0.0, |c| c.score);
         for (i, c) in candidates.iter_mut().enumerate() {
             c.features.margin = if i == 0 { top - second } else { c.score - top };
             c.features.known = known_share;
             c.features.length = length;
-            c.features.speaker = if self.speakers[c.fact].lack(&asked_speakers) {
+            c.features.speaker = if self.speakers[c.fact].lack(&self.not_its_outlet(c.fact, &asked_speakers)) {
                 1.0
             } else {
                 0.0
@@ -1389,6 +1421,43 @@ sources = ["s"]
 quotes = ["q"]
 "#,
         )
+    }
+
+    #[test]
+    fn whose_words_are_asked_is_read_as_the_matcher_reads_the_question() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "rubio-offer"
+questions = ["What did Rubio say about the offer?", "Rubio on the offer?"]
+answer = "Rubio said the offer was generous."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "the-offer"
+questions = ["Who made the offer?", "What was the offer?", "What does the Wire report of the offer?"]
+answer = "The pope made an offer to host the talks."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let speaker = |q: &str, id: &str| {
+            let verdict = matcher.ask(q).unwrap();
+            let c = verdict
+                .candidates
+                .iter()
+                .find(|c| base.facts()[c.fact].id == id)
+                .unwrap_or_else(|| panic!("{q}: {verdict:?}"));
+            c.features.speaker
+        };
+        // A name typed with a slip is still the speaker the answer names.
+        assert_eq!(speaker("what did rubeo say about the offer", "rubio-offer"), 0.0);
+        assert_eq!(speaker("what did zelensky say about the offer", "rubio-offer"), 1.0);
+        // What the outlet says is what its facts say; not so another outlet's.
+        assert_eq!(speaker("what did the wire say about the offer", "rubio-offer"), 0.0);
+        assert_eq!(speaker("what did the post say about the offer", "rubio-offer"), 1.0);
     }
 
     #[test]

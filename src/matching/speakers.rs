@@ -45,6 +45,58 @@ const REPORTING_VERBS: &[&str] = &[
     "claim",
     "claims",
     "claimed",
+    // Verbs of stance that news copy reports words with ("Rubio highlighted
+    // the need for ...", "Graham thinks they could get 80").
+    "think",
+    "thinks",
+    "believe",
+    "believes",
+    "believed",
+    "hope",
+    "hopes",
+    "hoped",
+    "expect",
+    "expects",
+    "expected",
+    "acknowledge",
+    "acknowledges",
+    "acknowledged",
+    "admit",
+    "admits",
+    "admitted",
+    "conclude",
+    "concludes",
+    "concluded",
+    "confirm",
+    "confirms",
+    "confirmed",
+    "emphasize",
+    "emphasizes",
+    "emphasized",
+    "emphasise",
+    "emphasises",
+    "emphasised",
+    "explain",
+    "explains",
+    "explained",
+    "express",
+    "expresses",
+    "expressed",
+    "highlight",
+    "highlights",
+    "highlighted",
+    "insist",
+    "insists",
+    "insisted",
+    "outline",
+    "outlines",
+    "outlined",
+    "stress",
+    "stresses",
+    "stressed",
+    "report",
+    "reports",
+    "reported",
 ];
 
 /// Verbs by which a question asks what someone said or thinks.
@@ -81,12 +133,77 @@ const ANSWER_GAP: &[&str] = &[
 
 /// Words that may stand between the speaker and the verb in a question
 /// ("what did Putin actually say").
-const QUESTION_GAP: &[&str] = &["actually", "really", "just", "even", "ever"];
+const QUESTION_GAP: &[&str] = &[
+    "actually", "really", "just", "even", "ever", "already", "also", "never", "not", "then",
+];
+
+/// Nouns for what someone thinks of something, after a possessive
+/// ("Zelensky's reaction to the offer").
+const STANCE_NOUNS: &[&str] = &[
+    "take",
+    "view",
+    "views",
+    "opinion",
+    "reaction",
+    "response",
+    "position",
+    "stance",
+    "thoughts",
+    "verdict",
+    "assessment",
+    "comment",
+    "comments",
+    "remarks",
+    "words",
+];
+
+/// Titles before a name ("according to Mr Rubio").
+const TITLES: &[&str] = &[
+    "the",
+    "mr",
+    "mrs",
+    "ms",
+    "sen",
+    "senator",
+    "secretary",
+    "president",
+    "pope",
+];
+
+/// Nouns that name a speaker only with the word before them ("the Russian
+/// side has expressed", "the Ukrainian government said").
+const HEAD_NOUNS: &[&str] = &[
+    "side",
+    "government",
+    "delegation",
+    "team",
+    "officials",
+    "official",
+    "administration",
+    "president",
+    "minister",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "leader",
+    "leaders",
+    "envoy",
+];
 
 /// The auxiliaries that open the subject of a question ("what did X say").
 const AUXILIARIES: &[&str] = &["did", "does", "do", "has", "have", "had"];
 
+/// Words that never stand in a question's subject before "say": past them,
+/// the verb belongs to a clause of its own.
+const CLAUSE_WORDS: &[&str] = &[
+    "after", "before", "when", "while", "since", "until", "about", "on", "in", "at", "to", "for", "with", "from", "if",
+    "that", "because", "do", "does", "did",
+];
+
 const PRONOUNS: &[&str] = &["he", "she", "they", "it"];
+
+/// What stands before a reporting verb in place of its speaker.
+const STAND_INS: &[&str] = &["he", "she", "they", "it", "and"];
 
 /// Whose words an answer reports.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -118,8 +235,10 @@ impl Speakers {
         let mut out = Speakers::default();
         let mut person = false;
         let mut add = |word: &str, out: &mut Speakers| {
-            if PRONOUNS.contains(&word) {
-                if matches!(word, "he" | "she") {
+            if STAND_INS.contains(&word) {
+                // "Rubio was in Rome and said ...": the subject is left out,
+                // as a pronoun would stand for it.
+                if matches!(word, "he" | "she" | "and") {
                     person = true;
                 } else {
                     out.pronoun = true;
@@ -133,9 +252,12 @@ impl Speakers {
         };
         for (i, w) in words.iter().enumerate() {
             if REPORTING_VERBS.contains(&w.as_str()) {
-                let before = words[..i].iter().rev().find(|x| !ANSWER_GAP.contains(&x.as_str()));
-                if let Some(speaker) = before {
-                    add(speaker, &mut out);
+                let before = words[..i].iter().rposition(|x| !ANSWER_GAP.contains(&x.as_str()));
+                if let Some(at) = before {
+                    add(&words[at], &mut out);
+                    if at > 0 && HEAD_NOUNS.contains(&words[at].as_str()) {
+                        add(&words[at - 1], &mut out);
+                    }
                 }
             }
             if w == "according" && words.get(i + 1).is_some_and(|x| x == "to") {
@@ -173,8 +295,49 @@ impl Speakers {
 /// words the matcher leaves out ("the us", "you").
 pub fn asked_speakers(question: &str, synonyms: &Synonyms) -> Vec<String> {
     let words = words(question);
+    // "what's trump's stance on the war, per rubio": the words asked for are
+    // what Rubio reported.
+    let reporter = words.iter().enumerate().find_map(|(i, w)| {
+        let after = match w.as_str() {
+            "per" => i + 1,
+            "according" if words.get(i + 1).is_some_and(|x| x == "to") => i + 2,
+            _ => return None,
+        };
+        words[after..].iter().find(|x| !TITLES.contains(&x.as_str()))
+    });
+    let read = |name: &str| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for term in analyzer::index_terms(name, synonyms) {
+            if !out.contains(&term) {
+                out.push(term);
+            }
+        }
+        out
+    };
+    let asked = asked_owner(question, &words, &read);
+    match reporter.filter(|r| !asked.is_empty() && !PRONOUNS.contains(&r.as_str())) {
+        Some(reporter) if !read(reporter).is_empty() => read(reporter),
+        _ => asked,
+    }
+}
+
+/// Whose words the question asks for, before any "according to".
+fn asked_owner(question: &str, words: &[String], read: &dyn Fn(&str) -> Vec<String>) -> Vec<String> {
+    // "zelensky's reaction", "in rubio's view": the words are the owner's.
+    let folded = text::fold(question);
+    let pieces: Vec<&str> = folded.split_whitespace().collect();
+    for pair in pieces.windows(2) {
+        let stance = pair[1].trim_matches(|c: char| !c.is_alphanumeric());
+        if let Some(owner) = pair[0].strip_suffix("'s").filter(|_| STANCE_NOUNS.contains(&stance)) {
+            let out = read(owner);
+            if !out.is_empty() {
+                return out;
+            }
+        }
+    }
     for (i, w) in words.iter().enumerate() {
-        if !ASKING_VERBS.contains(&w.as_str()) {
+        let makes_of = matches!(w.as_str(), "make" | "makes" | "made") && words.get(i + 1).is_some_and(|x| x == "of");
+        if !ASKING_VERBS.contains(&w.as_str()) && !makes_of {
             continue;
         }
         let mut j = i;
@@ -185,22 +348,30 @@ pub fn asked_speakers(question: &str, synonyms: &Synonyms) -> Vec<String> {
             continue;
         };
         let subject = &words[start + 1..j];
-        if subject.is_empty() || subject.len() > 3 {
+        // "what did washington do after kyiv said yes": a clause, not a subject;
+        // and to say yes or no is to agree or refuse, not to be quoted.
+        if subject.is_empty()
+            || subject.len() > 3
+            || subject.iter().any(|x| CLAUSE_WORDS.contains(&x.as_str()))
+            || words.get(i + 1).is_some_and(|x| matches!(x.as_str(), "yes" | "no"))
+        {
             continue;
         }
-        let mut out: Vec<String> = Vec::new();
-        for word in subject.iter().filter(|x| !matches!(x.as_str(), "and" | "n" | "the")) {
-            // "us" is a pronoun as often as the country ("what did he tell us").
-            if PRONOUNS.contains(&word.as_str()) || matches!(word.as_str(), "you" | "who" | "us" | "we" | "i") {
-                out.clear();
-                break;
-            }
-            for term in analyzer::index_terms(word, synonyms) {
-                if !out.contains(&term) {
-                    out.push(term);
-                }
-            }
+        let named: Vec<&str> = subject
+            .iter()
+            .map(String::as_str)
+            .filter(|x| !matches!(*x, "and" | "n" | "the"))
+            .collect();
+        // "us" is a pronoun as often as the country ("what did he tell us").
+        if named
+            .iter()
+            .any(|x| PRONOUNS.contains(x) || matches!(*x, "you" | "who" | "us" | "we" | "i"))
+        {
+            continue;
         }
+        // Read together, so that a name of several words is one ("the Kyiv
+        // Independent").
+        let out = read(&named.join(" "));
         if !out.is_empty() {
             return out;
         }
@@ -225,6 +396,13 @@ mod tests {
         assert!(s.names.contains(&"rubio".to_string()) && s.names.contains(&"putin".to_string()));
         assert!(!s.pronoun);
         assert!(Speakers::of_answer("Which he called very positive.", &none()).pronoun);
+        // News copy reports words with more verbs than "say", and names a
+        // speaker by more than one word.
+        let side = Speakers::of_answer(
+            "Rubio thinks the Russian side has also expressed a willingness.",
+            &none(),
+        );
+        assert!(side.names.contains(&"rubio".to_string()) && side.names.contains(&"russian".to_string()));
         assert_eq!(
             Speakers::of_answer("Trump was expected to speak with Putin.", &none()),
             Speakers::default()
@@ -245,6 +423,14 @@ mod tests {
         assert!(asked("who said the war cannot continue").is_empty());
         assert!(asked("what did you say").is_empty());
         assert!(asked("what did the us say").is_empty());
+        assert_eq!(asked("what has trump already said about it"), ["trump"]);
+        assert_eq!(asked("what did rubio make of the vatican offer"), ["rubio"]);
+        assert_eq!(asked("what was Zelensky’s reaction to the offer?"), ["zelenski"]);
+        assert_eq!(asked("whats trump's stance on the war per rubio"), ["rubio"]);
+        assert_eq!(asked("what did zelensky say, according to Mr Rubio?"), ["rubio"]);
+        assert!(asked("what's rubio's job").is_empty());
+        assert!(asked("what did washington do after kiev said yes to the truce").is_empty());
+        assert!(asked("did kyiv say yes to the 30 day truce").is_empty());
     }
 
     #[test]
@@ -279,6 +465,8 @@ mod tests {
             &none(),
         );
         assert_eq!(rubio.names, ["rubio"]);
+        let and = Speakers::of_answer("Witkoff was in Moscow and said a call was expected.", &none());
+        assert_eq!(and.names, ["witkoff"]);
         assert!(!rubio.pronoun);
         // Nobody named to stand for: anyone.
         let unnamed = Speakers::of_answer("On Sunday he said a call was expected.", &none());
