@@ -392,6 +392,9 @@ const SPAN_UNITS: &[&str] = &["minut", "hour", "day", "week", "month", "year", "
 /// Words before a unit that make it a span without a number ("a few weeks").
 const SPAN_COUNTS: &[&str] = &["a", "an", "few", "sever", "mani", "coupl"];
 
+/// Words before a unit in the plural that make it a span ("within weeks").
+const SPAN_BEFORE_PLURAL: &[&str] = &["within", "for", "in", "over", "after", "several", "some", "many", "few"];
+
 /// Words in an answer that say when, though not as a date.
 const TIME_WORDS: &[&str] = &[
     "monday",
@@ -415,6 +418,33 @@ const TIME_WORDS: &[&str] = &[
     "recent",
     "time",
 ];
+
+/// Words that follow "when" when it asks ("when did", "when is").
+const AUXILIARY_VERBS: &[&str] = &[
+    "is", "was", "were", "are", "am", "be", "did", "does", "do", "will", "would", "could", "can", "should", "shall",
+    "has", "have", "had", "might", "may", "must",
+];
+
+/// Question words a "when" clause may lead into ("when rubio said it, what
+/// was he talking about").
+const OTHER_QUESTION_WORDS: &[&str] = &["what", "who", "where", "which", "why", "how", "whom", "whose"];
+
+/// "When" asks a time unless it opens a clause that leads to another
+/// question ("when rubio said ..., what was he talking about?"): followed by
+/// an auxiliary ("when did"), last ("talks were when?"), or with no other
+/// question word, it asks.
+fn asks_when(terms: &[analyzer::Term]) -> bool {
+    terms.iter().enumerate().any(|(i, t)| {
+        t.text == "when"
+            && match terms.get(i + 1) {
+                None => true,
+                Some(next) if AUXILIARY_VERBS.contains(&next.raw.as_str()) => true,
+                Some(_) => !terms[i + 1..]
+                    .iter()
+                    .any(|x| OTHER_QUESTION_WORDS.contains(&x.raw.as_str())),
+            }
+    })
+}
 
 impl AnswerKinds {
     /// `stems` holds the stems of words already seen.
@@ -476,7 +506,11 @@ impl AnswerKinds {
                 }
                 match &pair[0] {
                     text::Token::Number(_) | text::Token::Ordinal(_) => true,
-                    text::Token::Word(w) => SPAN_COUNTS.contains(&stem_of(stems, w)),
+                    // "within weeks", "for months": a span however many.
+                    text::Token::Word(w) => {
+                        SPAN_COUNTS.contains(&stem_of(stems, w))
+                            || (unit.ends_with('s') && SPAN_BEFORE_PLURAL.contains(&w.as_str()))
+                    }
                     _ => false,
                 }
             }),
@@ -505,7 +539,7 @@ impl AnswerKinds {
                 && ["date", "day", "month", "year"].contains(&p[1].text.as_str())
         });
         AnswerKinds {
-            time: has("when") || what_time || what_day,
+            time: asks_when(terms) || what_time || what_day,
             count: has("how") && (has("many") || has("much")),
             clock: what_time,
             span: terms.windows(2).any(|p| p[0].text == "how" && p[1].text == "long"),
@@ -1668,6 +1702,10 @@ quotes = ["q"]
             assert!(asks(q).time, "{q}");
         }
         assert!(!asks("what did the senate vote on?").time);
+        // A "when" clause that leads to another question does not ask a time.
+        assert!(!asks("when rubio said he was patient, what was he talking about").time);
+        assert!(asks("when trump call putin").time && asks("the talks were when?").time);
+        assert!(asks("so when did kyiv agree, and where?").time);
         assert!(asks("how many votes?").count && !asks("how many votes?").time);
         // An answer with no time in it cannot answer what asks for one.
         let mut stems = hash::WordMap::default();
@@ -1706,6 +1744,7 @@ quotes = ["q"]
             "Kyiv agreed to a 30-day ceasefire.",
             "They were warned for almost two months.",
             "It took a few weeks.",
+            "The U.S. hopes for a ceasefire within weeks.",
         ] {
             assert!(answer(spans).can_answer(how_long), "{spans}");
         }
