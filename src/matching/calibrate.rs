@@ -113,18 +113,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -16.343,
-            coverage: 5.757,
-            typicality: -2.846,
-            margin: 1.259,
-            known: 2.18,
-            length: 0.215,
-            checks: 8.755,
-            missing: -3.374,
-            surface: -0.079,
-            direct: 0.121,
-            speaker: -3.352,
-            nearest: 5.821,
+            bias: -16.675,
+            coverage: 5.832,
+            typicality: -2.725,
+            margin: 1.302,
+            known: 2.072,
+            length: 0.174,
+            checks: 9.138,
+            missing: -3.274,
+            surface: -0.133,
+            direct: 0.103,
+            speaker: -3.599,
+            nearest: 5.826,
         }
     }
 }

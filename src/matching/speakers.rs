@@ -137,6 +137,24 @@ const QUESTION_GAP: &[&str] = &[
     "actually", "really", "just", "even", "ever", "already", "also", "never", "not", "then",
 ];
 
+/// Events, which "tell" only as evidence does ("what did the Witkoff
+/// meeting tell the US"): no one's words are asked.
+const EVENT_NOUNS: &[&str] = &[
+    "meeting",
+    "meetings",
+    "talks",
+    "call",
+    "visit",
+    "trip",
+    "interview",
+    "conversation",
+    "summit",
+    "exchange",
+    "negotiations",
+    "vote",
+    "sanctions",
+];
+
 /// Nouns for what someone thinks of something, after a possessive
 /// ("Zelensky's reaction to the offer").
 const STANCE_NOUNS: &[&str] = &[
@@ -353,6 +371,7 @@ fn asked_owner(question: &str, words: &[String], read: &dyn Fn(&str) -> Vec<Stri
         if subject.is_empty()
             || subject.len() > 3
             || subject.iter().any(|x| CLAUSE_WORDS.contains(&x.as_str()))
+            || subject.last().is_some_and(|x| EVENT_NOUNS.contains(&x.as_str()))
             || words.get(i + 1).is_some_and(|x| matches!(x.as_str(), "yes" | "no"))
         {
             continue;
@@ -431,6 +450,7 @@ mod tests {
         assert!(asked("what's rubio's job").is_empty());
         assert!(asked("what did washington do after kiev said yes to the truce").is_empty());
         assert!(asked("did kyiv say yes to the 30 day truce").is_empty());
+        assert!(asked("what did the witkoff meeting tell the us about russia").is_empty());
     }
 
     #[test]
