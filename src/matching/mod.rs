@@ -594,6 +594,13 @@ const REAL_SLIP_SIMILARITY: f32 = 0.5;
 /// than the real word typed for the typed word to be read as a slip for it.
 const SLIP_COMMONER_LOG: f32 = 0.5;
 
+/// A real word the base does not know is read as a stop word that one slip
+/// makes it of when English uses that one this much more often (log10: a
+/// hundred times): "wether" is "whether", "abut" "about", "hat" "that";
+/// while "tanks" stays "tanks" ("thanks" is ten times as common). Only
+/// stop words: one slip from "done", "drone" is still meant as typed.
+const FAR_COMMONER_LOG: f32 = 2.0;
+
 /// A question that one of a fact's open questions (`unsaid`) matches this
 /// share as well as its best phrasing is too close to what the sources
 /// leave open to be answered with the fact.
@@ -894,7 +901,12 @@ impl Matcher {
             if term.is_word && !term.canonical {
                 if english.is_real_word(&term.raw) {
                     // Meant as written: "tanks" is not a misspelt "thanks".
-                    reading = Some((term.raw.clone(), 1.0));
+                    // Unless one slip makes it of a stop word English uses
+                    // a hundred times as often: "wether" is "whether".
+                    reading = Some(
+                        self.far_commoner_slip(&term.raw)
+                            .map_or((term.raw.clone(), 1.0), |word| (word, 1.0)),
+                    );
                 } else {
                     // The stem and the word as typed: the fewest edits win.
                     let (mut in_base, mut edits) = self.index.resolve(&term.text);
@@ -1035,6 +1047,20 @@ impl Matcher {
     /// The fact base's word that one slip of the fingers would turn into
     /// `typed`, a real word the base does not know, if any: the commonest
     /// in English of them.
+    /// The stop word English uses far more often ([`FAR_COMMONER_LOG`]) that
+    /// one slip of the fingers turns into this real word, if any.
+    fn far_commoner_slip(&self, typed: &str) -> Option<String> {
+        let english = Lexicon::english();
+        let typed_count = english.log_count(typed)?;
+        fuzzy::slipped_from(typed)
+            .into_iter()
+            .filter(|cand| english.is_real_word(cand) && analyzer::is_stop_word(cand))
+            .filter_map(|cand| english.log_count(&cand).map(|count| (count, cand)))
+            .filter(|(count, _)| *count >= typed_count + FAR_COMMONER_LOG)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, cand)| cand)
+    }
+
     fn slipped_base_word(&self, typed: &str) -> Option<u32> {
         let english = Lexicon::english();
         let mut best: Option<(f32, u32)> = None;
@@ -1607,14 +1633,25 @@ entities = ["Trump", "Putin"]
         // A word no slip makes of a base word stays what it is: unknown.
         let weather = reading(&matcher, "tell me the weather of the talks", "weather").expect("read");
         assert!(weather.matches.is_empty(), "{:?}", weather.matches);
-        // "hat" is far likelier "what" or "that" mistyped than "chat".
-        let hat = reading(&matcher, "hat are the talks", "hat").expect("read");
-        assert!(hat.matches.is_empty(), "{:?}", hat.matches);
+        // "hat" is far likelier "what" or "that" mistyped than "chat": a
+        // stop word, read as one.
+        let hat = reading(&matcher, "hat are the talks", "hat");
+        assert!(
+            hat.as_ref().is_none_or(|h| h.matches.is_empty() && h.weight == 0.0),
+            "{hat:?}"
+        );
         // "eat" is about as common as "sat": meant as typed.
         let eat = reading(&matcher, "what did they eat at the talks", "eat").expect("read");
         assert!(eat.matches.is_empty(), "{:?}", eat.matches);
         // Beside the word it would be, it is that word typed twice: once.
         assert!(reading(&matcher, "the date dare of the talks", "dare").is_none());
+        // A rare word that one slip makes of a far commoner one is that one:
+        // "wether" is "whether", a stop word, and weighs nothing; "tanks" is
+        // only ten times rarer than "thanks", and stays a word to weigh.
+        let wether = reading(&matcher, "wether the talks are on", "wether");
+        assert!(wether.as_ref().is_none_or(|w| w.weight == 0.0), "{wether:?}");
+        let tanks = reading(&matcher, "how many tanks are at the talks", "tank").expect("read");
+        assert!(tanks.weight > 1.0, "{tanks:?}");
     }
 
     #[test]
