@@ -55,7 +55,16 @@ pub(super) struct Asked<'a> {
     /// The contrast groups the question names a member of, with the
     /// members it names.
     contrasts: Vec<(Vec<u32>, &'a [u32])>,
+    /// Per term, whether it names the kind of answer asked for ("what day",
+    /// "what number"): an answer of that kind need not use the word.
+    kind_words: Vec<bool>,
 }
+
+/// Stems of the words that name a time asked for ("what day of the week").
+const TIME_KIND_WORDS: &[&str] = &["day", "date", "month", "year", "time", "week", "hour"];
+
+/// Stems of the words that name a count asked for ("what number").
+const COUNT_KIND_WORDS: &[&str] = &["number", "figur", "count", "total", "amount"];
 
 impl<'a> Asked<'a> {
     pub(super) fn new(
@@ -115,6 +124,13 @@ impl<'a> Asked<'a> {
                 .map(|t| t.variants.iter().map(|v| v.1).fold(0.0, f32::max))
                 .collect(),
             contrasts,
+            kind_words: terms
+                .iter()
+                .map(|t| {
+                    ((kinds.time || kinds.date) && TIME_KIND_WORDS.contains(&t.text.as_str()))
+                        || (kinds.count && COUNT_KIND_WORDS.contains(&t.text.as_str()))
+                })
+                .collect(),
         }
     }
 
@@ -878,8 +894,11 @@ impl Matcher {
         // The words of the question that the base knows but this fact never
         // uses: "zelensky" asked of a fact without him, "host" of a fact
         // about the interview but not who led it.
+        // A word naming the kind of answer asked for ("what day") is not
+        // missing from a fact that gives that kind of answer.
         c.features.missing = ((0..terms.len())
             .filter(|&i| !terms[i].stop && !terms[i].variants.is_empty() && !fact_has(i))
+            .filter(|&i| wrong_kind || !asked.kind_words[i])
             .map(|i| terms[i].weight)
             .sum::<f32>()
             / asked.total.max(f32::MIN_POSITIVE))
@@ -1093,6 +1112,47 @@ quotes = ["q"]
             "when did the envoy meet the leader and the president in moscow turkey",
         );
         assert!(most.features.missing > more.features.missing);
+    }
+
+    #[test]
+    fn a_word_naming_the_kind_of_answer_asked_is_not_missing_from_an_answer_of_that_kind() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "envoy-met-leader"
+questions = ["When did the envoy meet the leader?"]
+answer = "The envoy met the leader on 13 March 2025."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "envoy-hopeful"
+questions = ["Was the envoy hopeful?"]
+answer = "The envoy was hopeful."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "truce-days"
+questions = ["How many days does the truce last?"]
+answer = "The truce lasts 30 days."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let top = |q: &str| {
+            let verdict = matcher.ask(q).unwrap();
+            let top = verdict.candidates[0];
+            (base.facts()[top.fact].id.clone(), top.features.missing)
+        };
+        // "day" is the base's word, though not the meeting's: a date answers it.
+        let (id, missing) = top("what day did the envoy meet the leader");
+        assert_eq!((id.as_str(), missing), ("envoy-met-leader", 0.0));
+        // Not an answer with no time in it.
+        let (id, missing) = top("what day was the envoy hopeful");
+        assert_eq!(id, "envoy-hopeful");
+        assert!(missing > 0.0);
     }
 
     #[test]
