@@ -113,18 +113,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -16.675,
-            coverage: 5.832,
-            typicality: -2.725,
-            margin: 1.302,
-            known: 2.072,
-            length: 0.174,
-            checks: 9.138,
-            missing: -3.274,
-            surface: -0.133,
-            direct: 0.103,
-            speaker: -3.599,
-            nearest: 5.826,
+            bias: -16.817,
+            coverage: 5.835,
+            typicality: -2.77,
+            margin: 1.228,
+            known: 2.371,
+            length: 0.107,
+            checks: 9.06,
+            missing: -3.235,
+            surface: -0.206,
+            direct: 0.132,
+            speaker: -3.562,
+            nearest: 5.825,
         }
     }
 }
