@@ -53,16 +53,20 @@ fn the_blind_question_sets_pass_their_marks() {
 /// responded asks their words; how something went, or a date, is not told by
 /// an answer that only expected it or gives no day) raised the medians over
 /// seeds 1 to 3 (dev, dev2 and dev3: ranked first 342 to 345, answered right
-/// 206 to 209, declined 212 to 213); dev5 joined at its seed-1 level.
+/// 206 to 209, declined 212 to 213); dev5 joined at its seed-1 level. The
+/// eighth session's reading of whose words are asked, and of a rare real
+/// word one slip from a far commoner stop word ("wether", "abut"), raised
+/// answered right again (medians 209 to 222 on the three, 80 to 84 on dev4,
+/// 91 to 97 on dev5) for one decline fewer on the three and on dev5.
 #[test]
 fn questions_typed_with_typos_are_still_answered_and_still_declined() {
     // (file, answered right at least, declined at least)
     for (name, right, declined) in [
-        ("dev", 0.55, 0.94),
-        ("dev2", 0.53, 0.98),
-        ("dev3", 0.55, 0.95),
-        ("dev4", 0.56, 0.97),
-        ("dev5", 0.62, 0.94),
+        ("dev", 0.59, 0.94),
+        ("dev2", 0.57, 0.98),
+        ("dev3", 0.60, 0.95),
+        ("dev4", 0.58, 0.97),
+        ("dev5", 0.66, 0.94),
     ] {
         let file = talksbot::eval::load(&repo().join(format!("tests/eval/{name}.toml"))).expect("question file loads");
         let typed = talksbot::eval::with_typos(&file, 0.3, 1);

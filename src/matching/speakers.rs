@@ -309,8 +309,10 @@ impl Speakers {
 
 /// The people a question asks the words of, as index terms: the subject
 /// between "did" (or "does", "has") and "say" (or "tell", "think"), "X" or
-/// "X and Y". Empty when it asks no such thing, or the subject is only
-/// words the matcher leaves out ("the us", "you").
+/// "X and Y", or the owner of "X's reaction" (or "view", "stance"); and
+/// when it adds "per Y" or "according to Y", Y, who reported them. Empty
+/// when it asks no such thing, or the subject is only words the matcher
+/// leaves out ("the us", "you").
 pub fn asked_speakers(question: &str, synonyms: &Synonyms) -> Vec<String> {
     let words = words(question);
     // "what's trump's stance on the war, per rubio": the words asked for are
@@ -323,31 +325,39 @@ pub fn asked_speakers(question: &str, synonyms: &Synonyms) -> Vec<String> {
         };
         words[after..].iter().find(|x| !TITLES.contains(&x.as_str()))
     });
-    let read = |name: &str| -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for term in analyzer::index_terms(name, synonyms) {
-            if !out.contains(&term) {
-                out.push(term);
-            }
-        }
-        out
+    let asked = asked_owner(question, &words, synonyms);
+    let reported = match reporter {
+        Some(reporter) if !asked.is_empty() && !PRONOUNS.contains(&reporter.as_str()) => name_terms(reporter, synonyms),
+        _ => Vec::new(),
     };
-    let asked = asked_owner(question, &words, &read);
-    match reporter.filter(|r| !asked.is_empty() && !PRONOUNS.contains(&r.as_str())) {
-        Some(reporter) if !read(reporter).is_empty() => read(reporter),
-        _ => asked,
+    if reported.is_empty() {
+        asked
+    } else {
+        reported
     }
 }
 
+/// A name's index terms, each once, read together so that a name of
+/// several words is one ("the Kyiv Independent").
+fn name_terms(name: &str, synonyms: &Synonyms) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for term in analyzer::index_terms(name, synonyms) {
+        if !out.contains(&term) {
+            out.push(term);
+        }
+    }
+    out
+}
+
 /// Whose words the question asks for, before any "according to".
-fn asked_owner(question: &str, words: &[String], read: &dyn Fn(&str) -> Vec<String>) -> Vec<String> {
+fn asked_owner(question: &str, words: &[String], synonyms: &Synonyms) -> Vec<String> {
     // "zelensky's reaction", "in rubio's view": the words are the owner's.
     let folded = text::fold(question);
     let pieces: Vec<&str> = folded.split_whitespace().collect();
     for pair in pieces.windows(2) {
         let stance = pair[1].trim_matches(|c: char| !c.is_alphanumeric());
         if let Some(owner) = pair[0].strip_suffix("'s").filter(|_| STANCE_NOUNS.contains(&stance)) {
-            let out = read(owner);
+            let out = name_terms(owner, synonyms);
             if !out.is_empty() {
                 return out;
             }
@@ -388,9 +398,7 @@ fn asked_owner(question: &str, words: &[String], read: &dyn Fn(&str) -> Vec<Stri
         {
             continue;
         }
-        // Read together, so that a name of several words is one ("the Kyiv
-        // Independent").
-        let out = read(&named.join(" "));
+        let out = name_terms(&named.join(" "), synonyms);
         if !out.is_empty() {
             return out;
         }
