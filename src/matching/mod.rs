@@ -19,6 +19,7 @@ pub mod speakers;
 pub mod text;
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 use crate::knowledge::FactBase;
 use analyzer::Synonyms;
@@ -601,6 +602,17 @@ const SLIP_COMMONER_LOG: f32 = 0.5;
 /// stop words: one slip from "done", "drone" is still meant as typed.
 const FAR_COMMONER_LOG: f32 = 2.0;
 
+/// The readings of a real word the base does not know as a slip for
+/// another (see [`Matcher::slipped_readings`]).
+struct SlipReadings {
+    /// The stop word English uses far more often ([`FAR_COMMONER_LOG`]) that
+    /// one slip makes it of: "wether" for "whether".
+    far_stop: Option<String>,
+    /// The fact base's word that one slip makes it of, the commonest in
+    /// English of them, unless a stop word is likelier: "dare" for "date".
+    base_word: Option<u32>,
+}
+
 /// A question that one of a fact's open questions (`unsaid`) matches this
 /// share as well as its best phrasing is too close to what the sources
 /// leave open to be answered with the fact.
@@ -789,17 +801,17 @@ impl Matcher {
         (self.index.term_count(), self.index.doc_count())
     }
 
-    /// The people asked about, less the fact's own outlet when the question
-    /// names it whole: what "the Kyiv Independent" said is what its facts say.
-    fn not_its_outlet(&self, fact: usize, asked: &[String]) -> Vec<String> {
+    /// The people asked about (with their index terms), less the fact's own
+    /// outlet when the question names it whole: what "the Kyiv Independent"
+    /// said is what its facts say.
+    fn not_its_outlet<'a>(&self, fact: usize, asked: &'a [String], ids: &[Option<u32>]) -> Cow<'a, [String]> {
         let outlet = &self.fact_outlets[fact];
-        let ids: Vec<Option<u32>> = asked.iter().map(|a| self.index.term(a)).collect();
-        if outlet.is_empty() || !outlet.iter().all(|t| ids.contains(&Some(*t))) {
-            return asked.to_vec();
+        if asked.is_empty() || outlet.is_empty() || !outlet.iter().all(|t| ids.contains(&Some(*t))) {
+            return Cow::Borrowed(asked);
         }
         asked
             .iter()
-            .zip(&ids)
+            .zip(ids)
             .filter(|(_, id)| !id.is_some_and(|id| outlet.contains(&id)))
             .map(|(a, _)| a.clone())
             .collect()
@@ -898,15 +910,16 @@ impl Matcher {
             let mut likeliest: Option<u32> = None;
             // The English word the question is taken to use, when it is one.
             let mut reading: Option<(String, f32)> = None;
+            // What a slip may have made a real word of, when it is one.
+            let mut slips: Option<SlipReadings> = None;
             if term.is_word && !term.canonical {
                 if english.is_real_word(&term.raw) {
                     // Meant as written: "tanks" is not a misspelt "thanks".
                     // Unless one slip makes it of a stop word English uses
                     // a hundred times as often: "wether" is "whether".
-                    reading = Some(
-                        self.far_commoner_slip(&term.raw)
-                            .map_or((term.raw.clone(), 1.0), |word| (word, 1.0)),
-                    );
+                    let readings = self.slipped_readings(&term.raw);
+                    reading = Some((readings.far_stop.clone().unwrap_or_else(|| term.raw.clone()), 1.0));
+                    slips = Some(readings);
                 } else {
                     // The stem and the word as typed: the fewest edits win.
                     let (mut in_base, mut edits) = self.index.resolve(&term.text);
@@ -979,8 +992,8 @@ impl Matcher {
             // another real word: "dare" for "date", "bud" for "bus". Not
             // when the question names that word anyway ("poe leo").
             let mut slipped = None;
-            if term.is_word && !term.canonical && reading.as_ref().is_some_and(|r| r.1 >= 1.0 && r.0 == term.raw) {
-                if let Some(id) = self.slipped_base_word(&term.raw) {
+            if reading.as_ref().is_some_and(|r| r.1 >= 1.0 && r.0 == term.raw) {
+                if let Some(id) = slips.and_then(|s| s.base_word) {
                     if !variants.iter().any(|v| v.0 == id) {
                         variants.push((id, REAL_SLIP_SIMILARITY));
                         slipped = Some(id);
@@ -1044,43 +1057,38 @@ impl Matcher {
         self.index.term(self.synonyms.name_of(stemmed).unwrap_or(stemmed))
     }
 
-    /// The fact base's word that one slip of the fingers would turn into
-    /// `typed`, a real word the base does not know, if any: the commonest
-    /// in English of them.
-    /// The stop word English uses far more often ([`FAR_COMMONER_LOG`]) that
-    /// one slip of the fingers turns into this real word, if any.
-    fn far_commoner_slip(&self, typed: &str) -> Option<String> {
-        let english = Lexicon::english();
-        let typed_count = english.log_count(typed)?;
-        fuzzy::slipped_from(typed)
-            .into_iter()
-            .filter(|cand| english.is_real_word(cand) && analyzer::is_stop_word(cand))
-            .filter_map(|cand| english.log_count(&cand).map(|count| (count, cand)))
-            .filter(|(count, _)| *count >= typed_count + FAR_COMMONER_LOG)
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
-            .map(|(_, cand)| cand)
-    }
-
-    fn slipped_base_word(&self, typed: &str) -> Option<u32> {
+    /// What one slip of the fingers may have made `typed`, a real word the
+    /// base does not know, of: the words are looked up once for both readings.
+    fn slipped_readings(&self, typed: &str) -> SlipReadings {
         let english = Lexicon::english();
         let mut best: Option<(f32, u32)> = None;
         // The commonest stop word it could be: "hat" is "what" mistyped far
         // more often than "chat".
         let mut commonest_stop = f32::MIN;
+        let mut far_stop: Option<(f32, String)> = None;
         for cand in fuzzy::slipped_from(typed) {
             // Most are no word at all: skip them before the stemmer.
             let count = english.log_count(&cand);
             if count.is_none() && !self.index.spells(&cand) {
                 continue;
             }
-            let count = count.unwrap_or(0.0);
             let stemmed = text::stem(&cand);
             if analyzer::is_stop_word(&cand) || analyzer::is_stop_word(&stemmed) {
                 if english.is_real_word(&cand) {
+                    let count = count.unwrap_or(0.0);
                     commonest_stop = commonest_stop.max(count);
+                    // Ties go to the word first in alphabetical order.
+                    if analyzer::is_stop_word(&cand)
+                        && far_stop
+                            .as_ref()
+                            .is_none_or(|f| count > f.0 || (count == f.0 && cand < f.1))
+                    {
+                        far_stop = Some((count, cand));
+                    }
                 }
                 continue;
             }
+            let count = count.unwrap_or(0.0);
             let Some(id) = self.word_term(&stemmed) else { continue };
             if self.index.is_stop(id) {
                 continue;
@@ -1089,11 +1097,17 @@ impl Matcher {
                 best = Some((count, id));
             }
         }
-        // And only a word English uses several times as often as the one
-        // typed: "eat" is not "sat" mistyped, "dare" may well be "date".
-        let typed_count = english.log_count(typed).unwrap_or(0.0);
-        best.filter(|b| b.0 > commonest_stop && b.0 >= typed_count + SLIP_COMMONER_LOG)
-            .map(|(_, id)| id)
+        let typed_count = english.log_count(typed);
+        SlipReadings {
+            far_stop: far_stop
+                .filter(|f| typed_count.is_some_and(|t| f.0 >= t + FAR_COMMONER_LOG))
+                .map(|f| f.1),
+            // And only a word English uses several times as often as the
+            // one typed: "eat" is not "sat" mistyped, "dare" may well be "date".
+            base_word: best
+                .filter(|b| b.0 > commonest_stop && b.0 >= typed_count.unwrap_or(0.0) + SLIP_COMMONER_LOG)
+                .map(|(_, id)| id),
+        }
     }
 
     /// Adds the index terms of words related to `word` in English ("truce"
@@ -1261,17 +1275,19 @@ impl Matcher {
             .into_iter()
             .map(|name| self.as_read(&terms, name))
             .collect();
+        let asked_ids: Vec<Option<u32>> = asked_speakers.iter().map(|a| self.index.term(a)).collect();
         let top = candidates.first().map_or(0.0, |c| c.score);
         let second = candidates.get(1).map_or(0.0, |c| c.score);
         for (i, c) in candidates.iter_mut().enumerate() {
             c.features.margin = if i == 0 { top - second } else { c.score - top };
             c.features.known = known_share;
             c.features.length = length;
-            c.features.speaker = if self.speakers[c.fact].lack(&self.not_its_outlet(c.fact, &asked_speakers)) {
-                1.0
-            } else {
-                0.0
-            };
+            c.features.speaker =
+                if self.speakers[c.fact].lack(&self.not_its_outlet(c.fact, &asked_speakers, &asked_ids)) {
+                    1.0
+                } else {
+                    0.0
+                };
             let phrasings = self.phrasings_of(c.fact);
             c.features.surface = c.question.map_or(0.0, |q| {
                 let at = phrasings.start + q;
