@@ -113,18 +113,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -16.817,
-            coverage: 5.835,
-            typicality: -2.77,
-            margin: 1.228,
-            known: 2.371,
-            length: 0.107,
-            checks: 9.06,
-            missing: -3.235,
-            surface: -0.206,
-            direct: 0.132,
+            bias: -16.598,
+            coverage: 5.91,
+            typicality: -2.636,
+            margin: 1.124,
+            known: 2.276,
+            length: 0.067,
+            checks: 8.879,
+            missing: -3.355,
+            surface: -0.188,
+            direct: 0.027,
             speaker: -3.562,
-            nearest: 5.825,
+            nearest: 5.898,
         }
     }
 }

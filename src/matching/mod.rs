@@ -447,6 +447,68 @@ fn asks_when(terms: &[analyzer::Term]) -> bool {
     })
 }
 
+/// Words that narrow one side of an alternative without naming it ("is
+/// zelensky on the call too, or only putin"), stemmed.
+const FOCUS_WORDS: &[&str] = &[
+    "onli", "just", "too", "also", "even", "either", "simpli", "mere", "mayb", "perhap", "realli", "actual", "rather",
+    "still",
+];
+
+/// Words that close a question after its "or" rather than offer another
+/// thing: "or not", "or nah", "or what", "or something".
+const OR_CLOSERS: &[&str] = &[
+    "not",
+    "nah",
+    "no",
+    "nope",
+    "naw",
+    "what",
+    "whatever",
+    "something",
+    "smth",
+    "anything",
+    "else",
+    "otherwise",
+    "so",
+];
+
+/// How many stop or focus words may stand between an "or" and the word it
+/// offers ("phone or in person", "zelensky too or only putin"); further
+/// away, the word belongs to another part of the question.
+const ALTERNATIVE_REACH: usize = 2;
+
+/// The words a question offers as alternatives, one on each side of an
+/// "or": "was rubio optimistic or pessimistic", "phone or in person". A fact
+/// that holds one of them answers the question without the other, which it
+/// would otherwise be marked down for lacking.
+fn alternatives(terms: &[analyzer::Term]) -> Vec<(String, String)> {
+    terms
+        .iter()
+        .enumerate()
+        .filter(|&(i, t)| {
+            t.text == "or"
+                && terms
+                    .get(i + 1)
+                    .is_some_and(|next| !OR_CLOSERS.contains(&next.raw.as_str()))
+        })
+        .filter_map(|(i, _)| {
+            let before = offered_beside(terms[..i].iter().rev())?;
+            let after = offered_beside(terms[i + 1..].iter())?;
+            (before.text != after.text).then(|| (before.text.clone(), after.text.clone()))
+        })
+        .collect()
+}
+
+/// The word an "or" offers on one side (`side`, read away from it): the
+/// first that is neither a stop nor a focus word, within reach and before
+/// another "or".
+fn offered_beside<'a>(side: impl Iterator<Item = &'a analyzer::Term>) -> Option<&'a analyzer::Term> {
+    let offered = |t: &analyzer::Term| !t.stop && !FOCUS_WORDS.contains(&t.text.as_str());
+    side.take(ALTERNATIVE_REACH + 1)
+        .take_while(|t| t.text != "or")
+        .find(|t| offered(t))
+}
+
 impl AnswerKinds {
     /// `stems` holds the stems of words already seen.
     /// With the numbers the answer gives that are not years, as terms
@@ -1203,6 +1265,7 @@ impl Matcher {
             .filter(|t| t.text.starts_with('@'))
             .map(|t| t.text.clone())
             .collect();
+        let offered = alternatives(&analyzed);
         let terms = self.query_terms(analyzed);
         let total: f32 = terms.iter().map(|t| t.weight).sum();
         let alpha = self.config.question_coverage_weight.clamp(0.0, 1.0);
@@ -1229,7 +1292,7 @@ impl Matcher {
             });
         }
         let mut candidates = self.rank(
-            &rank::Asked::new(self, &terms, total, alpha, asked, &query_dates),
+            &rank::Asked::new(self, &terms, total, alpha, asked, &query_dates, &offered),
             prune,
         );
         if let Some((rest, named)) = self.outlets_named(&terms) {
@@ -1249,7 +1312,7 @@ impl Matcher {
             }
             candidates.extend(
                 self.rank(
-                    &rank::Asked::new(self, &rest, rest_total, alpha, asked, &query_dates),
+                    &rank::Asked::new(self, &rest, rest_total, alpha, asked, &query_dates, &offered),
                     prune,
                 )
                 .into_iter()
@@ -1738,6 +1801,30 @@ quotes = ["q"]
         // reservation it is the one naming "jason", its only close text.
         assert!((table.features.surface - table.features.nearest).abs() < 1e-6);
         assert_eq!(verdict.candidates[0].fact, 0, "{:?}", verdict.candidates);
+    }
+
+    fn offered(question: &str) -> Vec<(String, String)> {
+        alternatives(&analyzer::analyze(question, &analyzer::Synonyms::default(), 64))
+    }
+
+    #[test]
+    fn the_words_beside_an_or_are_offered_as_alternatives() {
+        let pair = |a: &str, b: &str| vec![(a.to_string(), b.to_string())];
+        assert_eq!(
+            offered("was rubio optimistic or pessimistic"),
+            pair("optimist", "pessimist")
+        );
+        // Stop and focus words between are passed over.
+        assert_eq!(offered("phone or in person?"), pair("phone", "person"));
+        assert_eq!(
+            offered("is trump calling zelensky too or only putin"),
+            pair("zelenski", "putin")
+        );
+        // "or not" offers nothing, and a word further off is another part of
+        // the question.
+        assert!(offered("is the vatican an option or not").is_empty());
+        assert!(offered("is the vatican an option or nah, and what did rubio say").is_empty());
+        assert!(offered("what did rubio say about the vatican").is_empty());
     }
 
     fn asks(question: &str) -> AnswerKinds {

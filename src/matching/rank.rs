@@ -58,6 +58,12 @@ pub(super) struct Asked<'a> {
     /// Per term, whether it names the kind of answer asked for ("what day",
     /// "what number"): an answer of that kind need not use the word.
     kind_words: Vec<bool>,
+    /// Pairs of terms offered as alternatives ("optimistic or pessimistic"):
+    /// a fact holding one is not marked down for lacking the other.
+    alternatives: Vec<(usize, usize)>,
+    /// The least weight of the question a fact is measured against, once
+    /// the alternatives it lacks are set aside: what bounds divide by.
+    least_total: f32,
 }
 
 /// Stems of the words that name a time asked for ("what day of the week").
@@ -74,6 +80,7 @@ impl<'a> Asked<'a> {
         alpha: f32,
         kinds: AnswerKinds,
         dates: &'a [String],
+        offered: &[(String, String)],
     ) -> Asked<'a> {
         let mut slots = Vec::new();
         let mut term_slots = Vec::with_capacity(terms.len());
@@ -103,6 +110,15 @@ impl<'a> Asked<'a> {
                 (!named.is_empty()).then_some((named, group.as_slice()))
             })
             .collect();
+        let position = |text: &str| terms.iter().position(|t| t.text == text);
+        let alternatives: Vec<(usize, usize)> = offered
+            .iter()
+            .filter_map(|(a, b)| Some((position(a)?, position(b)?)))
+            .collect();
+        let mut either: Vec<usize> = alternatives.iter().flat_map(|&(a, b)| [a, b]).collect();
+        either.sort_unstable();
+        either.dedup();
+        let least_total = total - either.iter().map(|&i| terms[i].weight).sum::<f32>();
         Asked {
             terms,
             finds: matcher.finding(terms),
@@ -131,7 +147,37 @@ impl<'a> Asked<'a> {
                         || (kinds.count && COUNT_KIND_WORDS.contains(&t.text.as_str()))
                 })
                 .collect(),
+            alternatives,
+            least_total: least_total.max(f32::MIN_POSITIVE),
         }
+    }
+
+    /// The terms a fact is not measured against: of each pair of
+    /// alternatives, the one it lacks when it holds the other. `counts` is
+    /// [`Matcher::count_in_fact`] for the fact.
+    fn set_aside(&self, counts: &[u32]) -> Vec<usize> {
+        let holds = |i: usize| self.term_slots[i].clone().any(|s| counts[s] > 0);
+        let mut aside: Vec<usize> = self
+            .alternatives
+            .iter()
+            .filter_map(|&(a, b)| match (holds(a), holds(b)) {
+                (true, false) => Some(b),
+                (false, true) => Some(a),
+                _ => None,
+            })
+            .collect();
+        aside.sort_unstable();
+        aside.dedup();
+        aside
+    }
+
+    /// The weight of the question a fact is measured against, with the
+    /// terms `aside` set aside.
+    fn total_without(&self, aside: &[usize]) -> f32 {
+        if aside.is_empty() {
+            return self.total;
+        }
+        (self.total - aside.iter().map(|&i| self.terms[i].weight).sum::<f32>()).max(f32::MIN_POSITIVE)
     }
 
     /// Calls `found(slot, position)` for every spelling of the question in
@@ -656,7 +702,7 @@ impl Matcher {
     /// the runner-up did as well, and no check marked it down.
     fn score_bound(&self, h: Holds, asked: &Asked) -> f32 {
         let c = &self.config;
-        let q = (h.held / asked.total).clamp(0.0, 1.0).powf(asked.alpha);
+        let q = (h.held / asked.least_total).clamp(0.0, 1.0).powf(asked.alpha);
         let d = if h.lightest > 0.0 {
             (h.covered / h.lightest).min(1.0)
         } else {
@@ -667,7 +713,7 @@ impl Matcher {
             .min(1.0);
         let coverage = (best + c.support_weight * best * (1.0 - best)).min(1.0);
         let gamma = c.typicality_weight.clamp(0.0, 1.0);
-        (1.0 - gamma) * coverage + gamma * (h.typical / asked.total).clamp(0.0, 1.0)
+        (1.0 - gamma) * coverage + gamma * (h.typical / asked.least_total).clamp(0.0, 1.0)
     }
 
     /// Per spelling of the question, how many of the fact's texts hold it.
@@ -686,6 +732,8 @@ impl Matcher {
     /// Below `floor`, the bound may be left looser, as it has done its job.
     fn fact_bound(&self, fact: u32, asked: &Asked, counts: &[u32], floor: f32) -> f32 {
         let c = &self.config;
+        let aside = asked.set_aside(counts);
+        let total = asked.total_without(&aside);
         let (mut held, mut covered) = (0.0, 0.0);
         for (i, t) in asked.terms.iter().enumerate() {
             let mut closest: Option<(f32, f32)> = None;
@@ -699,7 +747,7 @@ impl Matcher {
                 covered += cover;
             }
         }
-        let q = (held / asked.total).clamp(0.0, 1.0).powf(asked.alpha);
+        let q = (held / total).clamp(0.0, 1.0).powf(asked.alpha);
         let (mut shortest, mut body) = (f32::INFINITY, None);
         for doc in self.index.fact_docs(fact) {
             let doc = self.index.doc(doc);
@@ -718,7 +766,7 @@ impl Matcher {
             best = best.max(c.body_weight * q * d_cov(weight).powf((1.0 - asked.alpha) / 2.0));
         }
         let gamma = c.typicality_weight.clamp(0.0, 1.0);
-        let typicality = self.typicality(asked, fact, counts);
+        let typicality = self.typicality(asked, fact, counts, total);
         let bound = |best: f32, checks: f32| {
             let best = (best * checks).min(1.0);
             let coverage = (best + c.support_weight * best * (1.0 - best)).min(1.0);
@@ -730,7 +778,7 @@ impl Matcher {
         if unchecked * (1.0 + 1e-4) + 1e-6 < floor {
             return unchecked;
         }
-        let (wrong_kind, wrong_date, missing) = self.fact_checks(fact, asked, counts);
+        let (wrong_kind, wrong_date, missing) = self.fact_checks(fact, asked, counts, &aside);
         let mut checks = 1.0;
         if wrong_kind {
             checks *= c.answer_type_penalty;
@@ -744,17 +792,30 @@ impl Matcher {
 
     /// The checks on a fact as a whole: whether it cannot answer the kind
     /// of question asked, whether it is dated otherwise, and how many of the
-    /// distinctive people, places and organisations asked about it lacks.
-    fn fact_checks(&self, fact: u32, asked: &Asked, counts: &[u32]) -> (bool, bool, usize) {
+    /// distinctive people, places and organisations asked about it lacks;
+    /// all but the terms set `aside` (see [`Asked::set_aside`]).
+    fn fact_checks(&self, fact: u32, asked: &Asked, counts: &[u32], aside: &[usize]) -> (bool, bool, usize) {
         let f = fact as usize;
         let terms = asked.terms;
         let missing = (0..terms.len())
-            .filter(|&i| terms[i].entity && !asked.term_slots[i].clone().any(|s| counts[s] > 0))
+            .filter(|&i| terms[i].entity && !asked.term_slots[i].clone().any(|s| counts[s] > 0) && !aside.contains(&i))
             .count();
+        let dates: Vec<String>;
+        let asked_dates = if aside.iter().any(|&i| terms[i].text.starts_with('@')) {
+            dates = asked
+                .dates
+                .iter()
+                .filter(|d| !aside.iter().any(|&i| &terms[i].text == *d))
+                .cloned()
+                .collect();
+            &dates[..]
+        } else {
+            asked.dates
+        };
         (
             !self.kinds[f].can_answer(asked.kinds)
                 || (asked.kinds.count && !self.tells_a_count(fact, &asked.numbers, asked.terms)),
-            dates_disagree(asked.dates, &self.fact_dates[f]),
+            dates_disagree(asked_dates, &self.fact_dates[f]),
             missing,
         )
     }
@@ -803,7 +864,11 @@ impl Matcher {
         // Checks on the fact as a whole, applied to each text below in the
         // order they always were. A question about Graham is not answered by
         // a fact Graham has no part in.
-        let (wrong_kind, wrong_date, missing_entities) = self.fact_checks(fact, asked, counts);
+        // Of two alternatives asked, the one the fact lacks is set aside
+        // when it holds the other.
+        let aside = asked.set_aside(counts);
+        let total = asked.total_without(&aside);
+        let (wrong_kind, wrong_date, missing_entities) = self.fact_checks(fact, asked, counts, &aside);
         let mut best: Option<(Candidate, f32)> = None;
         for doc_id in self.index.fact_docs(fact) {
             let holds = &mut scratch.doc_holds;
@@ -824,7 +889,7 @@ impl Matcher {
             } else {
                 0.0
             };
-            let q_cov = ((s.question_covered + self.config.fact_word_credit * elsewhere) / asked.total).min(1.0);
+            let q_cov = ((s.question_covered + self.config.fact_word_credit * elsewhere) / total).min(1.0);
             let d_cov = if doc.weight > 0.0 {
                 (s.doc_covered / doc.weight).min(1.0)
             } else {
@@ -888,7 +953,7 @@ impl Matcher {
         let coverage = (c.confidence + support * runner_up * (1.0 - c.confidence)).min(1.0);
         // The checks that mark a text down (another date, a missing
         // person) mark the fact's typicality down alike.
-        let typicality = c.features.checks * self.typicality(asked, fact, counts);
+        let typicality = c.features.checks * self.typicality(asked, fact, counts, total);
         c.features.coverage = coverage;
         c.features.typicality = typicality;
         // The words of the question that the base knows but this fact never
@@ -897,20 +962,21 @@ impl Matcher {
         // A word naming the kind of answer asked for ("what day") is not
         // missing from a fact that gives that kind of answer.
         c.features.missing = ((0..terms.len())
-            .filter(|&i| !terms[i].stop && !terms[i].variants.is_empty() && !fact_has(i))
+            .filter(|&i| !terms[i].stop && !terms[i].variants.is_empty() && !fact_has(i) && !aside.contains(&i))
             .filter(|&i| wrong_kind || !asked.kind_words[i])
             .map(|i| terms[i].weight)
             .sum::<f32>()
-            / asked.total.max(f32::MIN_POSITIVE))
-        .min(1.0);
+            / total)
+            .min(1.0);
         c.score = (1.0 - gamma) * coverage + gamma * typicality;
         (c.score > 0.0).then_some(c)
     }
 
     /// How typical the question's words are of a fact: each word weighs by
     /// the share of the fact's stored texts that use it (square root, so
-    /// that a word in a few phrasings still counts), in [0, 1].
-    fn typicality(&self, asked: &Asked, fact: u32, counts: &[u32]) -> f32 {
+    /// that a word in a few phrasings still counts), in [0, 1] of `total`,
+    /// the weight the fact is measured against.
+    fn typicality(&self, asked: &Asked, fact: u32, counts: &[u32], total: f32) -> f32 {
         let texts = self.index.fact_texts(fact) as f32;
         asked
             .terms
@@ -924,7 +990,7 @@ impl Matcher {
                 term.weight * share.min(1.0).sqrt()
             })
             .sum::<f32>()
-            / asked.total
+            / total
     }
 
     /// True when the question names one member of a contrast group and the
@@ -1006,6 +1072,11 @@ mod tests {
             q.remove(next(q.len()));
             asked.push(q.join(" "));
             asked.push(fill("anything on {s} and {d} in {m}"));
+            // Alternatives: a fact holding one is measured without the other.
+            asked.push(fill(&format!(
+                "was {{s}} at the {{e}} or the {}",
+                events[next(events.len())]
+            )));
             asked.push(format!(
                 "{} {} {} latest",
                 name(next(60), "ov"),
@@ -1112,6 +1183,23 @@ quotes = ["q"]
             "when did the envoy meet the leader and the president in moscow turkey",
         );
         assert!(most.features.missing > more.features.missing);
+    }
+
+    #[test]
+    fn of_two_alternatives_asked_the_one_a_fact_lacks_is_not_held_against_it() {
+        let (matcher, base) = meeting();
+        // "turkey" is a word of the base, but not of this fact.
+        let either = top(&matcher, &base, "did the envoy meet the leader in moscow or in turkey");
+        let both = top(&matcher, &base, "did the envoy meet the leader in moscow and in turkey");
+        assert_eq!(either.features.missing, 0.0);
+        assert!(both.features.missing > 0.0);
+        assert!(either.features.coverage > both.features.coverage, "{either:?} {both:?}");
+        assert!(either.confidence > both.confidence);
+        // A fact holding neither is still marked down for both.
+        let neither = matcher
+            .ask("did the envoy meet the leader in kyiv or in turkey")
+            .unwrap();
+        assert!(neither.confidence() < either.confidence);
     }
 
     #[test]
