@@ -113,18 +113,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -16.598,
-            coverage: 5.91,
-            typicality: -2.636,
-            margin: 1.124,
-            known: 2.276,
-            length: 0.067,
-            checks: 8.879,
-            missing: -3.355,
-            surface: -0.188,
-            direct: 0.027,
-            speaker: -3.562,
-            nearest: 5.898,
+            bias: -16.747,
+            coverage: 5.914,
+            typicality: -2.612,
+            margin: 1.134,
+            known: 2.559,
+            length: 0.014,
+            checks: 8.832,
+            missing: -3.398,
+            surface: -0.186,
+            direct: 0.021,
+            speaker: -3.541,
+            nearest: 5.797,
         }
     }
 }

@@ -447,6 +447,12 @@ fn asks_when(terms: &[analyzer::Term]) -> bool {
     })
 }
 
+/// How alike a string that is no word is to the word one slip of the
+/// fingers made it of: one letter of the longer is wrong.
+fn slip_similarity(typed: &str, word: &str) -> f32 {
+    1.0 - 1.0 / typed.chars().count().max(word.chars().count()) as f32
+}
+
 /// Words that narrow one side of an alternative without naming it ("is
 /// zelensky on the call too, or only putin"), stemmed.
 const FOCUS_WORDS: &[&str] = &[
@@ -1020,11 +1026,29 @@ impl Matcher {
                             Resolved::Term(id, sim) => Some((id, sim)),
                             Resolved::Stop => None,
                         }));
-                    } else if let Some(&(word, _, sim)) = in_english.iter().max_by(|a, b| {
+                    } else {
                         let count = |w: &str| english.log_count(w).unwrap_or(0.0);
-                        count(a.0).total_cmp(&count(b.0)).then(b.0.cmp(a.0))
-                    }) {
-                        reading = Some((word.to_string(), sim));
+                        if let Some(&(word, _, sim)) = in_english
+                            .iter()
+                            .max_by(|a, b| count(a.0).total_cmp(&count(b.0)).then(b.0.cmp(a.0)))
+                        {
+                            // A slip the budget does not try (a neighbouring
+                            // key in a short word) may make a word English
+                            // uses a hundred times as often: "anc" is "and",
+                            // not "banc".
+                            reading = Some(
+                                match english
+                                    .slip_reading(&term.raw, |_| false)
+                                    .filter(|slip| count(slip) >= count(word) + FAR_COMMONER_LOG)
+                                {
+                                    Some(slip) => {
+                                        let sim = slip_similarity(&term.raw, &slip);
+                                        (slip, sim)
+                                    }
+                                    None => (word.to_string(), sim),
+                                },
+                            );
+                        }
                     }
                 }
             }
@@ -1033,7 +1057,7 @@ impl Matcher {
                 // fingers made it ("hpw", "xsay"), and read as a name it would
                 // outweigh the rest of the question.
                 if let Some(word) = english.slip_reading(&term.raw, |w| self.index.term(&text::stem(w)).is_some()) {
-                    let sim = 1.0 - 1.0 / term.raw.chars().count().max(word.chars().count()) as f32;
+                    let sim = slip_similarity(&term.raw, &word);
                     reading = Some((word, sim));
                 }
             }
@@ -1044,6 +1068,16 @@ impl Matcher {
                 }
                 if let Some(id) = self.word_term(&stemmed) {
                     variants.push((id, *sim));
+                } else if english.informativeness(word).is_none() {
+                    // A first name read through a slip ("amrco" is "marco")
+                    // leads to its group as the name typed right does.
+                    variants.extend(
+                        self.synonyms
+                            .groups_with_part(&stemmed)
+                            .iter()
+                            .filter_map(|name| self.index.term(name))
+                            .map(|id| (id, PART_SIMILARITY)),
+                    );
                 }
                 self.add_related(word, &mut variants);
                 for v in variants.iter_mut() {
@@ -1731,6 +1765,37 @@ entities = ["Trump", "Putin"]
         assert!(wether.as_ref().is_none_or(|w| w.weight == 0.0), "{wether:?}");
         let tanks = reading(&matcher, "how many tanks are at the talks", "tank").expect("read");
         assert!(tanks.weight > 1.0, "{tanks:?}");
+    }
+
+    #[test]
+    fn a_string_that_is_no_word_reads_as_the_word_a_likely_slip_made_it_of() {
+        let base = base_with_synonyms(
+            "[[synonyms]]\nterms = [\"putin\", \"vladimir putin\"]\n",
+            r#"
+[[fact]]
+id = "talks-people"
+questions = ["Who is at the talks?", "Who did Putin chat with?"]
+answer = "Trump and Putin."
+sources = ["s"]
+quotes = ["q"]
+entities = ["Putin"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        // "anc" is one edit from "banc" too, but a neighbouring key makes it
+        // "and", which English uses far more: a stop word, weighing nothing,
+        // where a rare word would outweigh the question.
+        let anc = reading(&matcher, "who is at the talks anc", "anc");
+        assert!(anc.as_ref().is_none_or(|a| a.weight == 0.0), "{anc:?}");
+        assert!(matcher.ask("who is at the talks anc").unwrap().confidence() > 0.7);
+        // A first name typed with a slip leads to its person as the name
+        // typed right does.
+        let name = |q: &str, w: &str| reading(&matcher, q, w).expect("read").matches;
+        assert_eq!(
+            name("who did vlaidmir chat with", "vlaidmir"),
+            name("who did vladimir chat with", "vladimir")
+        );
+        assert_eq!(name("who did vladimir chat with", "vladimir")[0].0, "putin");
     }
 
     #[test]
