@@ -39,6 +39,7 @@ const STOP_WORDS: &[&str] = &[
     "anytime",
     "anyway",
     "anyways",
+    "anywhere",
     "are",
     "aren",
     "arent",
@@ -65,6 +66,7 @@ const STOP_WORDS: &[&str] = &[
     "could",
     "couldnt",
     "coz",
+    "cud",
     "curious",
     "currently",
     "cuz",
@@ -101,6 +103,7 @@ const STOP_WORDS: &[&str] = &[
     "for",
     "fr",
     "from",
+    "fyi",
     "get",
     "gimme",
     "give",
@@ -132,6 +135,7 @@ const STOP_WORDS: &[&str] = &[
     "his",
     "hm",
     "hmm",
+    "honestly",
     "i",
     "id",
     "idk",
@@ -179,6 +183,7 @@ const STOP_WORDS: &[&str] = &[
     "neednt",
     "news",
     "ngl",
+    "nobody",
     "nope",
     "nor",
     "now",
@@ -210,6 +215,7 @@ const STOP_WORDS: &[&str] = &[
     "question",
     "quick",
     "quickly",
+    "quite",
     "r",
     "really",
     "reckon",
@@ -224,6 +230,7 @@ const STOP_WORDS: &[&str] = &[
     "she",
     "should",
     "shouldnt",
+    "shud",
     "since",
     "smth",
     "so",
@@ -232,6 +239,7 @@ const STOP_WORDS: &[&str] = &[
     "someone",
     "someone's",
     "something",
+    "somewhere",
     "sorry",
     "sort",
     "sorta",
@@ -319,10 +327,12 @@ const STOP_WORDS: &[&str] = &[
     "wont",
     "would",
     "wouldnt",
+    "wud",
     "wut",
     "y",
     "ya",
     "yall",
+    "yea",
     "yeah",
     "yep",
     "yes",
@@ -636,6 +646,19 @@ fn read_word(word: &str) -> (String, bool) {
     // word it is.
     let word = match word {
         "wen" | "whn" => "when",
+        // Chat's shorthand for everyday words, which as typed read as
+        // unknown names and outweigh the question.
+        "ppl" | "ppls" => "people",
+        "govt" | "gov" => "government",
+        "pres" | "prez" => "president",
+        "yr" => "year",
+        "yrs" => "years",
+        "hr" => "hour",
+        "hrs" => "hours",
+        "mins" => "minutes",
+        "tmrw" | "tmr" => "tomorrow",
+        "b4" => "before",
+        "msg" => "message",
         "whos" => "who",
         "wheres" => "where",
         "whens" => "when",
@@ -852,6 +875,25 @@ mod tests {
         assert_eq!(
             index_terms("didnt rubio meet lavrov", &syn),
             index_terms("did rubio meet lavrov", &syn)
+        );
+    }
+
+    #[test]
+    fn chat_shorthand_reads_as_the_words_it_stands_for() {
+        let syn = Synonyms::default();
+        assert_eq!(
+            index_terms("was the swap 1000 ppl", &syn),
+            index_terms("was the swap 1000 people", &syn)
+        );
+        assert_eq!(
+            index_terms("what did the govt do b4 the talks", &syn),
+            index_terms("what did the government do before the talks", &syn)
+        );
+        assert_eq!(index_terms("how many yrs", &syn), index_terms("how many years", &syn));
+        // "would" typed as chat types it is the function word it stands for.
+        assert_eq!(
+            index_terms("what wud it take", &syn),
+            index_terms("what would it take", &syn)
         );
     }
 

@@ -114,17 +114,17 @@ impl Default for Calibration {
     fn default() -> Self {
         Calibration {
             bias: -16.747,
-            coverage: 5.914,
-            typicality: -2.612,
-            margin: 1.134,
-            known: 2.559,
-            length: 0.014,
-            checks: 8.832,
-            missing: -3.398,
-            surface: -0.186,
-            direct: 0.021,
-            speaker: -3.541,
-            nearest: 5.797,
+            coverage: 5.875,
+            typicality: -2.601,
+            margin: 1.124,
+            known: 2.575,
+            length: 0.005,
+            checks: 8.843,
+            missing: -3.4,
+            surface: -0.179,
+            direct: 0.022,
+            speaker: -3.54,
+            nearest: 5.803,
         }
     }
 }
