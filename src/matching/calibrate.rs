@@ -113,18 +113,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -16.747,
-            coverage: 5.875,
-            typicality: -2.601,
-            margin: 1.124,
-            known: 2.575,
-            length: 0.005,
-            checks: 8.843,
-            missing: -3.4,
-            surface: -0.179,
-            direct: 0.022,
-            speaker: -3.54,
-            nearest: 5.803,
+            bias: -16.771,
+            coverage: 5.878,
+            typicality: -2.61,
+            margin: 1.126,
+            known: 2.602,
+            length: -0.0,
+            checks: 8.846,
+            missing: -3.391,
+            surface: -0.182,
+            direct: 0.034,
+            speaker: -3.539,
+            nearest: 5.794,
         }
     }
 }

@@ -325,7 +325,7 @@ pub fn slips(typed: &str) -> Vec<String> {
 
 /// The words that one keyboard slip turns into `typed`: a key replaced by
 /// its neighbour, a letter left out, a neighbouring key struck beside a
-/// letter, two letters swapped. For a real word that the fact base does not
+/// letter or a key struck twice, two letters swapped. For a real word that the fact base does not
 /// know: "dare" typed for "date", "bud" for "bus".
 pub fn slipped_from(typed: &str) -> Vec<String> {
     let chars: Vec<char> = typed.chars().collect();
@@ -340,7 +340,9 @@ pub fn slipped_from(typed: &str) -> Vec<String> {
             out.push(w.into_iter().collect());
         }
         let beside = |j: usize| chars.get(j).is_some_and(|&d| keyboard_neighbours(d).contains(c));
-        if (i > 0 && beside(i - 1)) || beside(i + 1) {
+        // A key struck twice ("thee" for "the") is a slip as one beside it is.
+        let again = i > 0 && chars[i - 1] == c;
+        if (i > 0 && beside(i - 1)) || beside(i + 1) || again {
             let mut w = chars.clone();
             w.remove(i);
             out.push(w.into_iter().collect());
@@ -478,6 +480,8 @@ mod tests {
             ("bud", "bus"),
             ("form", "from"),
             ("hopping", "shopping"),
+            // A key struck twice.
+            ("thee", "the"),
         ] {
             assert!(slipped_from(typed).iter().any(|w| w == meant), "{typed}");
         }
