@@ -886,16 +886,20 @@ impl Matcher {
     }
 
     /// A term of the question as the matcher read it: a name typed with a
-    /// slip ("rubeo") is the base's name it was corrected to ("rubio").
-    fn as_read(&self, terms: &[QueryTerm], term: String) -> String {
+    /// slip ("rubeo") is the base's name it was corrected to ("rubio"), a
+    /// name the base does not know is itself, and a word the reading left
+    /// out is `None` ("wctually" beside "trump" is "actually", a stop word).
+    fn as_read(&self, terms: &[QueryTerm], term: String) -> Option<String> {
         if self.index.term(&term).is_some() {
-            return term;
+            return Some(term);
         }
-        terms
-            .iter()
-            .find(|t| t.text == term)
-            .and_then(|t| t.variants.iter().max_by(|a, b| a.1.total_cmp(&b.1)))
-            .map_or(term, |&(id, _)| self.index.term_text(id).to_string())
+        let read = terms.iter().find(|t| t.text == term)?;
+        Some(
+            read.variants
+                .iter()
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map_or(term, |&(id, _)| self.index.term_text(id).to_string()),
+        )
     }
 
     fn query_terms(&self, analyzed: Vec<analyzer::Term>) -> Vec<QueryTerm> {
@@ -1370,7 +1374,7 @@ impl Matcher {
         let asked_pairs = text::LetterPairs::new(&said.join(" "));
         let asked_speakers: Vec<String> = speakers::asked_speakers(question, &self.synonyms)
             .into_iter()
-            .map(|name| self.as_read(&terms, name))
+            .filter_map(|name| self.as_read(&terms, name))
             .collect();
         let asked_ids: Vec<Option<u32>> = asked_speakers.iter().map(|a| self.index.term(a)).collect();
         let top = candidates.first().map_or(0.0, |c| c.score);
@@ -1628,6 +1632,12 @@ quotes = ["q"]
         // A name typed with a slip is still the speaker the answer names.
         assert_eq!(speaker("what did rubeo say about the offer", "rubio-offer"), 0.0);
         assert_eq!(speaker("what did zelensky say about the offer", "rubio-offer"), 1.0);
+        // A word typed with a slip that the reading leaves out ("wctually",
+        // "actually") is not part of the name.
+        assert_eq!(
+            speaker("has rubio wctually said anything on the offer", "rubio-offer"),
+            0.0
+        );
         // What the outlet says is what its facts say; not so another outlet's.
         assert_eq!(speaker("what did the wire say about the offer", "rubio-offer"), 0.0);
         assert_eq!(speaker("what did the post say about the offer", "rubio-offer"), 1.0);
