@@ -511,7 +511,7 @@ mod tests {
         let err = Config::parse(Path::new("c.toml"), "[matcher]\nanswer_threshold = 7\n").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "c.toml: 1 value(s) out of range, nothing loaded:\n  [matcher] answer_threshold = 7 is not between 0 and 1: set it to a value from 0 to 1 (the default is 0.7)."
+            "c.toml: 1 value(s) out of range, nothing loaded:\n  [matcher] answer_threshold = 7 is not between 0 and 1: set it to a value from 0 to 1 (the default is 0.69)."
         );
     }
 

@@ -57,16 +57,21 @@ fn the_blind_question_sets_pass_their_marks() {
 /// eighth session's reading of whose words are asked, and of a rare real
 /// word one slip from a far commoner stop word ("wether", "abut"), raised
 /// answered right again (medians 209 to 222 on the three, 80 to 84 on dev4,
-/// 91 to 97 on dev5) for one decline fewer on the three and on dev5.
+/// 91 to 97 on dev5) for one decline fewer on the three and on dev5. The
+/// ninth session's reading of slips (a neighbouring key in a short word, a
+/// first name, a key struck twice, a hurried "dd" for "did") and chat
+/// shorthand, and the answer threshold at 0.69, raised answered right again
+/// (medians 222 to 235 on the three, 84 to 89 on dev4, 98 to 103 on dev5);
+/// the floors are today's seed-1 figures, rounded down.
 #[test]
 fn questions_typed_with_typos_are_still_answered_and_still_declined() {
     // (file, answered right at least, declined at least)
     for (name, right, declined) in [
-        ("dev", 0.59, 0.94),
-        ("dev2", 0.57, 0.98),
-        ("dev3", 0.60, 0.95),
-        ("dev4", 0.58, 0.97),
-        ("dev5", 0.66, 0.94),
+        ("dev", 0.62, 0.94),
+        ("dev2", 0.61, 0.98),
+        ("dev3", 0.61, 0.96),
+        ("dev4", 0.61, 0.97),
+        ("dev5", 0.68, 0.94),
     ] {
         let file = talksbot::eval::load(&repo().join(format!("tests/eval/{name}.toml"))).expect("question file loads");
         let typed = talksbot::eval::with_typos(&file, 0.3, 1);

@@ -113,18 +113,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -16.771,
-            coverage: 5.878,
-            typicality: -2.61,
-            margin: 1.126,
-            known: 2.602,
-            length: -0.0,
-            checks: 8.846,
-            missing: -3.391,
-            surface: -0.182,
-            direct: 0.034,
-            speaker: -3.539,
-            nearest: 5.794,
+            bias: -16.759,
+            coverage: 6.03,
+            typicality: -2.537,
+            margin: 1.159,
+            known: 2.492,
+            length: 0.08,
+            checks: 8.86,
+            missing: -3.315,
+            surface: -0.218,
+            direct: 0.078,
+            speaker: -3.483,
+            nearest: 5.596,
         }
     }
 }

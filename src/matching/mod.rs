@@ -98,7 +98,7 @@ pub enum ConfidenceModel {
 impl Default for MatcherConfig {
     fn default() -> Self {
         MatcherConfig {
-            answer_threshold: 0.7,
+            answer_threshold: 0.69,
             suggest_threshold: 0.3,
             tie_margin: 0.02,
             max_suggestions: 3,
@@ -478,6 +478,36 @@ const OR_CLOSERS: &[&str] = &[
     "so",
 ];
 
+/// Words that compare: the alternatives beside them are both asked about.
+const COMPARATIVES: &[&str] = &[
+    "more",
+    "less",
+    "fewer",
+    "most",
+    "least",
+    "bigger",
+    "biggest",
+    "larger",
+    "largest",
+    "smaller",
+    "smallest",
+    "higher",
+    "lower",
+    "longer",
+    "shorter",
+    "earlier",
+    "later",
+    "better",
+    "worse",
+    "greater",
+    "than",
+    "compare",
+    "compared",
+    "difference",
+    "versus",
+    "vs",
+];
+
 /// How many stop or focus words may stand between an "or" and the word it
 /// offers ("phone or in person", "zelensky too or only putin"); further
 /// away, the word belongs to another part of the question.
@@ -488,6 +518,11 @@ const ALTERNATIVE_REACH: usize = 2;
 /// that holds one of them answers the question without the other, which it
 /// would otherwise be marked down for lacking.
 fn alternatives(terms: &[analyzer::Term]) -> Vec<(String, String)> {
+    // "which number is bigger, the prisoners or the votes": a comparison
+    // needs both.
+    if terms.iter().any(|t| COMPARATIVES.contains(&t.raw.as_str())) {
+        return Vec::new();
+    }
     terms
         .iter()
         .enumerate()
@@ -1900,6 +1935,8 @@ quotes = ["q"]
         assert!(offered("is the vatican an option or not").is_empty());
         assert!(offered("is the vatican an option or nah, and what did rubio say").is_empty());
         assert!(offered("what did rubio say about the vatican").is_empty());
+        // A comparison asks about both.
+        assert!(offered("which is bigger, the prisoner swap or the senate vote").is_empty());
     }
 
     fn asks(question: &str) -> AnswerKinds {

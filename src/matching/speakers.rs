@@ -6,6 +6,7 @@
 //! say what Zelensky made of it.
 
 use super::analyzer::{self, Synonyms};
+use super::lexicon::Lexicon;
 use super::text::{self, Token};
 
 /// Verbs that report speech, in an answer.
@@ -211,6 +212,18 @@ const HEAD_NOUNS: &[&str] = &[
 /// The auxiliaries that open the subject of a question ("what did X say").
 const AUXILIARIES: &[&str] = &["did", "does", "do", "has", "have", "had"];
 
+/// Whether `word` is one of `list`, or a string that is no English word one
+/// slip from one of its words of three letters or more: "dd", "idd" and "ddi"
+/// are "did" typed in a hurry, "sai" is "say".
+fn reads_as(word: &str, list: &[&str]) -> bool {
+    list.contains(&word)
+        || (word.len() >= 2
+            && !Lexicon::english().is_real_word(word)
+            && list
+                .iter()
+                .any(|w| w.len() >= 3 && strsim::damerau_levenshtein(word, w) == 1))
+}
+
 /// Words that never stand in a question's subject before "say": past them,
 /// the verb belongs to a clause of its own.
 const CLAUSE_WORDS: &[&str] = &[
@@ -365,14 +378,14 @@ fn asked_owner(question: &str, words: &[String], synonyms: &Synonyms) -> Vec<Str
     }
     for (i, w) in words.iter().enumerate() {
         let makes_of = matches!(w.as_str(), "make" | "makes" | "made") && words.get(i + 1).is_some_and(|x| x == "of");
-        if !ASKING_VERBS.contains(&w.as_str()) && !makes_of {
+        if !reads_as(w, ASKING_VERBS) && !makes_of {
             continue;
         }
         let mut j = i;
         while j > 0 && QUESTION_GAP.contains(&words[j - 1].as_str()) {
             j -= 1;
         }
-        let Some(start) = words[..j].iter().rposition(|x| AUXILIARIES.contains(&x.as_str())) else {
+        let Some(start) = words[..j].iter().rposition(|x| reads_as(x, AUXILIARIES)) else {
             continue;
         };
         let subject = &words[start + 1..j];
@@ -459,6 +472,11 @@ mod tests {
         assert!(asked("what did washington do after kiev said yes to the truce").is_empty());
         assert!(asked("did kyiv say yes to the 30 day truce").is_empty());
         assert!(asked("what did the witkoff meeting tell the us about russia").is_empty());
+        // "did" and "say" typed in a hurry, which are no words, still ask;
+        // a real word one slip away ("kid") is meant as written.
+        assert_eq!(asked("wat dd zelensky say about the vatican offer"), ["zelenski"]);
+        assert_eq!(asked("what idd rubio sai about the offer"), ["rubio"]);
+        assert!(asked("what kid rubio say about the offer").is_empty());
     }
 
     #[test]
