@@ -992,13 +992,7 @@ impl Matcher {
                 // by the group's name, and a first name alone says whom. A
                 // word English uses for things ("number" of "opposite
                 // number") says nothing of the kind.
-                let parts: Vec<(u32, f32)> = self
-                    .synonyms
-                    .groups_with_part(&term.text)
-                    .iter()
-                    .filter_map(|name| self.index.term(name))
-                    .map(|id| (id, PART_SIMILARITY))
-                    .collect();
+                let parts = self.groups_named_in_part(&term.text);
                 if !parts.is_empty() {
                     let entity = parts.iter().any(|(id, _)| self.entities.binary_search(id).is_ok());
                     terms.push(QueryTerm {
@@ -1110,13 +1104,7 @@ impl Matcher {
                 } else if english.informativeness(word).is_none() {
                     // A first name read through a slip ("amrco" is "marco")
                     // leads to its group as the name typed right does.
-                    variants.extend(
-                        self.synonyms
-                            .groups_with_part(&stemmed)
-                            .iter()
-                            .filter_map(|name| self.index.term(name))
-                            .map(|id| (id, PART_SIMILARITY)),
-                    );
+                    variants.extend(self.groups_named_in_part(&stemmed));
                 }
                 self.add_related(word, &mut variants);
                 for v in variants.iter_mut() {
@@ -1184,6 +1172,17 @@ impl Matcher {
             }
         }
         terms
+    }
+
+    /// The index terms of the synonym groups whose phrases hold `word`
+    /// ("steve" of "steve witkoff"), at the similarity of a part of a name.
+    fn groups_named_in_part(&self, word: &str) -> Vec<(u32, f32)> {
+        self.synonyms
+            .groups_with_part(word)
+            .iter()
+            .filter_map(|name| self.index.term(name))
+            .map(|id| (id, PART_SIMILARITY))
+            .collect()
     }
 
     /// The index term a stemmed English word stands for: its synonym
