@@ -325,8 +325,8 @@ pub fn slips(typed: &str) -> Vec<String> {
 
 /// The words that one keyboard slip turns into `typed`: a key replaced by
 /// its neighbour, a letter left out, a neighbouring key struck beside a
-/// letter or a key struck twice, two letters swapped. For a real word that the fact base does not
-/// know: "dare" typed for "date", "bud" for "bus".
+/// letter or a key struck twice, two letters swapped. For a real word that
+/// the fact base does not know: "dare" typed for "date", "bud" for "bus".
 pub fn slipped_from(typed: &str) -> Vec<String> {
     let chars: Vec<char> = typed.chars().collect();
     if chars.len() < 2 || !chars.iter().all(|c| c.is_ascii_lowercase()) {
