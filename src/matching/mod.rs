@@ -426,6 +426,9 @@ const AUXILIARY_VERBS: &[&str] = &[
     "has", "have", "had", "might", "may", "must",
 ];
 
+/// Question words as indexed ("whi" is "why" stemmed).
+const QUESTION_WORDS: &[&str] = &["what", "who", "whom", "whose", "when", "where", "which", "whi", "how"];
+
 /// Question words a "when" clause may lead into ("when rubio said it, what
 /// was he talking about").
 const OTHER_QUESTION_WORDS: &[&str] = &["what", "who", "where", "which", "why", "how", "whom", "whose"];
@@ -1507,7 +1510,10 @@ impl Matcher {
     /// fact but may rank the Senate's fact first), or one of its own nearly as
     /// well ([`GAP_SHARE`]) while holding a word of the question that phrasing
     /// lacks ("which city" of "Which city in Turkey hosted the talks?" against
-    /// "Where were the talks held?"). Text is weighed against text, as a
+    /// "Where were the talks held?"): a question word, or a word the fact
+    /// never uses ("what guarantees does russia want" is not held back by
+    /// "Who would give Russia the guarantees it wants?" for "russia", which
+    /// the fact's other phrasings hold). Text is weighed against text, as a
     /// fact's many phrasings would otherwise outweigh its few open ones.
     fn settle_gaps(&self, candidates: &mut Vec<Candidate>, terms: &[QueryTerm]) {
         if self.gap_owners.is_empty() {
@@ -1538,16 +1544,28 @@ impl Matcher {
             })
         };
         let gaps: Vec<Candidate> = gaps.into_iter().filter(|g| !about_another(doc_of(g))).collect();
+        // A question word ("which", "who", "when") asks something else of
+        // the same words; a word the fact uses elsewhere (another phrasing,
+        // its answer) is no detail the sources leave open.
+        let asks_with = |t: &QueryTerm| {
+            t.variants
+                .iter()
+                .any(|&(id, _)| QUESTION_WORDS.contains(&self.index.term_text(id)))
+        };
         for c in &mut real {
             let phrasing = doc_of(c);
+            let fact_docs = self.index.fact_docs(c.fact as u32);
+            let adds = |gap: u32, t: &QueryTerm| {
+                let asks = asks_with(t);
+                (!t.stop || asks)
+                    && holds(gap, t)
+                    && !holds(phrasing, t)
+                    && (asks || !fact_docs.clone().any(|d| holds(d, t)))
+            };
             c.unsaid = gaps.iter().any(|g| {
                 let own = self.gap_owners[g.fact - self.real_facts] as usize == c.fact;
                 g.confidence >= c.confidence
-                    || (own
-                        && g.confidence >= GAP_SHARE * c.confidence
-                        && terms
-                            .iter()
-                            .any(|t| !t.stop && holds(doc_of(g), t) && !holds(phrasing, t)))
+                    || (own && g.confidence >= GAP_SHARE * c.confidence && terms.iter().any(|t| adds(doc_of(g), t)))
             });
         }
         *candidates = real;
@@ -1751,6 +1769,44 @@ unsaid = ["What did Zelensky say about Trump's commitment to ending the war?"]
             "{:?}",
             of_zelensky.outcome
         );
+    }
+
+    /// A fact asked about in its own words and in others, with open
+    /// questions that nearly repeat those words.
+    fn conditions() -> FactBase {
+        base_of(
+            r#"
+[[fact]]
+id = "conditions"
+questions = ["What guarantees does Moscow want?", "What conditions does Russia set for the truce?", "What Russian demands did Rubio call unrealistic?", "Russia's demands for a ceasefire?"]
+answer = "Russia wants guarantees that Ukraine will not mobilise during the truce; Rubio said some of Russia's demands may be unrealistic."
+sources = ["s"]
+quotes = ["q"]
+unsaid = ["What guarantees does Russia want from Kyiv?", "Which Russian demands did Rubio call unrealistic, by name and number?"]
+"#,
+        )
+    }
+
+    #[test]
+    fn an_open_question_does_not_hold_back_a_fact_for_a_word_the_fact_uses_elsewhere() {
+        let base = conditions();
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let asked = matcher.ask("what guarantees does russia want").unwrap();
+        assert_eq!(base.facts()[asked.candidates[0].fact].id, "conditions");
+        assert!(!asked.candidates[0].unsaid, "{:?}", asked.candidates[0]);
+    }
+
+    #[test]
+    fn an_open_question_asking_with_another_question_word_holds_the_fact_back() {
+        let base = conditions();
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let asked = matcher.ask("which russian demands did rubio call unrealistic").unwrap();
+        assert_eq!(base.facts()[asked.candidates[0].fact].id, "conditions");
+        assert!(asked.candidates[0].unsaid, "{:?}", asked.candidates[0]);
+        assert!(!matches!(asked.outcome, Outcome::Answer(_)), "{:?}", asked.outcome);
+        // Asked with the fact's own question word, it is answered.
+        let what = matcher.ask("what russian demands did rubio call unrealistic").unwrap();
+        assert!(!what.candidates[0].unsaid, "{:?}", what.candidates[0]);
     }
 
     fn talks() -> FactBase {
