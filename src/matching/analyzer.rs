@@ -659,6 +659,8 @@ fn read_word(word: &str) -> (String, bool) {
         "tmrw" | "tmr" => "tomorrow",
         "b4" => "before",
         "msg" => "message",
+        // "meet w/ trump": "with", not a letter weighed like a rare word.
+        "w" => "with",
         "whos" => "who",
         "wheres" => "where",
         "whens" => "when",
@@ -890,6 +892,12 @@ mod tests {
             index_terms("what did the government do before the talks", &syn)
         );
         assert_eq!(index_terms("how many yrs", &syn), index_terms("how many years", &syn));
+        // "w" and "w/" are "with", a function word, not a name.
+        assert_eq!(
+            index_terms("did rubio speak w lavrov", &syn),
+            index_terms("did rubio speak with lavrov", &syn)
+        );
+        assert_eq!(index_terms("meet w/ trump", &syn), index_terms("meet trump", &syn));
         // "would" typed as chat types it is the function word it stands for.
         assert_eq!(
             index_terms("what wud it take", &syn),
