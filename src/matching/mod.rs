@@ -955,7 +955,9 @@ impl Matcher {
             seen.push(term.text.clone());
             if let Some(id) = self.index.term(&term.text) {
                 let mut variants = vec![(id, 1.0)];
-                if term.is_word && !term.stop {
+                // A name is no word of English: the verb "trump" is
+                // related to "outdo", Trump to nothing.
+                if term.is_word && !term.stop && self.names.binary_search(&id).is_err() {
                     self.add_related(&term.raw, &mut variants);
                 }
                 terms.push(QueryTerm {
@@ -1934,6 +1936,32 @@ quotes = ["q"]
         assert!(Lexicon::english().related("outdo").any(|w| w == "trump"), "the premise");
         let outdo = reading(&matcher, "who will outdo putin", "outdo").expect("read");
         assert!(outdo.matches.iter().all(|(m, _)| m != "trump"), "{:?}", outdo.matches);
+    }
+
+    #[test]
+    fn a_name_reads_as_itself_never_as_words_related_to_it_in_english() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "rivals"
+questions = ["Who will outdo the others at the talks?"]
+answer = "-"
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "trump"
+questions = ["Who is Trump?"]
+answer = "Trump is the US president."
+sources = ["s"]
+quotes = ["q"]
+entities = ["Trump"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        assert!(Lexicon::english().related("trump").any(|w| w == "outdo"), "the premise");
+        let trump = reading(&matcher, "what did trump say", "trump").expect("read");
+        assert_eq!(trump.matches, vec![("trump".to_string(), 1.0)]);
     }
 
     #[test]
