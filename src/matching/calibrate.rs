@@ -113,18 +113,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -16.759,
-            coverage: 6.03,
-            typicality: -2.537,
-            margin: 1.159,
-            known: 2.492,
-            length: 0.08,
-            checks: 8.86,
-            missing: -3.315,
-            surface: -0.218,
-            direct: 0.078,
-            speaker: -3.483,
-            nearest: 5.596,
+            bias: -16.848,
+            coverage: 5.905,
+            typicality: -2.503,
+            margin: 1.154,
+            known: 2.545,
+            length: 0.089,
+            checks: 8.916,
+            missing: -3.323,
+            surface: -0.25,
+            direct: 0.159,
+            speaker: -3.456,
+            nearest: 5.636,
         }
     }
 }
