@@ -15,11 +15,11 @@ fn the_labelled_question_set_passes_its_marks() {
 }
 
 /// The blind questions (written from the articles alone, never the fact base):
-/// the five dev sets (all but dev3 and dev5 in the calibration fit), and the
-/// test split, which nothing is tuned on.
+/// the six dev sets (all but dev3, dev5 and dev6 in the calibration fit), and
+/// the test split, which nothing is tuned on.
 #[test]
 fn the_blind_question_sets_pass_their_marks() {
-    for name in ["dev", "dev2", "dev3", "dev4", "dev5", "test"] {
+    for name in ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test"] {
         let file = talksbot::eval::load(&repo().join(format!("tests/eval/{name}.toml"))).expect("question file loads");
         let near_misses = file
             .cases
@@ -62,7 +62,8 @@ fn the_blind_question_sets_pass_their_marks() {
 /// first name, a key struck twice, a hurried "dd" for "did") and chat
 /// shorthand, and the answer threshold at 0.69, raised answered right again
 /// (medians 222 to 235 on the three, 84 to 89 on dev4, 98 to 103 on dev5);
-/// the floors are today's seed-1 figures, rounded down.
+/// the floors are today's seed-1 figures, rounded down. dev6 joined in the
+/// tenth session at its seed-1 level.
 #[test]
 fn questions_typed_with_typos_are_still_answered_and_still_declined() {
     // (file, answered right at least, declined at least)
@@ -72,6 +73,7 @@ fn questions_typed_with_typos_are_still_answered_and_still_declined() {
         ("dev3", 0.61, 0.96),
         ("dev4", 0.61, 0.97),
         ("dev5", 0.68, 0.94),
+        ("dev6", 0.64, 0.96),
     ] {
         let file = talksbot::eval::load(&repo().join(format!("tests/eval/{name}.toml"))).expect("question file loads");
         let typed = talksbot::eval::with_typos(&file, 0.3, 1);
