@@ -69,7 +69,10 @@ pub enum Command {
             "tests/eval/questions.toml",
             "tests/eval/dev.toml",
             "tests/eval/dev2.toml",
-            "tests/eval/dev4.toml"
+            "tests/eval/dev3.toml",
+            "tests/eval/dev4.toml",
+            "tests/eval/dev5.toml",
+            "tests/eval/dev6.toml"
         ])]
         files: Vec<PathBuf>,
         /// Write the fitted weights into the config file's [matcher.calibration].

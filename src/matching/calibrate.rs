@@ -113,18 +113,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -16.848,
-            coverage: 5.905,
-            typicality: -2.503,
-            margin: 1.154,
-            known: 2.545,
-            length: 0.089,
-            checks: 8.916,
-            missing: -3.323,
-            surface: -0.25,
-            direct: 0.159,
-            speaker: -3.456,
-            nearest: 5.636,
+            bias: -17.894,
+            coverage: 4.688,
+            typicality: -2.641,
+            margin: 0.916,
+            known: 3.27,
+            length: 0.637,
+            checks: 10.535,
+            missing: -4.281,
+            surface: 0.041,
+            direct: 0.066,
+            speaker: -3.515,
+            nearest: 4.538,
         }
     }
 }
