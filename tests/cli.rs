@@ -464,7 +464,7 @@ fn the_bundled_calibration_is_what_calibrating_the_dev_sets_gives_and_calibratin
     std::fs::copy(repo().join("config/talksbot.toml"), &config).unwrap();
     let before = std::fs::read_to_string(&config).unwrap();
     let mut args = vec!["--config", config.to_str().unwrap(), "calibrate", "--write"];
-    let files: Vec<String> = ["questions", "dev", "dev2", "dev3", "dev4", "dev5", "dev6"]
+    let files: Vec<String> = ["questions", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7"]
         .iter()
         .map(|f| repo().join(format!("tests/eval/{f}.toml")).display().to_string())
         .collect();

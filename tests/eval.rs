@@ -19,7 +19,7 @@ fn the_labelled_question_set_passes_its_marks() {
 /// the test split, which nothing is tuned on.
 #[test]
 fn the_blind_question_sets_pass_their_marks() {
-    for name in ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test"] {
+    for name in ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "test"] {
         let file = talksbot::eval::load(&repo().join(format!("tests/eval/{name}.toml"))).expect("question file loads");
         let near_misses = file
             .cases
@@ -63,21 +63,23 @@ fn the_blind_question_sets_pass_their_marks() {
 /// shorthand, and the answer threshold at 0.69, raised answered right again
 /// (medians 222 to 235 on the three, 84 to 89 on dev4, 98 to 103 on dev5);
 /// the floors are today's seed-1 figures, rounded down. dev6 joined in the
-/// tenth session at its seed-1 level. Fitting the calibration on all seven
-/// dev files (eleventh session) gave 13 more right answers over the six at
-/// seed 1 (dev6 one fewer) for 7 declines fewer (dev2 and dev5 one, dev4
-/// two, dev6 three: 83 of 89); the floors moved to the new seed-1 figures,
-/// rounded down.
+/// tenth session at its seed-1 level. Fitting the calibration on all the
+/// dev files, and counting a person only an answer names in passing as
+/// missing from its fact (eleventh session), gave 15 more right answers over
+/// the six at seed 1 for 8 declines fewer (dev2, dev3 and dev5 one each,
+/// dev4 two, dev6 three: 83 of 89); the floors moved to the new seed-1 figures, rounded down, and
+/// dev7 joined at its seed-1 level.
 #[test]
 fn questions_typed_with_typos_are_still_answered_and_still_declined() {
     // (file, answered right at least, declined at least)
     for (name, right, declined) in [
         ("dev", 0.63, 0.94),
         ("dev2", 0.65, 0.98),
-        ("dev3", 0.65, 0.96),
+        ("dev3", 0.65, 0.95),
         ("dev4", 0.63, 0.95),
-        ("dev5", 0.72, 0.93),
-        ("dev6", 0.63, 0.93),
+        ("dev5", 0.71, 0.93),
+        ("dev6", 0.64, 0.93),
+        ("dev7", 0.64, 0.89),
     ] {
         let file = talksbot::eval::load(&repo().join(format!("tests/eval/{name}.toml"))).expect("question file loads");
         let typed = talksbot::eval::with_typos(&file, 0.3, 1);

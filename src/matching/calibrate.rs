@@ -113,18 +113,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -17.894,
-            coverage: 4.688,
-            typicality: -2.641,
-            margin: 0.916,
-            known: 3.27,
-            length: 0.637,
-            checks: 10.535,
-            missing: -4.281,
-            surface: 0.041,
-            direct: 0.066,
-            speaker: -3.515,
-            nearest: 4.538,
+            bias: -17.349,
+            coverage: 5.268,
+            typicality: -2.869,
+            margin: 0.991,
+            known: 2.812,
+            length: 0.59,
+            checks: 10.432,
+            missing: -4.197,
+            surface: 0.125,
+            direct: -0.094,
+            speaker: -3.272,
+            nearest: 4.035,
         }
     }
 }

@@ -345,6 +345,9 @@ struct Scratch {
     fact_counts: Vec<u32>,
     /// Per slot, whether the text being scored holds it.
     doc_holds: Vec<bool>,
+    /// Per question term, whether one of the fact's phrasings (not its
+    /// answer) names it.
+    phrased: Vec<bool>,
 }
 
 impl Matcher {
@@ -410,6 +413,7 @@ impl Matcher {
         let mut scratch = Scratch {
             fact_counts: vec![0; asked.slots.len()],
             doc_holds: vec![false; asked.slots.len()],
+            phrased: vec![false; asked.terms.len()],
         };
         REACHED.with_borrow_mut(|reached| {
             if reached.len() < self.index.fact_count() {
@@ -870,11 +874,19 @@ impl Matcher {
         let total = asked.total_without(&aside);
         let (wrong_kind, wrong_date, missing_entities) = self.fact_checks(fact, asked, counts, &aside);
         let mut best: Option<(Candidate, f32)> = None;
+        scratch.phrased.fill(false);
         for doc_id in self.index.fact_docs(fact) {
             let holds = &mut scratch.doc_holds;
             holds.fill(false);
             asked.merge(self.index.doc_terms(doc_id), |&id| id, |slot, _| holds[slot] = true);
             let holds = &scratch.doc_holds;
+            if self.index.doc(doc_id).question.is_some() {
+                for (i, term) in terms.iter().enumerate() {
+                    if term.entity && asked.term_slots[i].clone().any(|s| holds[s]) {
+                        scratch.phrased[i] = true;
+                    }
+                }
+            }
             let Some(s) = self.doc_score(asked, holds) else {
                 continue;
             };
@@ -959,10 +971,19 @@ impl Matcher {
         // The words of the question that the base knows but this fact never
         // uses: "zelensky" asked of a fact without him, "host" of a fact
         // about the interview but not who led it.
+        // A person, place or organisation that only the answer names, in
+        // passing, is missing too: none of the fact's phrasings asks about
+        // them, so the fact says nothing of them ("did zelenskyy go to pope
+        // leo's inauguration" of a fact on who Pope Leo is, whose answer
+        // mentions a Putin-Zelenskyy meeting he offered to host).
         // A word naming the kind of answer asked for ("what day") is not
         // missing from a fact that gives that kind of answer.
+        let phrased = &scratch.phrased;
         c.features.missing = ((0..terms.len())
-            .filter(|&i| !terms[i].stop && !terms[i].variants.is_empty() && !fact_has(i) && !aside.contains(&i))
+            .filter(|&i| {
+                let unasked = !fact_has(i) || (terms[i].entity && !phrased[i]);
+                !terms[i].stop && !terms[i].variants.is_empty() && unasked && !aside.contains(&i)
+            })
             .filter(|&i| wrong_kind || !asked.kind_words[i])
             .map(|i| terms[i].weight)
             .sum::<f32>()
@@ -1241,6 +1262,54 @@ quotes = ["q"]
         let (id, missing) = top("what day was the envoy hopeful");
         assert_eq!(id, "envoy-hopeful");
         assert!(missing > 0.0);
+    }
+
+    #[test]
+    fn a_person_only_the_answer_names_in_passing_is_missing_from_the_fact() {
+        // Ten facts, so that a person named by two of them is distinctive.
+        let base_with = |pope_questions: &str| {
+            let mut facts = format!(
+                r#"
+[[fact]]
+id = "pope-leo"
+questions = [{pope_questions}]
+answer = "Pope Leo is the new pope; he offered to host a meeting of Putin and Zelensky."
+sources = ["s"]
+quotes = ["q"]
+entities = ["Pope Leo"]
+
+[[fact]]
+id = "zelensky-in-kyiv"
+questions = ["Where was Zelensky on Sunday?"]
+answer = "Zelensky was in Kyiv."
+sources = ["s"]
+quotes = ["q"]
+entities = ["Zelensky"]
+"#
+            );
+            for n in 0..8 {
+                facts.push_str(&format!(
+                    "\n[[fact]]\nid = \"filler-{n}\"\nquestions = [\"What is filler {n}?\"]\nanswer = \"Filler {n}.\"\nsources = [\"s\"]\nquotes = [\"q\"]\n"
+                ));
+            }
+            base_of(&facts)
+        };
+        let missing = |base: &FactBase| {
+            let matcher = Matcher::new(base, MatcherConfig::default());
+            let verdict = matcher.ask("did zelensky go to pope leo's inauguration").unwrap();
+            verdict
+                .candidates
+                .iter()
+                .find(|c| base.facts()[c.fact].id == "pope-leo")
+                .map(|c| c.features.missing)
+                .expect("the pope's fact is a candidate")
+        };
+        // A phrasing asks about Zelensky: he is part of what the fact tells.
+        let asked = base_with(r#""Who is Pope Leo?", "Whom did Pope Leo offer to host, Putin and Zelensky?""#);
+        assert_eq!(missing(&asked), 0.0);
+        // Only the answer names him, in passing.
+        let in_passing = base_with(r#""Who is Pope Leo?", "Whom did Pope Leo offer to host?""#);
+        assert!(missing(&in_passing) > 0.0);
     }
 
     #[test]
