@@ -25,7 +25,8 @@ pub struct Features {
     pub checks: f32,
     /// Weight share of the question words the base knows but the fact never
     /// uses, all of them together (at most 1): "zelensky" and "host" asked of
-    /// a fact with neither.
+    /// a fact with neither. A person, place or organisation that only the
+    /// fact's answer names, and none of its phrasings, counts as missing too.
     pub missing: f32,
     /// Letter-pair (Sørensen-Dice) likeness of the question to the stored
     /// phrasing that matched; 0 when the answer text matched.
