@@ -345,8 +345,8 @@ struct Scratch {
     fact_counts: Vec<u32>,
     /// Per slot, whether the text being scored holds it.
     doc_holds: Vec<bool>,
-    /// Per question term, whether one of the fact's phrasings (not its
-    /// answer) names it.
+    /// Per question term, whether one of the fact's phrasings (not only
+    /// its answer) names it; found when the answer text is scored.
     phrased: Vec<bool>,
 }
 
@@ -874,17 +874,17 @@ impl Matcher {
         let total = asked.total_without(&aside);
         let (wrong_kind, wrong_date, missing_entities) = self.fact_checks(fact, asked, counts, &aside);
         let mut best: Option<(Candidate, f32)> = None;
-        scratch.phrased.fill(false);
+        scratch.phrased.fill(true);
         for doc_id in self.index.fact_docs(fact) {
             let holds = &mut scratch.doc_holds;
             holds.fill(false);
             asked.merge(self.index.doc_terms(doc_id), |&id| id, |slot, _| holds[slot] = true);
             let holds = &scratch.doc_holds;
-            if self.index.doc(doc_id).question.is_some() {
-                for (i, term) in terms.iter().enumerate() {
-                    if term.entity && asked.term_slots[i].clone().any(|s| holds[s]) {
-                        scratch.phrased[i] = true;
-                    }
+            if self.index.doc(doc_id).question.is_none() {
+                // `counts` counts the answer too: a phrasing holds a
+                // spelling when more texts hold it than the answer alone.
+                for (i, _) in terms.iter().enumerate().filter(|(_, t)| t.entity) {
+                    scratch.phrased[i] = asked.term_slots[i].clone().any(|s| counts[s] > u32::from(holds[s]));
                 }
             }
             let Some(s) = self.doc_score(asked, holds) else {
