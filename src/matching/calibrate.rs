@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -17.349,
-            coverage: 5.268,
-            typicality: -2.869,
-            margin: 0.991,
-            known: 2.812,
-            length: 0.59,
-            checks: 10.432,
-            missing: -4.197,
-            surface: 0.125,
-            direct: -0.094,
-            speaker: -3.272,
-            nearest: 4.035,
+            bias: -17.695,
+            coverage: 5.067,
+            typicality: -2.872,
+            margin: 0.963,
+            known: 3.192,
+            length: 0.578,
+            checks: 10.543,
+            missing: -4.23,
+            surface: 0.164,
+            direct: -0.009,
+            speaker: -3.269,
+            nearest: 3.981,
         }
     }
 }

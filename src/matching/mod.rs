@@ -319,6 +319,8 @@ pub struct Matcher {
     fact_numbers: Vec<Vec<String>>,
     /// Per day of the month (index 1 to 31), the base's day terms on it.
     days_of_month: Vec<Vec<u32>>,
+    /// The base's number terms ("#1000") with their values.
+    numbers: Vec<(f64, u32)>,
     /// How many of the index's facts are the base's; the rest stand for the
     /// questions their sources leave open, of the fact each names here.
     real_facts: usize,
@@ -733,6 +735,15 @@ const PART_SIMILARITY: f32 = 0.8;
 /// day of a month the base knows ("11 March"): most often meant, less sure.
 const DAY_OF_MONTH_SIMILARITY: f32 = 0.8;
 
+/// How much a number the base does not know counts as one it does: the
+/// fact with the real figure answers a claim about it, but the question
+/// named another. 0.3 and 0.7 gave the same left-out score.
+const CLAIMED_NUMBER_SIMILARITY: f32 = 0.5;
+
+/// How many of the base's numbers, the closest in magnitude, a number it
+/// does not know may be a claim about: a large base holds thousands.
+const CLAIMED_NUMBERS: usize = 16;
+
 /// Factor for a match made of bare numbers alone: "2+2" shares a number
 /// with "phase two" and nothing else.
 const NUMBERS_ONLY_FACTOR: f32 = 0.6;
@@ -780,9 +791,13 @@ impl Matcher {
         });
         let index = Index::build(texts.chain(gaps), &synonyms, config.stop_word_weight.max(0.0));
         let mut days_of_month: Vec<Vec<u32>> = vec![Vec::new(); 32];
+        let mut numbers = Vec::new();
         for id in 0..index.term_count() as u32 {
-            // Day terms read "@MM-DD".
+            // Day terms read "@MM-DD"; numbers "#1000".
             let text = index.term_text(id);
+            if let Some(value) = text.strip_prefix('#').and_then(|n| n.parse::<f64>().ok()) {
+                numbers.push((value, id));
+            }
             if let Some((_, day)) = text.strip_prefix('@').and_then(|t| t.split_once('-')) {
                 if let Some(days) = day.parse::<usize>().ok().and_then(|d| days_of_month.get_mut(d)) {
                     days.push(id);
@@ -886,6 +901,7 @@ impl Matcher {
             fact_numbers: with_gaps(fact_numbers, &gap_owners),
             real_facts: base.facts().len(),
             days_of_month,
+            numbers,
             gap_owners,
             phrasings,
             phrasing_starts,
@@ -991,6 +1007,10 @@ impl Matcher {
                     });
                     continue;
                 }
+            }
+            if let Some(v) = self.claimed_number(&term) {
+                terms.push(v);
+                continue;
             }
             if term.is_word && !term.canonical && english.informativeness(&term.raw).is_none() {
                 // "steve" of "steve witkoff": the base knows the person only
@@ -1188,6 +1208,39 @@ impl Matcher {
             .filter_map(|name| self.index.term(name))
             .map(|id| (id, PART_SIMILARITY))
             .collect()
+    }
+
+    /// A number the base does not know, read as a claim about one it does
+    /// ("was the ceasefire 60 days?", "the swap was like 100 ppl, right?"):
+    /// the fact giving the real figure answers it. Its variants are the
+    /// base's numbers closest in magnitude, each at half a match, and it
+    /// weighs as the base's numbers do on average; unknown, it weighed
+    /// three times the rarest word and sank the question.
+    fn claimed_number(&self, term: &analyzer::Term) -> Option<QueryTerm> {
+        let value: f64 = term.text.strip_prefix('#')?.parse().ok()?;
+        let magnitude = |v: f64| v.abs().max(1.0).ln();
+        let mut near: Vec<(f64, u32)> = self
+            .numbers
+            .iter()
+            .map(|&(v, id)| ((magnitude(v) - magnitude(value)).abs(), id))
+            .collect();
+        if near.is_empty() {
+            return None;
+        }
+        near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        near.truncate(CLAIMED_NUMBERS);
+        let weight = near.iter().map(|&(_, id)| self.index.idf(id)).sum::<f32>() / near.len() as f32;
+        Some(QueryTerm {
+            text: term.text.clone(),
+            weight,
+            variants: near
+                .into_iter()
+                .map(|(_, id)| (id, CLAIMED_NUMBER_SIMILARITY))
+                .collect(),
+            entity: false,
+            specific: is_specific(term),
+            stop: false,
+        })
     }
 
     /// The index term a stemmed English word stands for: its synonym
@@ -1898,6 +1951,49 @@ entities = ["Putin"]
             name("who did vladimir chat with", "vladimir")
         );
         assert_eq!(name("who did vladimir chat with", "vladimir")[0].0, "putin");
+    }
+
+    #[test]
+    fn a_number_the_base_does_not_know_is_a_claim_about_the_numbers_it_does() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "swap"
+questions = ["How many prisoners were exchanged?"]
+answer = "Russia and Ukraine agreed to exchange 1,000 prisoners each."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "votes"
+questions = ["How many senators back the sanctions bill?"]
+answer = "77 senators back the bill."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "weather"
+questions = ["What was the weather like at the talks?"]
+answer = "It rained."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        // A number the base holds is itself only.
+        let known = reading(&matcher, "were 1000 prisoners exchanged", "#1000").expect("read");
+        assert_eq!(known.matches, [("#1000".to_string(), 1.0)]);
+        // One it does not is a claim to check against the figures it holds,
+        // weighing no more than they do, where an unknown word would sink the
+        // question.
+        let claim = reading(&matcher, "were 100 prisoners exchanged, right?", "#100").expect("read");
+        let read_as: Vec<&str> = claim.matches.iter().map(|m| m.0.as_str()).collect();
+        assert!(read_as.contains(&"#1000") && read_as.contains(&"#77"), "{read_as:?}");
+        assert!(claim.matches.iter().all(|m| m.1 < 1.0), "{:?}", claim.matches);
+        assert!(claim.weight <= known.weight, "{} > {}", claim.weight, known.weight);
+        let verdict = matcher.ask("were 100 prisoners exchanged, right?").unwrap();
+        assert_eq!(base.facts()[verdict.candidates[0].fact].id, "swap");
+        assert!(!matches!(verdict.outcome, Outcome::Abstain), "{verdict:?}");
     }
 
     #[test]
