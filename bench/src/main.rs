@@ -88,6 +88,10 @@ struct Retrieval {
     /// each engine uses its default threshold.
     #[arg(long)]
     tune: Option<PathBuf>,
+    /// Keep only the first N stored questions of each entry: an FAQ written
+    /// by hand has a few ways of asking per entry, where CLINC150 has a hundred.
+    #[arg(long, value_name = "N")]
+    per_entry: Option<usize>,
     /// Share of words (3+ letters) in every tune and report query that get a keyboard typo.
     #[arg(long, value_name = "RATE")]
     typos: Option<f64>,
@@ -173,7 +177,12 @@ fn retrieval(args: Retrieval) -> Result<()> {
         None if args.objective == TuneFor::Weakest => Objective::Weakest,
         None => Objective::Balanced,
     };
-    let entries = data::read_faq(&args.faq)?;
+    let mut entries = data::read_faq(&args.faq)?;
+    match args.per_entry {
+        Some(0) => bail!("--per-entry takes how many stored questions to keep per entry, at least 1"),
+        Some(n) => entries.iter_mut().for_each(|e| e.questions.truncate(n)),
+        None => {}
+    }
     let mut queries = data::read_queries(&args.queries, &entries)?;
     let mut tune = args
         .tune

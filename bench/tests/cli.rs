@@ -55,6 +55,29 @@ fn rows(stdout: &str) -> Vec<serde_json::Value> {
 }
 
 #[test]
+fn retrieval_keeps_as_many_stored_questions_per_entry_as_asked() {
+    let retrieval = |per_entry: &str| {
+        let mut cmd = bench();
+        cmd.arg("retrieval")
+            .arg("--faq")
+            .arg(fixture("faq.jsonl"))
+            .arg("--queries")
+            .arg(fixture("queries.jsonl"))
+            .args(["--engines", "naive-strsim", "--json", "--per-entry", per_entry]);
+        cmd.output().expect("the bench runs")
+    };
+    let one = retrieval("1");
+    assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
+    let stderr = String::from_utf8_lossy(&one.stderr);
+    assert!(stderr.contains("8 entries, 8 phrasings"), "{stderr}");
+    let all = retrieval("100");
+    assert!(String::from_utf8_lossy(&all.stderr).contains("8 entries, 32 phrasings"));
+    let none = retrieval("0");
+    assert!(!none.status.success());
+    assert!(String::from_utf8_lossy(&none.stderr).contains("--per-entry"));
+}
+
+#[test]
 fn retrieval_on_the_fixture_reports_every_engine() {
     let stdout = run(bench()
         .arg("retrieval")
