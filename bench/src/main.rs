@@ -169,6 +169,9 @@ fn retrieval(args: Retrieval) -> Result<()> {
             bail!("--typos takes a share of words from 0 to 1, not {rate}");
         }
     }
+    if args.per_entry == Some(0) {
+        bail!("--per-entry takes how many stored questions to keep per entry, at least 1");
+    }
     let objective = match args.decline_target {
         Some(share) if !(0.0..=1.0).contains(&share) => {
             bail!("--decline-target takes a share of out-of-scope queries from 0 to 1, not {share}")
@@ -178,10 +181,8 @@ fn retrieval(args: Retrieval) -> Result<()> {
         None => Objective::Balanced,
     };
     let mut entries = data::read_faq(&args.faq)?;
-    match args.per_entry {
-        Some(0) => bail!("--per-entry takes how many stored questions to keep per entry, at least 1"),
-        Some(n) => entries.iter_mut().for_each(|e| e.questions.truncate(n)),
-        None => {}
+    if let Some(n) = args.per_entry {
+        entries.iter_mut().for_each(|e| e.questions.truncate(n));
     }
     let mut queries = data::read_queries(&args.queries, &entries)?;
     let mut tune = args
