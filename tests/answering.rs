@@ -110,6 +110,20 @@ fn what_the_sources_leave_open_is_not_answered_but_what_they_do_say_is_offered()
 }
 
 #[test]
+fn asking_when_of_what_a_fact_dates_is_answered_though_the_sources_leave_other_whens_open() {
+    // The base leaves open when the truce would begin or end; the day Kyiv
+    // agreed to it is what the fact says.
+    let (answer, _) = answer_to("when did ukraine agree to the 30 day ceasefire");
+    assert!(answer.contains("11 March 2025"), "{answer}");
+    let (answer, _) = answer_to("did kyiv say yes to the 30 day truce");
+    assert!(answer.contains("30-day"), "{answer}");
+    assert!(!matches!(
+        ask("when does the 30 day ceasefire start").response,
+        Response::Answer(_)
+    ));
+}
+
+#[test]
 fn questions_the_sources_do_not_answer_are_declined() {
     assert!(declines("What is the capital of Australia?"));
     assert!(declines("best pizza in town"));

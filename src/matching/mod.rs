@@ -884,6 +884,12 @@ impl Matcher {
                 phrasings.push(&text::normalize_question(q));
             }
         }
+        for &f in &gap_owners {
+            phrasing_starts.push(phrasings.len() as u32);
+            for q in &base.facts()[f as usize].unsaid {
+                phrasings.push(&text::normalize_question(q));
+            }
+        }
         phrasing_starts.push(phrasings.len() as u32);
         phrasings.shrink_to_fit();
         Matcher {
@@ -1451,10 +1457,6 @@ impl Matcher {
             candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
             candidates.truncate(rank::MAX_CANDIDATES);
         }
-        self.settle_gaps(&mut candidates, &terms);
-        let known_share = if total > 0.0 { (known / total).min(1.0) } else { 0.0 };
-        let weighty = terms.iter().filter(|t| t.weight > 0.0 && !t.stop).count();
-        let length = weighty.min(6) as f32 / 6.0;
         // Words said again add nothing to how the question reads.
         let mut said: Vec<&str> = Vec::new();
         let normalized = text::normalize_question(question);
@@ -1464,6 +1466,10 @@ impl Matcher {
             }
         }
         let asked_pairs = text::LetterPairs::new(&said.join(" "));
+        self.settle_gaps(&mut candidates, &terms, &asked_pairs);
+        let known_share = if total > 0.0 { (known / total).min(1.0) } else { 0.0 };
+        let weighty = terms.iter().filter(|t| t.weight > 0.0 && !t.stop).count();
+        let length = weighty.min(6) as f32 / 6.0;
         let asked_speakers: Vec<String> = speakers::asked_speakers(question, &self.synonyms)
             .into_iter()
             .filter_map(|name| self.as_read(&terms, name))
@@ -1569,8 +1575,10 @@ impl Matcher {
     /// never uses ("what guarantees does russia want" is not held back by
     /// "Who would give Russia the guarantees it wants?" for "russia", which
     /// the fact's other phrasings hold). Text is weighed against text, as a
-    /// fact's many phrasings would otherwise outweigh its few open ones.
-    fn settle_gaps(&self, candidates: &mut Vec<Candidate>, terms: &[QueryTerm]) {
+    /// fact's many phrasings would otherwise outweigh its few open ones. An
+    /// open question its own fact matches better, and asks nothing more of,
+    /// marks no fact at all.
+    fn settle_gaps(&self, candidates: &mut Vec<Candidate>, terms: &[QueryTerm], asked: &text::LetterPairs) {
         if self.gap_owners.is_empty() {
             return;
         }
@@ -1607,21 +1615,76 @@ impl Matcher {
                 .iter()
                 .any(|&(id, _)| QUESTION_WORDS.contains(&self.index.term_text(id)))
         };
-        for c in &mut real {
+        // Whether an open question of the fact's own, nearly as close, holds
+        // a word of the question that the fact's best phrasing lacks: a
+        // question word the fact never asks with the gap's other words, or a
+        // word the fact never uses ("what guarantees does russia want" is not
+        // held back by "Who would give Russia the guarantees it wants?" for
+        // "russia", which the fact's other phrasings hold).
+        let asks_more = |c: &Candidate, g: &Candidate| {
+            if self.gap_owners[g.fact - self.real_facts] as usize != c.fact || g.confidence < GAP_SHARE * c.confidence {
+                return false;
+            }
             let phrasing = doc_of(c);
+            let gap = doc_of(g);
             let fact_docs = self.index.fact_docs(c.fact as u32);
-            let adds = |gap: u32, t: &QueryTerm| {
+            terms.iter().any(|t| {
                 let asks = asks_with(t);
-                (!t.stop || asks)
-                    && holds(gap, t)
-                    && !holds(phrasing, t)
-                    && (asks || !fact_docs.clone().any(|d| holds(d, t)))
-            };
-            c.unsaid = gaps.iter().any(|g| {
-                let own = self.gap_owners[g.fact - self.real_facts] as usize == c.fact;
-                g.confidence >= c.confidence
-                    || (own && g.confidence >= GAP_SHARE * c.confidence && terms.iter().any(|t| adds(doc_of(g), t)))
-            });
+                if (t.stop && !asks) || !holds(gap, t) || holds(phrasing, t) {
+                    return false;
+                }
+                if !asks {
+                    return !fact_docs.clone().any(|d| holds(d, t));
+                }
+                // The fact asks with it too. The question is the fact's only
+                // if the fact's phrasings with that word hold every other
+                // word of the question that its open questions with that
+                // word hold, and more: "when did ukraine agree to the 30 day
+                // ceasefire" (with "When did Ukraine agree to the truce?"
+                // beside "When would the 30-day truce end?"), not "when does
+                // the 30 day ceasefire start" ("When would the ceasefire
+                // Kyiv accepted begin?") nor "... run out", which neither
+                // holds.
+                let held = |docs: std::ops::Range<u32>| -> Vec<bool> {
+                    let asking: Vec<u32> = docs.filter(|&d| holds(d, t)).collect();
+                    terms
+                        .iter()
+                        .map(|u| !u.stop && asking.iter().any(|&d| holds(d, u)))
+                        .collect()
+                };
+                let fact_holds = held(fact_docs.clone());
+                let open_holds = held(self.index.fact_docs(g.fact as u32));
+                let covers = open_holds.iter().zip(&fact_holds).all(|(&open, &fact)| !open || fact);
+                // And one of them reads nearer the question, as text, than
+                // the open question does: "What is in Russia's requirements
+                // document?" is what "whats actually in russia's ceasefire
+                // requirements doc" asks, though the fact holds "ceasefire".
+                let near = |at: usize| self.phrasings.nearest(asked, at..at + 1);
+                let open_near = g.question.map_or(0.0, |q| near(self.phrasings_of(g.fact).start + q));
+                let nearer = self
+                    .phrasings_of(c.fact)
+                    .enumerate()
+                    .any(|(i, at)| holds(fact_docs.start + i as u32, t) && near(at) > open_near);
+                !(covers && fact_holds != open_holds && nearer)
+            })
+        };
+        // An open question its own fact answers better is not what was
+        // asked, so it holds back no other fact either.
+        let live: Vec<&Candidate> = gaps
+            .iter()
+            .filter(|g| {
+                let owner = self.gap_owners[g.fact - self.real_facts] as usize;
+                !real
+                    .iter()
+                    .any(|c| c.fact == owner && c.confidence > g.confidence && !asks_more(c, g))
+            })
+            .collect();
+        let marked: Vec<bool> = real
+            .iter()
+            .map(|c| live.iter().any(|g| g.confidence >= c.confidence || asks_more(c, g)))
+            .collect();
+        for (c, unsaid) in real.iter_mut().zip(marked) {
+            c.unsaid = unsaid;
         }
         *candidates = real;
     }
@@ -1862,6 +1925,50 @@ unsaid = ["What guarantees does Russia want from Kyiv?", "Which Russian demands 
         // Asked with the fact's own question word, it is answered.
         let what = matcher.ask("what russian demands did rubio call unrealistic").unwrap();
         assert!(!what.candidates[0].unsaid, "{:?}", what.candidates[0]);
+    }
+
+    /// A fact that asks "when" itself, with open questions that ask "when"
+    /// of the same truce, and a fact beside it that shares its words.
+    fn truce() -> FactBase {
+        base_of(
+            r#"
+[[fact]]
+id = "kyiv-agreed"
+questions = ["When did Kyiv accept the 30-day ceasefire?", "When did Ukraine agree to the truce?", "Did Ukraine agree to the 30-day ceasefire?"]
+answer = "On 11 March 2025 Kyiv agreed to a 30-day ceasefire."
+sources = ["s"]
+quotes = ["q"]
+unsaid = ["When would the ceasefire Kyiv accepted begin?", "When would the 30-day truce end?"]
+
+[[fact]]
+id = "jeddah"
+questions = ["Where did Ukraine agree to the ceasefire?", "What happened in Jeddah?"]
+answer = "Kyiv agreed to the ceasefire during talks in Jeddah."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        )
+    }
+
+    #[test]
+    fn a_question_word_the_fact_asks_with_as_fully_as_its_open_questions_do_is_the_facts() {
+        let base = truce();
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let asked = matcher.ask("when did ukraine agree to the 30 day ceasefire").unwrap();
+        assert!(asked.candidates.iter().all(|c| !c.unsaid), "{:?}", asked.candidates);
+        assert!(matches!(asked.outcome, Outcome::Answer(_)), "{:?}", asked.outcome);
+        // An open question holds a word the fact never asks with "when".
+        for open in [
+            "when does the 30 day ceasefire start",
+            "when does the 30 day ceasefire end",
+        ] {
+            let asked = matcher.ask(open).unwrap();
+            assert!(
+                !matches!(asked.outcome, Outcome::Answer(_)),
+                "{open}: {:?}",
+                asked.outcome
+            );
+        }
     }
 
     fn talks() -> FactBase {
