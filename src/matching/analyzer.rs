@@ -571,9 +571,8 @@ impl Synonyms {
         'outer: while i < terms.len() {
             for len in (1..=self.longest.min(terms.len() - i)).rev() {
                 let span = &terms[i..i + len];
-                if span.iter().any(|t| !t.is_word) {
-                    continue;
-                }
+                // A number, date or ordinal is part of a phrase where the
+                // phrase spells it ("phase one", "one on one", "leo 14").
                 let key: Vec<String> = span.iter().map(|t| t.text.clone()).collect();
                 if let Some(name) = self.phrases.get(&key) {
                     out.push(Term::group(name));
@@ -824,6 +823,22 @@ mod tests {
         let named = vec![text::stem("prisoner"), text::stem("exchange")];
         assert_eq!(index_terms("POWs swapped", &syn), named);
         assert_eq!(index_terms("the prisoners of war exchanges", &syn), named);
+    }
+
+    #[test]
+    fn a_phrase_that_spells_a_number_is_the_phrase_not_the_number() {
+        let syn = Synonyms::new(&groups(&[
+            &["plan a", "phase one", "first phase"],
+            &["one-on-one", "one on one"],
+        ]));
+        let plan_a = vec![text::stem("plan") + "_" + &text::stem("a")];
+        assert_eq!(index_terms("phase one", &syn), plan_a);
+        assert_eq!(index_terms("the first phase", &syn), plan_a);
+        let one_on_one = index_terms("one-on-one", &syn);
+        assert_eq!(index_terms("talk one on one", &syn)[1..], one_on_one[..]);
+        assert!(!one_on_one.contains(&"#1".to_string()), "{one_on_one:?}");
+        // The number alone is still the number.
+        assert_eq!(index_terms("one", &syn), vec!["#1".to_string()]);
     }
 
     #[test]

@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -17.695,
-            coverage: 5.067,
-            typicality: -2.872,
-            margin: 0.963,
-            known: 3.192,
-            length: 0.578,
-            checks: 10.543,
-            missing: -4.23,
-            surface: 0.164,
-            direct: -0.009,
-            speaker: -3.269,
-            nearest: 3.981,
+            bias: -17.715,
+            coverage: 5.025,
+            typicality: -2.919,
+            margin: 1.053,
+            known: 3.182,
+            length: 0.572,
+            checks: 10.558,
+            missing: -4.238,
+            surface: 0.167,
+            direct: -0.089,
+            speaker: -3.26,
+            nearest: 4.144,
         }
     }
 }
