@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -17.715,
-            coverage: 5.025,
-            typicality: -2.919,
-            margin: 1.053,
-            known: 3.182,
-            length: 0.572,
-            checks: 10.558,
-            missing: -4.238,
-            surface: 0.167,
-            direct: -0.089,
-            speaker: -3.26,
-            nearest: 4.144,
+            bias: -17.43,
+            coverage: 4.992,
+            typicality: -2.876,
+            margin: 1.091,
+            known: 3.164,
+            length: 0.536,
+            checks: 10.448,
+            missing: -4.694,
+            surface: -0.031,
+            direct: -0.239,
+            speaker: -3.264,
+            nearest: 4.298,
         }
     }
 }
