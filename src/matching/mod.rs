@@ -1642,6 +1642,8 @@ impl Matcher {
             let phrasing = doc_of(c);
             let gap = doc_of(g);
             let fact_docs = self.index.fact_docs(c.fact as u32);
+            let near = |at: usize| self.phrasings.nearest(asked, at..at + 1);
+            let open_near = g.question.map_or(0.0, |q| near(self.phrasings_of(g.fact).start + q));
             terms.iter().any(|t| {
                 let asks = asks_with(t);
                 if (t.stop && !asks) || !holds(gap, t) || holds(phrasing, t) {
@@ -1673,8 +1675,6 @@ impl Matcher {
                 // the open question does: "What is in Russia's requirements
                 // document?" is what "whats actually in russia's ceasefire
                 // requirements doc" asks, though the fact holds "ceasefire".
-                let near = |at: usize| self.phrasings.nearest(asked, at..at + 1);
-                let open_near = g.question.map_or(0.0, |q| near(self.phrasings_of(g.fact).start + q));
                 let nearer = self
                     .phrasings_of(c.fact)
                     .enumerate()
@@ -1682,23 +1682,29 @@ impl Matcher {
                 !(covers && fact_holds != open_holds && nearer)
             })
         };
+        // Once per fact and open question: both uses below need it.
+        let more: Vec<Vec<bool>> = real
+            .iter()
+            .map(|c| gaps.iter().map(|g| asks_more(c, g)).collect())
+            .collect();
         // An open question its own fact answers better is not what was
         // asked, so it holds back no other fact either.
-        let live: Vec<&Candidate> = gaps
+        let live: Vec<bool> = gaps
             .iter()
-            .filter(|g| {
+            .enumerate()
+            .map(|(j, g)| {
                 let owner = self.gap_owners[g.fact - self.real_facts] as usize;
                 !real
                     .iter()
-                    .any(|c| c.fact == owner && c.confidence > g.confidence && !asks_more(c, g))
+                    .enumerate()
+                    .any(|(i, c)| c.fact == owner && c.confidence > g.confidence && !more[i][j])
             })
             .collect();
-        let marked: Vec<bool> = real
-            .iter()
-            .map(|c| live.iter().any(|g| g.confidence >= c.confidence || asks_more(c, g)))
-            .collect();
-        for (c, unsaid) in real.iter_mut().zip(marked) {
-            c.unsaid = unsaid;
+        for (i, c) in real.iter_mut().enumerate() {
+            c.unsaid = gaps
+                .iter()
+                .enumerate()
+                .any(|(j, g)| live[j] && (g.confidence >= c.confidence || more[i][j]));
         }
         *candidates = real;
     }
