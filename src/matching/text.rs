@@ -940,4 +940,17 @@ mod tests {
         assert_eq!(stem("us"), "us");
         assert_eq!(stem("called"), "call");
     }
+
+    #[test]
+    fn a_word_in_its_own_right_is_not_read_as_another_words_inflection() {
+        // WordNet lists "offer" as a comparative of "off" and "ground" as a
+        // form of "grind"; read so, "the pope's offer" missed "offered".
+        assert_eq!(stem("offer"), stem("offered"));
+        assert_eq!(stem("offer"), stem("offers"));
+        assert_ne!(stem("offer"), stem("off"));
+        assert_ne!(stem("ground"), stem("grind"));
+        // Irregular forms still meet their base.
+        assert_eq!(stem("went"), stem("go"));
+        assert_eq!(stem("fell"), stem("fall"));
+    }
 }

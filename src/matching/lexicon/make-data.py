@@ -72,11 +72,18 @@ def main(freq_path, wordnet_dir):
                     found.append(folded)
             members[(pos, offset)] = sorted(set(found))
 
+    # Irregular inflections ("went" -> "go"), from WordNet's exception lists. A word that
+    # is a lemma in its own right, seen in tagged text at least twice and more often than
+    # its base is in that part of speech, is that word: "offer" is no comparative of "off",
+    # nor "ground" a form of "grind". (WordNet tags no modal verbs: "might" stays "may".)
     lemma_of = {}
-    for name in pos_files.values():
+    for pos, name in pos_files.items():
         for line in open(wn / f"{name}.exc", encoding="latin-1"):
             f = line.split()
             if len(f) >= 2 and f[0] in counts and WORD.match(f[1]) and f[0] != f[1]:
+                own = sum(tags.get(f[0], {}).values())
+                if own >= 2 and own > tags.get(f[1], {}).get(pos, 0):
+                    continue
                 lemma_of.setdefault(f[0], f[1])
 
     # Regular inflections ("tanks", "meeting") take the parts of speech of their base form,
