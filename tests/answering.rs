@@ -124,6 +124,21 @@ fn asking_when_of_what_a_fact_dates_is_answered_though_the_sources_leave_other_w
 }
 
 #[test]
+fn a_question_holding_a_word_only_an_open_question_uses_is_not_answered_as_if_covered() {
+    // The base says 1,000 prisoners were to be exchanged and leaves open how
+    // many each side releases: "each" is in that open question and nowhere
+    // in the fact, though the fact's phrasings match the rest more closely.
+    for q in [
+        "1000 prisoners from each side?",
+        "is it 1000 prisoners from each side or 1000 in total?",
+    ] {
+        assert!(!matches!(ask(q).response, Response::Answer(_)), "{q}");
+    }
+    let (answer, _) = answer_to("how many prisoners were exchanged");
+    assert!(answer.contains("1,000"), "{answer}");
+}
+
+#[test]
 fn questions_the_sources_do_not_answer_are_declined() {
     assert!(declines("What is the capital of Australia?"));
     assert!(declines("best pizza in town"));

@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -17.43,
-            coverage: 4.992,
-            typicality: -2.876,
-            margin: 1.091,
-            known: 3.164,
-            length: 0.536,
-            checks: 10.448,
-            missing: -4.694,
-            surface: -0.031,
-            direct: -0.239,
-            speaker: -3.264,
-            nearest: 4.298,
+            bias: -17.555,
+            coverage: 5.008,
+            typicality: -2.974,
+            margin: 1.086,
+            known: 3.162,
+            length: 0.577,
+            checks: 10.469,
+            missing: -4.628,
+            surface: -0.107,
+            direct: -0.221,
+            speaker: -3.256,
+            nearest: 4.499,
         }
     }
 }

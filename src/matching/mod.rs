@@ -726,6 +726,13 @@ struct SlipReadings {
 /// leave open to be answered with the fact.
 const GAP_SHARE: f32 = 0.9;
 
+/// The share for an open question that holds a word of the question the fact
+/// never uses: that word is what the question asks and the fact does not
+/// say, so the open question need match less closely ("did zelensky accept
+/// the vatican's offer to host talks" against "Has Zelenskyy accepted the
+/// pope's offer?", beside "Has the Vatican offered to host the talks?").
+const GAP_UNUSED_WORD_SHARE: f32 = 0.75;
+
 /// Similarity of a word that is part of a synonym group's phrase, alone
 /// ("marco" for "marco rubio"): most often meant, but less sure than the
 /// phrase itself.
@@ -1586,7 +1593,8 @@ impl Matcher {
     /// well ([`GAP_SHARE`]) while holding a word of the question that phrasing
     /// lacks ("which city" of "Which city in Turkey hosted the talks?" against
     /// "Where were the talks held?"): a question word, or a word the fact
-    /// never uses ("what guarantees does russia want" is not held back by
+    /// never uses, which may match less closely ([`GAP_UNUSED_WORD_SHARE`];
+    /// "what guarantees does russia want" is not held back by
     /// "Who would give Russia the guarantees it wants?" for "russia", which
     /// the fact's other phrasings hold). Text is weighed against text, as a
     /// fact's many phrasings would otherwise outweigh its few open ones. An
@@ -1636,9 +1644,12 @@ impl Matcher {
         // held back by "Who would give Russia the guarantees it wants?" for
         // "russia", which the fact's other phrasings hold).
         let asks_more = |c: &Candidate, g: &Candidate| {
-            if self.gap_owners[g.fact - self.real_facts] as usize != c.fact || g.confidence < GAP_SHARE * c.confidence {
+            if self.gap_owners[g.fact - self.real_facts] as usize != c.fact
+                || g.confidence < GAP_UNUSED_WORD_SHARE * c.confidence
+            {
                 return false;
             }
+            let close = g.confidence >= GAP_SHARE * c.confidence;
             let phrasing = doc_of(c);
             let gap = doc_of(g);
             let fact_docs = self.index.fact_docs(c.fact as u32);
@@ -1651,6 +1662,9 @@ impl Matcher {
                 }
                 if !asks {
                     return !fact_docs.clone().any(|d| holds(d, t));
+                }
+                if !close {
+                    return false;
                 }
                 // The fact asks with it too. The question is the fact's only
                 // if the fact's phrasings with that word hold every other
