@@ -7,7 +7,7 @@ unanswerable question answered at all. Run from the repository root after
 
     python3 scripts/sweep-threshold.py tests/eval/questions.toml tests/eval/dev.toml \
         tests/eval/dev2.toml tests/eval/dev3.toml tests/eval/dev4.toml tests/eval/dev5.toml \
-        tests/eval/dev6.toml tests/eval/dev7.toml
+        tests/eval/dev6.toml tests/eval/dev7.toml tests/eval/dev8.toml
 
 Only the threshold changes (in a temporary copy of config/talksbot.toml); the
 calibration stays as bundled. Never run it on tests/eval/test.toml to choose anything.

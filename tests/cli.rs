@@ -464,10 +464,20 @@ fn the_bundled_calibration_is_what_calibrating_the_dev_sets_gives_and_calibratin
     std::fs::copy(repo().join("config/talksbot.toml"), &config).unwrap();
     let before = std::fs::read_to_string(&config).unwrap();
     let mut args = vec!["--config", config.to_str().unwrap(), "calibrate", "--write"];
-    let files: Vec<String> = ["questions", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7"]
-        .iter()
-        .map(|f| repo().join(format!("tests/eval/{f}.toml")).display().to_string())
-        .collect();
+    let files: Vec<String> = [
+        "questions",
+        "dev",
+        "dev2",
+        "dev3",
+        "dev4",
+        "dev5",
+        "dev6",
+        "dev7",
+        "dev8",
+    ]
+    .iter()
+    .map(|f| repo().join(format!("tests/eval/{f}.toml")).display().to_string())
+    .collect();
     args.extend(files.iter().map(String::as_str));
     let out = talksbot(&args, None);
     assert!(out.status.success(), "{}", stderr(&out));

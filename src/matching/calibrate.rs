@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -17.555,
-            coverage: 5.008,
-            typicality: -2.974,
-            margin: 1.086,
-            known: 3.162,
-            length: 0.577,
-            checks: 10.469,
-            missing: -4.628,
-            surface: -0.107,
-            direct: -0.221,
-            speaker: -3.256,
-            nearest: 4.499,
+            bias: -17.991,
+            coverage: 5.082,
+            typicality: -3.01,
+            margin: 1.176,
+            known: 3.11,
+            length: 0.581,
+            checks: 10.89,
+            missing: -4.602,
+            surface: -0.531,
+            direct: -0.205,
+            speaker: -3.324,
+            nearest: 4.846,
         }
     }
 }
