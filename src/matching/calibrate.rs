@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -17.991,
-            coverage: 5.082,
-            typicality: -3.01,
-            margin: 1.176,
-            known: 3.11,
-            length: 0.581,
-            checks: 10.89,
-            missing: -4.602,
-            surface: -0.531,
-            direct: -0.205,
-            speaker: -3.324,
-            nearest: 4.846,
+            bias: -18.019,
+            coverage: 5.04,
+            typicality: -3.0,
+            margin: 1.272,
+            known: 3.117,
+            length: 0.58,
+            checks: 10.927,
+            missing: -4.597,
+            surface: -0.534,
+            direct: -0.203,
+            speaker: -3.325,
+            nearest: 4.84,
         }
     }
 }

@@ -325,6 +325,9 @@ pub struct Matcher {
     /// questions their sources leave open, of the fact each names here.
     real_facts: usize,
     gap_owners: Vec<u32>,
+    /// Per open-question "fact", per open question, what kind of answer it
+    /// asks for ("On what date did the exemption lapse?": a time).
+    gap_asks: Vec<Vec<AnswerKinds>>,
     /// The letter pairs of every fact's stored questions, as the question's
     /// are compared with them, fact after fact.
     phrasings: text::PairSets,
@@ -664,6 +667,15 @@ impl AnswerKinds {
         }
     }
 
+    /// Whether this asks for a time (or date) or how something went, and
+    /// `asked` does not. Not a count or a span: those are asked as often by
+    /// a bare number ("1000 from each side?", "30 days?") as by "how many"
+    /// or "how long", so a question that seems not to ask one may.
+    fn asks_beyond(self, asked: AnswerKinds) -> bool {
+        let time = |k: AnswerKinds| k.time || k.date || k.clock;
+        (time(self) && !time(asked)) || (self.outcome && !asked.outcome)
+    }
+
     fn can_answer(self, asked: AnswerKinds) -> bool {
         (!asked.time || self.time)
             && (!asked.count || self.count)
@@ -797,6 +809,16 @@ impl Matcher {
             body: String::new(),
         });
         let index = Index::build(texts.chain(gaps), &synonyms, config.stop_word_weight.max(0.0));
+        let gap_asks = gap_owners
+            .iter()
+            .map(|&f| {
+                base.facts()[f as usize]
+                    .unsaid
+                    .iter()
+                    .map(|q| AnswerKinds::of_question(&analyzer::analyze(q, &synonyms, config.max_question_words)))
+                    .collect()
+            })
+            .collect();
         let mut days_of_month: Vec<Vec<u32>> = vec![Vec::new(); 32];
         let mut numbers = Vec::new();
         for id in 0..index.term_count() as u32 {
@@ -916,6 +938,7 @@ impl Matcher {
             days_of_month,
             numbers,
             gap_owners,
+            gap_asks,
             phrasings,
             phrasing_starts,
         }
@@ -1535,6 +1558,21 @@ impl Matcher {
         }
         let outcome = self.decide(&candidates, weighty);
         Ok(Verdict { outcome, candidates })
+    }
+
+    /// Whether `doc` is an open question that asks for another kind of
+    /// answer than `asked` ("On what date did the exemption lapse?" beside
+    /// "what sanctions exemption lapsed"): however close its words, it is
+    /// not what was asked.
+    fn open_question_asks_else(&self, fact: u32, doc: u32, asked: AnswerKinds) -> bool {
+        let Some(gap) = (fact as usize).checked_sub(self.real_facts) else {
+            return false;
+        };
+        self.index
+            .doc(doc)
+            .question
+            .and_then(|q| self.gap_asks.get(gap)?.get(q as usize))
+            .is_some_and(|k| k.asks_beyond(asked))
     }
 
     /// Where a fact's stored questions are in `phrasings`, in their order.
@@ -2309,6 +2347,24 @@ quotes = ["q"]
         assert!(!vote.can_answer(asks("what date is the senate voting?")));
         assert!(vote.can_answer(asks("what is the senate voting on?")));
         assert!(AnswerKinds::of_answer("-", &mut stems).0.can_answer(asks("what date?")));
+    }
+
+    #[test]
+    fn an_open_question_asks_beyond_a_question_only_for_a_time_or_an_outcome_it_lacks() {
+        let open = |q: &str, asked: &str| asks(q).asks_beyond(asks(asked));
+        assert!(open(
+            "On what date did the exemption lapse?",
+            "what sanctions exemption lapsed"
+        ));
+        assert!(open("How did the call go?", "is trump calling putin on monday"));
+        assert!(!open("When would the truce end?", "what date does the truce end"));
+        assert!(!open("How did the call go?", "how did the monday call go"));
+        // A count or a span may be asked with a bare number.
+        assert!(!open(
+            "How many prisoners will each side release?",
+            "1000 from each side?"
+        ));
+        assert!(!open("How long would the truce last?", "30 days?"));
     }
 
     #[test]

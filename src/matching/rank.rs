@@ -876,6 +876,11 @@ impl Matcher {
         let mut best: Option<(Candidate, f32)> = None;
         scratch.phrased.fill(true);
         for doc_id in self.index.fact_docs(fact) {
+            // An open question asking for a time or an outcome the question
+            // does not ask for is not what was asked: it does not compete.
+            if self.open_question_asks_else(fact, doc_id, asked.kinds) {
+                continue;
+            }
             let holds = &mut scratch.doc_holds;
             holds.fill(false);
             asked.merge(self.index.doc_terms(doc_id), |&id| id, |slot, _| holds[slot] = true);
