@@ -736,7 +736,66 @@ fn analyze_words(
             },
         })
         .collect();
-    synonyms.apply(greetings_said_nothing(terms))
+    synonyms.apply(calling_as_naming(greetings_said_nothing(terms)))
+}
+
+/// "Rubio called the meeting promising", "did he call it a failure": "call"
+/// before "the", "a" or "it" names what something is, as "describe" does,
+/// unless what follows is a time or someone to ring ("call this week", "call
+/// the ukrainian president"). Read as a phone call, such a question is
+/// matched to the facts about calls.
+fn calling_as_naming(mut terms: Vec<Term>) -> Vec<Term> {
+    const CALL: &[&str] = &["call", "calls", "called", "calling"];
+    const NAMING: &[&str] = &["the", "a", "an", "it", "this", "that", "his", "their", "its"];
+    const RUNG: &[&str] = &[
+        "week",
+        "weekend",
+        "day",
+        "morning",
+        "evening",
+        "night",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "month",
+        "year",
+        "time",
+        "president",
+        "pope",
+        "leader",
+        "leaders",
+        "presidents",
+        "next",
+        "following",
+        "previous",
+        "last",
+        "russian",
+        "russians",
+        "ukrainian",
+        "ukrainians",
+        "kremlin",
+        "secretary",
+        "envoy",
+        "minister",
+    ];
+    for i in 0..terms.len().saturating_sub(1) {
+        let next = terms[i + 1].raw.as_str();
+        let after = terms.get(i + 2).map_or("", |t| t.raw.as_str());
+        if CALL.contains(&terms[i].raw.as_str()) && NAMING.contains(&next) && !RUNG.contains(&after) {
+            let (text, stop) = read_word("describe");
+            terms[i] = Term {
+                text,
+                stop,
+                raw: "describe".to_string(),
+                ..terms[i].clone()
+            };
+        }
+    }
+    terms
 }
 
 /// The times of day a greeting wishes a good one ("good afternoon").
@@ -823,6 +882,26 @@ mod tests {
         let named = vec![text::stem("prisoner"), text::stem("exchange")];
         assert_eq!(index_terms("POWs swapped", &syn), named);
         assert_eq!(index_terms("the prisoners of war exchanges", &syn), named);
+    }
+
+    #[test]
+    fn calling_something_a_name_is_describing_it_not_a_phone_call() {
+        let syn = Synonyms::new(&groups(&[&["phone call", "call", "phone"]]));
+        let phone = "phone_call".to_string();
+        let describe = text::stem("describe");
+        for q in ["did rubio call the meeting promising", "who called it a failure"] {
+            let terms = index_terms(q, &syn);
+            assert!(terms.contains(&describe) && !terms.contains(&phone), "{q}: {terms:?}");
+        }
+        for q in [
+            "will trump call putin",
+            "a call this week",
+            "is trump calling the ukrainian president",
+            "the monday call",
+        ] {
+            let terms = index_terms(q, &syn);
+            assert!(terms.contains(&phone) && !terms.contains(&describe), "{q}: {terms:?}");
+        }
     }
 
     #[test]

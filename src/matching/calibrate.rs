@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.019,
-            coverage: 5.04,
-            typicality: -3.0,
-            margin: 1.272,
-            known: 3.117,
-            length: 0.58,
-            checks: 10.927,
-            missing: -4.597,
-            surface: -0.534,
-            direct: -0.203,
-            speaker: -3.325,
-            nearest: 4.84,
+            bias: -17.986,
+            coverage: 5.114,
+            typicality: -3.062,
+            margin: 1.368,
+            known: 3.1,
+            length: 0.559,
+            checks: 10.922,
+            missing: -4.636,
+            surface: -0.649,
+            direct: -0.266,
+            speaker: -3.319,
+            nearest: 4.94,
         }
     }
 }
