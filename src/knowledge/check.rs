@@ -225,16 +225,30 @@ pub(super) fn build(dir: &Path, files: &[(PathBuf, String)]) -> Result<Parts, Kn
             }
             raw::SYNONYMS_FILE => match toml::from_str::<raw::SynonymsFile>(text) {
                 Ok(parsed) => {
-                    for (groups, into) in [(parsed.synonyms, &mut synonyms), (parsed.contrast, &mut contrasts)] {
+                    for (groups, into, contrast) in [
+                        (parsed.synonyms, &mut synonyms, false),
+                        (parsed.contrast, &mut contrasts, true),
+                    ] {
                         for group in groups {
                             let location = file.of(&group);
                             let terms: Vec<String> =
                                 group.into_inner().terms.into_iter().map(|t| t.into_inner()).collect();
-                            if terms.len() < 2 || terms.iter().any(|t| t.trim().is_empty()) {
+                            if terms.len() < 2 || terms.iter().any(|t| t.split('|').any(|s| s.trim().is_empty())) {
                                 problems.add(
                                     location,
                                     "a group needs at least two non-empty terms",
                                     "list two or more words or phrases in terms = [ ... ], or delete the group",
+                                );
+                                continue;
+                            }
+                            // "|" joins two names of one party in a contrast
+                            // group ("ukraine | kyiv"); among synonyms, where
+                            // every term is one thing already, it is a slip.
+                            if !contrast && terms.iter().any(|t| t.contains('|')) {
+                                problems.add(
+                                    location,
+                                    "\"|\" joins names of one party only in a [[contrast]] group",
+                                    "list each spelling as its own term of the synonym group",
                                 );
                                 continue;
                             }
@@ -752,6 +766,37 @@ dates = ["2025-03-13"]
             "{}",
             p[0]
         );
+    }
+
+    #[test]
+    fn a_bar_joins_names_of_one_party_in_a_contrast_group_only() {
+        let with = |synonyms: &str| {
+            FactBase::from_files(
+                Path::new("kb"),
+                &[
+                    (PathBuf::from("kb/sources.toml"), SOURCES.to_string()),
+                    (PathBuf::from("kb/synonyms.toml"), synonyms.to_string()),
+                    (PathBuf::from("kb/facts/a.toml"), GOOD.to_string()),
+                ],
+            )
+        };
+        let base = with("[[contrast]]\nterms = [\"russia\", \"ukraine | kyiv\"]\n").expect("valid");
+        assert_eq!(base.contrasts()[0].terms, ["russia", "ukraine | kyiv"]);
+        for (synonyms, says) in [
+            (
+                "[[synonyms]]\nterms = [\"kyiv | kiev\", \"kyyiv\"]\n",
+                "only in a [[contrast]] group",
+            ),
+            (
+                "[[contrast]]\nterms = [\"russia\", \"ukraine | \"]\n",
+                "at least two non-empty terms",
+            ),
+        ] {
+            let p = with(synonyms).unwrap_err().problems();
+            assert_eq!(p.len(), 1, "{synonyms}");
+            assert!(p[0].message.contains(says), "{}", p[0]);
+            assert_eq!(p[0].location.line, 1, "{}", p[0]);
+        }
     }
 
     #[test]

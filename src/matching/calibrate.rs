@@ -115,17 +115,17 @@ impl Default for Calibration {
     fn default() -> Self {
         Calibration {
             bias: -17.986,
-            coverage: 5.114,
-            typicality: -3.062,
-            margin: 1.368,
-            known: 3.1,
-            length: 0.559,
-            checks: 10.922,
-            missing: -4.636,
-            surface: -0.649,
-            direct: -0.266,
-            speaker: -3.319,
-            nearest: 4.94,
+            coverage: 5.082,
+            typicality: -3.047,
+            margin: 1.376,
+            known: 3.108,
+            length: 0.556,
+            checks: 10.933,
+            missing: -4.63,
+            surface: -0.54,
+            direct: -0.263,
+            speaker: -3.316,
+            nearest: 4.837,
         }
     }
 }

@@ -307,7 +307,7 @@ pub struct Matcher {
     /// Terms of every person, place or organisation the facts name, sorted.
     names: Vec<u32>,
     /// Groups of terms naming different things of one kind.
-    contrasts: Vec<Vec<u32>>,
+    contrasts: Vec<Vec<Vec<u32>>>,
     /// Per fact, the terms naming the outlets of its sources, sorted: every
     /// text of the fact holds them for the question's sake ("according to
     /// Newsmax"), though few of them name the outlet.
@@ -875,8 +875,13 @@ impl Matcher {
             .map(|g| {
                 g.terms
                     .iter()
-                    .flat_map(|t| analyzer::index_terms(t, &synonyms))
-                    .filter_map(|t| index.term(&t))
+                    .map(|member| {
+                        member
+                            .split('|')
+                            .flat_map(|t| analyzer::index_terms(t.trim(), &synonyms))
+                            .filter_map(|t| index.term(&t))
+                            .collect()
+                    })
                     .collect()
             })
             .collect();
@@ -1657,13 +1662,10 @@ impl Matcher {
             .flat_map(|t| t.variants.iter().map(|&(id, _)| id))
             .collect();
         let about_another = |doc: u32| {
+            let in_doc = |member: &Vec<u32>| member.iter().any(|&id| self.index.doc_has(doc, id));
+            let is_named = |member: &Vec<u32>| member.iter().any(|id| named.contains(id));
             self.contrasts.iter().any(|group| {
-                group
-                    .iter()
-                    .any(|id| named.contains(id) && !self.index.doc_has(doc, *id))
-                    && group
-                        .iter()
-                        .any(|id| !named.contains(id) && self.index.doc_has(doc, *id))
+                group.iter().any(|m| is_named(m) && !in_doc(m)) && group.iter().any(|m| !is_named(m) && in_doc(m))
             })
         };
         let gaps: Vec<Candidate> = gaps.into_iter().filter(|g| !about_another(doc_of(g))).collect();
@@ -1959,6 +1961,52 @@ unsaid = ["What did Zelensky say about Trump's commitment to ending the war?"]
             "{:?}",
             of_zelensky.outcome
         );
+    }
+
+    #[test]
+    fn a_contrast_member_spelled_two_ways_is_one_party() {
+        // Kyiv speaks for Ukraine: a question about Ukraine is one about
+        // Kyiv, and an open question about Kyiv is about someone other than
+        // Washington.
+        let base = base_with_synonyms(
+            "[[contrast]]\nterms = [\"russia\", \"ukraine | kyiv\", \"united states\"]\n",
+            r#"
+[[fact]]
+id = "kyiv-agreed"
+questions = ["Did Kyiv accept the 30-day truce?", "When did Kyiv agree to the truce?", "Who accepted the 30-day truce?"]
+answer = "Ukraine accepted the United States' proposal for a 30-day truce on 11 March."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "stalling"
+questions = ["Is Russia stalling for time?", "What does Rubio think about Russia stalling?", "Does the United States think Russia is stalling?"]
+answer = "Rubio said the meeting would show whether Russia is stalling."
+sources = ["s"]
+quotes = ["q"]
+unsaid = ["Does Kyiv think Russia is stalling for time?"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let of_ukraine = matcher.ask("did ukraine accept the 30-day truce").unwrap();
+        assert!(
+            matches!(of_ukraine.outcome, Outcome::Answer(_)),
+            "{:?}",
+            of_ukraine.outcome
+        );
+        assert_eq!(base.facts()[of_ukraine.candidates[0].fact].id, "kyiv-agreed");
+        // Read through the phrasing naming Kyiv, not set aside as about
+        // another party.
+        let via = of_ukraine.candidates[0]
+            .question
+            .map(|q| base.facts()[0].questions[q].as_str());
+        assert_eq!(via, Some("Did Kyiv accept the 30-day truce?"));
+        let of_us = matcher
+            .ask("what does the united states think about russia stalling for time")
+            .unwrap();
+        assert!(!of_us.candidates[0].unsaid, "{:?}", of_us.candidates[0]);
+        let of_kyiv = matcher.ask("does kyiv think russia is stalling for time").unwrap();
+        assert!(of_kyiv.candidates[0].unsaid, "{:?}", of_kyiv.candidates[0]);
     }
 
     /// A fact asked about in its own words and in others, with open

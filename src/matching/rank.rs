@@ -54,7 +54,7 @@ pub(super) struct Asked<'a> {
     closest: Vec<f32>,
     /// The contrast groups the question names a member of, with the
     /// members it names.
-    contrasts: Vec<(Vec<u32>, &'a [u32])>,
+    contrasts: Vec<(Vec<u32>, Vec<u32>)>,
     /// Per term, whether it names the kind of answer asked for ("what day",
     /// "what number"): an answer of that kind need not use the word.
     kind_words: Vec<bool>,
@@ -102,12 +102,18 @@ impl<'a> Asked<'a> {
             .contrasts
             .iter()
             .filter_map(|group| {
-                let named: Vec<u32> = terms
+                let asked: Vec<u32> = terms
                     .iter()
                     .flat_map(|t| t.variants.iter().map(|&(id, _)| id))
-                    .filter(|id| group.contains(id))
                     .collect();
-                (!named.is_empty()).then_some((named, group.as_slice()))
+                // Every spelling of a member named counts as naming it.
+                let named: Vec<u32> = group
+                    .iter()
+                    .filter(|member| member.iter().any(|id| asked.contains(id)))
+                    .flatten()
+                    .copied()
+                    .collect();
+                (!named.is_empty()).then(|| (named, group.iter().flatten().copied().collect()))
             })
             .collect();
         let position = |text: &str| terms.iter().position(|t| t.text == text);
