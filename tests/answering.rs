@@ -75,6 +75,41 @@ fn little_words_english_has_but_the_base_does_not_use_do_not_sink_a_question() {
 }
 
 #[test]
+fn asking_politely_is_answered_as_the_bare_question_is() {
+    // "could" and "tell" had weighed as much as "putin" in a short question
+    // and found "Where could Zelensky sit down with Putin?".
+    for (polite, bare) in [
+        ("could you tell me who met putin in moscow", "who met putin in moscow"),
+        (
+            "can u pls tell me how many prisoners were exchanged",
+            "how many prisoners were exchanged",
+        ),
+        (
+            "does anyone know when kyiv agreed to the ceasefire",
+            "when kyiv agreed to the ceasefire",
+        ),
+        (
+            "i'd like to know who rubio spoke to on saturday",
+            "who rubio spoke to on saturday",
+        ),
+    ] {
+        let (asked, expected) = (ask(polite), ask(bare));
+        assert!(expected.fact_id().is_some(), "{bare:?} is answered");
+        assert_eq!(asked.fact_id(), expected.fact_id(), "{polite:?}");
+        assert!((asked.confidence - expected.confidence).abs() < 1e-6, "{polite:?}");
+    }
+}
+
+#[test]
+fn what_one_person_told_another_is_not_answered_with_what_the_other_told_them() {
+    // The base has Lavrov telling Rubio that Russia would write up its
+    // requirements; what Rubio told Lavrov it does not say.
+    let (answer, _) = answer_to("what did lavrov tell rubio");
+    assert!(answer.contains("requirements"), "{answer}");
+    assert!(declines("what did rubio tell lavrov"));
+}
+
+#[test]
 fn naming_the_outlet_that_reported_it_does_not_make_a_question_unsure() {
     let (answer, outlets) = answer_to("how many prisoners were exchanged according to newsmax");
     assert!(answer.contains("1,000"), "{answer}");

@@ -736,7 +736,9 @@ fn analyze_words(
             },
         })
         .collect();
-    synonyms.apply(calling_as_naming(greetings_said_nothing(terms)))
+    synonyms.apply(calling_as_naming(asking_politely_says_nothing(greetings_said_nothing(
+        terms,
+    ))))
 }
 
 /// "Rubio called the meeting promising", "did he call it a failure": "call"
@@ -796,6 +798,89 @@ fn calling_as_naming(mut terms: Vec<Term>) -> Vec<Term> {
         }
     }
     terms
+}
+
+/// "Could you tell me", "do you know", "I'd like to know": the words that
+/// ask politely say nothing of what is asked, yet in a short question they
+/// weigh as much as the rest ("could you tell me who met putin" read
+/// "could" and "tell" as the question and found "Where could Zelensky sit
+/// down with Putin?"). They are left out; "explain" and "summarise", which
+/// ask for a kind of answer, are not among them.
+fn asking_politely_says_nothing(terms: Vec<Term>) -> Vec<Term> {
+    let raw: Vec<&str> = terms.iter().map(|t| t.raw.as_str()).collect();
+    let polite = polite_words(&raw);
+    terms
+        .into_iter()
+        .zip(polite)
+        .filter(|(_, polite)| !polite)
+        .map(|(t, _)| t)
+        .collect()
+}
+
+/// Which of `words` (lower-case, as typed) only ask politely: see
+/// [`asking_politely_says_nothing`]. The matcher also leaves them out when it
+/// compares how a question reads with the stored questions.
+pub fn polite_words(words: &[&str]) -> Vec<bool> {
+    const MODAL: &[&str] = &["can", "could", "would", "will"];
+    const ASKED: &[&str] = &["you", "u", "ya", "someone", "somebody", "anyone", "anybody"];
+    const PLEASE: &[&str] = &["please", "pls", "plz"];
+    const TELL: &[&str] = &["tell", "remind"];
+    const TOLD: &[&str] = &["me", "us"];
+    const KNOW: &[&str] = &["do", "does"];
+    const NEXT: &[&str] = &[
+        "who", "whom", "whose", "what", "whats", "when", "where", "why", "how", "which", "if", "whether", "about",
+    ];
+    let mut polite = vec![false; words.len()];
+    let mut i = 0;
+    while i < words.len() {
+        let at = |k: usize| words.get(i + k).copied().unwrap_or("");
+        let mut k = 0;
+        // "can you (please) tell me", "could someone remind us"
+        if MODAL.contains(&at(0)) && ASKED.contains(&at(1)) {
+            k = 2;
+            if PLEASE.contains(&at(k)) {
+                k += 1;
+            }
+            if TELL.contains(&at(k)) {
+                k += 1;
+                if TOLD.contains(&at(k)) {
+                    k += 1;
+                } else if !NEXT.contains(&at(k)) {
+                    // "could you tell the difference": telling is asked.
+                    k = 0;
+                }
+            } else {
+                k = 0;
+            }
+        // "(please) tell me who ..."
+        } else if TELL.contains(&at(0)) && at(1) == "me" && NEXT.contains(&at(2)) {
+            k = 2;
+        // "do you know who ...", "does anyone know if ..."
+        } else if KNOW.contains(&at(0)) && ASKED.contains(&at(1)) && at(2) == "know" && NEXT.contains(&at(3)) {
+            k = 3;
+        // "i'd like to know"
+        } else if matches!(at(0), "i'd" | "id") && at(1) == "like" && at(2) == "to" && at(3) == "know" {
+            k = 4;
+        // "i want to know", "i would like to know", "i wanna know"
+        } else if at(0) == "i" {
+            let want = match (at(1), at(2)) {
+                ("want" | "need", "to") => 3,
+                ("would" | "d", "like") if at(3) == "to" => 4,
+                ("wanna", _) => 2,
+                _ => 0,
+            };
+            if want > 0 && at(want) == "know" {
+                k = want + 1;
+            }
+        }
+        if k > 0 {
+            polite[i..i + k].fill(true);
+            i += k;
+        } else {
+            i += 1;
+        }
+    }
+    polite
 }
 
 /// The times of day a greeting wishes a good one ("good afternoon").
@@ -882,6 +967,33 @@ mod tests {
         let named = vec![text::stem("prisoner"), text::stem("exchange")];
         assert_eq!(index_terms("POWs swapped", &syn), named);
         assert_eq!(index_terms("the prisoners of war exchanges", &syn), named);
+    }
+
+    #[test]
+    fn the_words_that_ask_politely_are_left_out() {
+        let syn = Synonyms::default();
+        for (polite, bare) in [
+            ("could you please tell me who met putin", "who met putin"),
+            (
+                "Good afternoon. Can someone remind me when the talks were?",
+                "when the talks were?",
+            ),
+            ("tell me what rubio said", "what rubio said"),
+            ("do you know if the senate voted", "if the senate voted"),
+            ("i would like to know where they met", "where they met"),
+            ("I'd like to know where they met", "where they met"),
+            ("i wanna know who met putin", "who met putin"),
+        ] {
+            assert_eq!(index_terms(polite, &syn), index_terms(bare, &syn), "{polite}");
+        }
+        // Telling as what someone did, and a request with nothing asked after it.
+        for kept in [
+            "what did putin tell trump",
+            "could you tell the difference",
+            "tell me a joke",
+        ] {
+            assert!(index_terms(kept, &syn).contains(&text::stem("tell")), "{kept}");
+        }
     }
 
     #[test]

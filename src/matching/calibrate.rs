@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -17.986,
-            coverage: 5.082,
-            typicality: -3.047,
-            margin: 1.376,
-            known: 3.108,
-            length: 0.556,
-            checks: 10.933,
-            missing: -4.63,
-            surface: -0.54,
-            direct: -0.263,
-            speaker: -3.316,
-            nearest: 4.837,
+            bias: -17.584,
+            coverage: 5.041,
+            typicality: -3.122,
+            margin: 1.383,
+            known: 3.106,
+            length: 0.538,
+            checks: 10.579,
+            missing: -4.608,
+            surface: -0.623,
+            direct: -0.18,
+            speaker: -3.315,
+            nearest: 4.871,
         }
     }
 }

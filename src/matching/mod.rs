@@ -302,6 +302,10 @@ pub struct Matcher {
     fact_dates: Vec<Vec<String>>,
     /// Per fact, whose words its answer reports.
     speakers: Vec<speakers::Speakers>,
+    /// Per fact, who its phrasings have telling whom ("What did Lavrov tell
+    /// Rubio?"): a question with the two the other way round asks what the
+    /// fact does not say.
+    tellings: Vec<Vec<Telling>>,
     /// Terms naming the distinctive entities of the base, sorted.
     entities: Vec<u32>,
     /// Terms of every person, place or organisation the facts name, sorted.
@@ -777,6 +781,9 @@ fn with_gaps<T: Clone>(mut per_fact: Vec<T>, owners: &[u32]) -> Vec<T> {
     per_fact
 }
 
+/// Who tells whom, as index terms: the teller's, then the listener's.
+type Telling = (Vec<String>, Vec<String>);
+
 /// Words and days pin a question down; a bare number, month or year doesn't.
 fn is_specific(term: &analyzer::Term) -> bool {
     term.is_word || (term.text.starts_with('@') && !term.text.starts_with("@m") && !term.text.starts_with("@y"))
@@ -854,6 +861,16 @@ impl Matcher {
             .facts()
             .iter()
             .map(|f| speakers::Speakers::of_answer(&f.answer, &synonyms))
+            .collect();
+        let tellings = base
+            .facts()
+            .iter()
+            .map(|f| {
+                f.questions
+                    .iter()
+                    .filter_map(|q| speakers::asked_telling(q, &synonyms))
+                    .collect()
+            })
             .collect();
         let mut names: Vec<u32> = base
             .facts()
@@ -933,6 +950,7 @@ impl Matcher {
             kinds: with_gaps(kinds, &gap_owners),
             fact_dates: with_gaps(fact_dates, &gap_owners),
             speakers: with_gaps(speakers, &gap_owners),
+            tellings,
             entities,
             names,
             contrasts,
@@ -984,6 +1002,15 @@ impl Matcher {
     /// slip ("rubeo") is the base's name it was corrected to ("rubio"), a
     /// name the base does not know is itself, and a word the reading left
     /// out is `None` ("wctually" beside "trump" is "actually", a stop word).
+    /// Whether the fact's phrasings have the listener telling the teller,
+    /// and never the teller telling the listener: "what did rubio tell
+    /// lavrov" of a fact asked as "What did Lavrov tell Rubio?".
+    fn tells_the_other_way(&self, fact: usize, (teller, listener): &Telling) -> bool {
+        let told = self.tellings.get(fact).map_or(&[][..], Vec::as_slice);
+        told.iter().any(|(a, b)| a == listener && b == teller)
+            && !told.iter().any(|(a, b)| a == teller && b == listener)
+    }
+
     fn as_read(&self, terms: &[QueryTerm], term: String) -> Option<String> {
         if self.index.term(&term).is_some() {
             return Some(term);
@@ -1509,8 +1536,10 @@ impl Matcher {
         // Words said again add nothing to how the question reads.
         let mut said: Vec<&str> = Vec::new();
         let normalized = text::normalize_question(question);
-        for word in normalized.split(' ') {
-            if !said.contains(&word) {
+        let words: Vec<&str> = normalized.split(' ').collect();
+        // "Could you tell me" is no part of what the question reads like.
+        for (word, polite) in words.iter().zip(analyzer::polite_words(&words)) {
+            if !polite && !said.contains(word) {
                 said.push(word);
             }
         }
@@ -1524,6 +1553,14 @@ impl Matcher {
             .filter_map(|name| self.as_read(&terms, name))
             .collect();
         let asked_ids: Vec<Option<u32>> = asked_speakers.iter().map(|a| self.index.term(a)).collect();
+        let read = |names: Vec<String>| -> Vec<String> {
+            names
+                .into_iter()
+                .filter_map(|name| self.as_read(&terms, name))
+                .collect()
+        };
+        let telling =
+            speakers::asked_telling(question, &self.synonyms).map(|(teller, listener)| (read(teller), read(listener)));
         let top = candidates.first().map_or(0.0, |c| c.score);
         let second = candidates.get(1).map_or(0.0, |c| c.score);
         for (i, c) in candidates.iter_mut().enumerate() {
@@ -1531,7 +1568,9 @@ impl Matcher {
             c.features.known = known_share;
             c.features.length = length;
             c.features.speaker =
-                if self.speakers[c.fact].lack(&self.not_its_outlet(c.fact, &asked_speakers, &asked_ids)) {
+                if self.speakers[c.fact].lack(&self.not_its_outlet(c.fact, &asked_speakers, &asked_ids))
+                    || telling.as_ref().is_some_and(|t| self.tells_the_other_way(c.fact, t))
+                {
                     1.0
                 } else {
                     0.0

@@ -381,42 +381,66 @@ fn asked_owner(question: &str, words: &[String], synonyms: &Synonyms) -> Vec<Str
         if !reads_as(w, ASKING_VERBS) && !makes_of {
             continue;
         }
-        let mut j = i;
-        while j > 0 && QUESTION_GAP.contains(&words[j - 1].as_str()) {
-            j -= 1;
-        }
-        let Some(start) = words[..j].iter().rposition(|x| reads_as(x, AUXILIARIES)) else {
-            continue;
-        };
-        let subject = &words[start + 1..j];
-        // "what did washington do after kyiv said yes": a clause, not a subject;
-        // and to say yes or no is to agree or refuse, not to be quoted.
-        if subject.is_empty()
-            || subject.len() > 3
-            || subject.iter().any(|x| CLAUSE_WORDS.contains(&x.as_str()))
-            || subject.last().is_some_and(|x| EVENT_NOUNS.contains(&x.as_str()))
-            || words.get(i + 1).is_some_and(|x| matches!(x.as_str(), "yes" | "no"))
-        {
-            continue;
-        }
-        let named: Vec<&str> = subject
-            .iter()
-            .map(String::as_str)
-            .filter(|x| !matches!(*x, "and" | "n" | "the"))
-            .collect();
-        // "us" is a pronoun as often as the country ("what did he tell us").
-        if named
-            .iter()
-            .any(|x| PRONOUNS.contains(x) || matches!(*x, "you" | "who" | "us" | "we" | "i"))
-        {
-            continue;
-        }
-        let out = name_terms(&named.join(" "), synonyms);
-        if !out.is_empty() {
+        if let Some(out) = subject_of(words, i, synonyms) {
             return out;
         }
     }
     Vec::new()
+}
+
+/// The named subject of the verb at `i` in a question ("what did X say"),
+/// as index terms: the words between the auxiliary before it and the verb.
+fn subject_of(words: &[String], i: usize, synonyms: &Synonyms) -> Option<Vec<String>> {
+    let mut j = i;
+    while j > 0 && QUESTION_GAP.contains(&words[j - 1].as_str()) {
+        j -= 1;
+    }
+    let start = words[..j].iter().rposition(|x| reads_as(x, AUXILIARIES))?;
+    let subject = &words[start + 1..j];
+    // "what did washington do after kyiv said yes": a clause, not a subject;
+    // and to say yes or no is to agree or refuse, not to be quoted.
+    if subject.is_empty()
+        || subject.len() > 3
+        || subject.iter().any(|x| CLAUSE_WORDS.contains(&x.as_str()))
+        || subject.last().is_some_and(|x| EVENT_NOUNS.contains(&x.as_str()))
+        || words.get(i + 1).is_some_and(|x| matches!(x.as_str(), "yes" | "no"))
+    {
+        return None;
+    }
+    let named: Vec<&str> = subject
+        .iter()
+        .map(String::as_str)
+        .filter(|x| !matches!(*x, "and" | "n" | "the"))
+        .collect();
+    // "us" is a pronoun as often as the country ("what did he tell us").
+    if named.iter().any(|x| NOT_NAMES.contains(x)) {
+        return None;
+    }
+    let out = name_terms(&named.join(" "), synonyms);
+    (!out.is_empty()).then_some(out)
+}
+
+/// Words that stand for someone without naming them.
+const NOT_NAMES: &[&str] = &[
+    "he", "she", "they", "it", "you", "u", "who", "us", "we", "i", "me", "him", "her", "them", "anyone", "someone",
+];
+
+/// Who a question has telling whom ("what did rubio tell lavrov": Rubio,
+/// Lavrov), as index terms; `None` unless it names both.
+pub fn asked_telling(question: &str, synonyms: &Synonyms) -> Option<(Vec<String>, Vec<String>)> {
+    let words = words(question);
+    words.iter().enumerate().find_map(|(i, w)| {
+        if !matches!(w.as_str(), "tell" | "tells" | "told" | "telling") {
+            return None;
+        }
+        let teller = subject_of(&words, i, synonyms)?;
+        let listener = words[i + 1..].iter().find(|x| !TITLES.contains(&x.as_str()))?;
+        if NOT_NAMES.contains(&listener.as_str()) {
+            return None;
+        }
+        let listener = name_terms(listener, synonyms);
+        (!listener.is_empty() && listener != teller).then_some((teller, listener))
+    })
 }
 
 #[cfg(test)]
@@ -477,6 +501,24 @@ mod tests {
         assert_eq!(asked("wat dd zelensky say about the vatican offer"), ["zelenski"]);
         assert_eq!(asked("what idd rubio sai about the offer"), ["rubio"]);
         assert!(asked("what kid rubio say about the offer").is_empty());
+    }
+
+    #[test]
+    fn a_question_names_who_tells_whom() {
+        let telling = |q: &str| asked_telling(q, &none());
+        let pair = |a: &str, b: &str| Some((vec![a.to_string()], vec![b.to_string()]));
+        assert_eq!(
+            telling("what did rubio tell lavrov about the talks"),
+            pair("rubio", "lavrov")
+        );
+        assert_eq!(
+            telling("What did Lavrov tell Secretary Rubio?"),
+            pair("lavrov", "rubio")
+        );
+        // Nobody named on one side or the other.
+        assert_eq!(telling("who told rubio about the document"), None);
+        assert_eq!(telling("what did rubio tell us"), None);
+        assert_eq!(telling("what did rubio say to lavrov"), None);
     }
 
     #[test]
