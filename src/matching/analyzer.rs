@@ -756,13 +756,6 @@ fn calling_as_naming(mut terms: Vec<Term>) -> Vec<Term> {
         "morning",
         "evening",
         "night",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
         "month",
         "year",
         "time",
@@ -787,7 +780,8 @@ fn calling_as_naming(mut terms: Vec<Term>) -> Vec<Term> {
     for i in 0..terms.len().saturating_sub(1) {
         let next = terms[i + 1].raw.as_str();
         let after = terms.get(i + 2).map_or("", |t| t.raw.as_str());
-        if CALL.contains(&terms[i].raw.as_str()) && NAMING.contains(&next) && !RUNG.contains(&after) {
+        let rung = RUNG.contains(&after) || text::WEEKDAYS.contains(&after);
+        if CALL.contains(&terms[i].raw.as_str()) && NAMING.contains(&next) && !rung {
             let (text, stop) = read_word("describe");
             terms[i] = Term {
                 text,

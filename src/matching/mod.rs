@@ -406,14 +406,8 @@ const SPAN_COUNTS: &[&str] = &["a", "an", "few", "sever", "mani", "coupl"];
 const SPAN_BEFORE_PLURAL: &[&str] = &["within", "for", "in", "over", "after", "several", "some", "many", "few"];
 
 /// Words in an answer that say when, though not as a date.
+/// The weekdays ([`text::WEEKDAYS`]) say when too.
 const TIME_WORDS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "week",
     "month",
     "year",
@@ -604,7 +598,10 @@ impl AnswerKinds {
             .collect();
         let kinds = AnswerKinds {
             time: tokens.iter().any(|t| match t {
-                text::Token::Word(w) => TIME_WORDS.contains(&stem_of(stems, w)),
+                text::Token::Word(w) => {
+                    let stem = stem_of(stems, w);
+                    TIME_WORDS.contains(&stem) || text::WEEKDAYS.contains(&stem)
+                }
                 text::Token::Number(_) | text::Token::Ordinal(_) => false,
                 _ => true,
             }),
@@ -998,10 +995,6 @@ impl Matcher {
             .collect()
     }
 
-    /// A term of the question as the matcher read it: a name typed with a
-    /// slip ("rubeo") is the base's name it was corrected to ("rubio"), a
-    /// name the base does not know is itself, and a word the reading left
-    /// out is `None` ("wctually" beside "trump" is "actually", a stop word).
     /// Whether the fact's phrasings have the listener telling the teller,
     /// and never the teller telling the listener: "what did rubio tell
     /// lavrov" of a fact asked as "What did Lavrov tell Rubio?".
@@ -1011,6 +1004,10 @@ impl Matcher {
             && !told.iter().any(|(a, b)| a == teller && b == listener)
     }
 
+    /// A term of the question as the matcher read it: a name typed with a
+    /// slip ("rubeo") is the base's name it was corrected to ("rubio"), a
+    /// name the base does not know is itself, and a word the reading left
+    /// out is `None` ("wctually" beside "trump" is "actually", a stop word).
     fn as_read(&self, terms: &[QueryTerm], term: String) -> Option<String> {
         if self.index.term(&term).is_some() {
             return Some(term);
@@ -1548,17 +1545,14 @@ impl Matcher {
         let known_share = if total > 0.0 { (known / total).min(1.0) } else { 0.0 };
         let weighty = terms.iter().filter(|t| t.weight > 0.0 && !t.stop).count();
         let length = weighty.min(6) as f32 / 6.0;
-        let asked_speakers: Vec<String> = speakers::asked_speakers(question, &self.synonyms)
-            .into_iter()
-            .filter_map(|name| self.as_read(&terms, name))
-            .collect();
-        let asked_ids: Vec<Option<u32>> = asked_speakers.iter().map(|a| self.index.term(a)).collect();
         let read = |names: Vec<String>| -> Vec<String> {
             names
                 .into_iter()
                 .filter_map(|name| self.as_read(&terms, name))
                 .collect()
         };
+        let asked_speakers = read(speakers::asked_speakers(question, &self.synonyms));
+        let asked_ids: Vec<Option<u32>> = asked_speakers.iter().map(|a| self.index.term(a)).collect();
         let telling =
             speakers::asked_telling(question, &self.synonyms).map(|(teller, listener)| (read(teller), read(listener)));
         let top = candidates.first().map_or(0.0, |c| c.score);

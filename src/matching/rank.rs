@@ -98,18 +98,15 @@ impl<'a> Asked<'a> {
             .zip(0..)
             .collect();
         by_id.sort_unstable();
+        let asked = |id: &u32| by_id.binary_search_by_key(id, |&(t, _)| t).is_ok();
         let contrasts = matcher
             .contrasts
             .iter()
             .filter_map(|group| {
-                let asked: Vec<u32> = terms
-                    .iter()
-                    .flat_map(|t| t.variants.iter().map(|&(id, _)| id))
-                    .collect();
                 // Every spelling of a member named counts as naming it.
                 let named: Vec<u32> = group
                     .iter()
-                    .filter(|member| member.iter().any(|id| asked.contains(id)))
+                    .filter(|member| member.iter().any(asked))
                     .flatten()
                     .copied()
                     .collect();

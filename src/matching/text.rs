@@ -76,6 +76,17 @@ fn is_invisible(c: char) -> bool {
         )
 }
 
+/// The days of the week, as typed and as stemmed alike.
+pub const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
 /// A question as kept in the records: folded, punctuation gone, single
 /// spaces, so "Who met Putin?" and "who met putin" count as one.
 pub fn normalize_question(text: &str) -> String {
