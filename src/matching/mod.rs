@@ -332,6 +332,10 @@ pub struct Matcher {
     /// Per open-question "fact", per open question, what kind of answer it
     /// asks for ("On what date did the exemption lapse?": a time).
     gap_asks: Vec<Vec<AnswerKinds>>,
+    /// Per fact, the terms its answer uses only to say that its sources
+    /// leave them out ("The article gives no city or date"), sorted: they
+    /// do not keep an open question on them from holding the fact back.
+    disclaimed: Vec<Vec<u32>>,
     /// The letter pairs of every fact's stored questions, as the question's
     /// are compared with them, fact after fact.
     phrasings: text::PairSets,
@@ -394,6 +398,17 @@ fn stem_of<'a>(stems: &'a mut hash::WordMap<String, String>, word: &str) -> &'a 
         stems.insert(word.to_string(), text::stem(word));
     }
     &stems[word]
+}
+
+/// What a fact's answer text is indexed as: the answer (as given), its
+/// entities and tags, and its dates spelled out.
+fn body_text(fact: &crate::knowledge::Fact, answer: &str) -> String {
+    let dates = fact
+        .dates
+        .iter()
+        .map(|d| d.format(" %B %-d %Y in %B").to_string())
+        .collect::<String>();
+    format!("{answer} {} {}{dates}", fact.entities.join(" "), fact.tags.join(" "))
 }
 
 /// Stems of the units a span of time is counted in.
@@ -744,7 +759,7 @@ const GAP_SHARE: f32 = 0.9;
 /// say, so the open question need match less closely ("did zelensky accept
 /// the vatican's offer to host talks" against "Has Zelenskyy accepted the
 /// pope's offer?", beside "Has the Vatican offered to host the talks?").
-const GAP_UNUSED_WORD_SHARE: f32 = 0.75;
+const GAP_UNUSED_WORD_SHARE: f32 = 0.7;
 
 /// Similarity of a word that is part of a synonym group's phrase, alone
 /// ("marco" for "marco rubio"): most often meant, but less sure than the
@@ -797,16 +812,9 @@ impl Matcher {
         let gap_owners: Vec<u32> = (0..base.facts().len() as u32)
             .filter(|&f| !base.facts()[f as usize].unsaid.is_empty())
             .collect();
-        let texts = base.facts().iter().map(|f| {
-            let dates = f
-                .dates
-                .iter()
-                .map(|d| d.format(" %B %-d %Y in %B").to_string())
-                .collect::<String>();
-            FactText {
-                questions: f.questions.iter().map(String::as_str).collect(),
-                body: format!("{} {} {}{dates}", f.answer, f.entities.join(" "), f.tags.join(" ")),
-            }
+        let texts = base.facts().iter().map(|f| FactText {
+            questions: f.questions.iter().map(String::as_str).collect(),
+            body: body_text(f, &f.answer),
         });
         let gaps = gap_owners.iter().map(|&f| FactText {
             questions: base.facts()[f as usize].unsaid.iter().map(String::as_str).collect(),
@@ -821,6 +829,32 @@ impl Matcher {
                     .iter()
                     .map(|q| AnswerKinds::of_question(&analyzer::analyze(q, &synonyms, config.max_question_words)))
                     .collect()
+            })
+            .collect();
+        let disclaimed = base
+            .facts()
+            .iter()
+            .enumerate()
+            .map(|(f, fact)| {
+                let disclaimers = text::disclaimers(&fact.answer);
+                let docs = index.fact_docs(f as u32);
+                let mut answer = fact.answer.clone();
+                for d in &disclaimers {
+                    answer = answer.replacen(d, " ", 1);
+                }
+                let affirmed: Vec<u32> = analyzer::index_terms(&body_text(fact, &answer), &synonyms)
+                    .iter()
+                    .filter_map(|t| index.term(t))
+                    .collect();
+                let mut terms: Vec<u32> = disclaimers
+                    .iter()
+                    .flat_map(|d| analyzer::index_terms(d, &synonyms))
+                    .filter_map(|t| index.term(&t))
+                    .filter(|&t| !affirmed.contains(&t) && !(docs.start..docs.end - 1).any(|d| index.doc_has(d, t)))
+                    .collect();
+                terms.sort_unstable();
+                terms.dedup();
+                terms
             })
             .collect();
         let mut days_of_month: Vec<Vec<u32>> = vec![Vec::new(); 32];
@@ -959,6 +993,7 @@ impl Matcher {
             numbers,
             gap_owners,
             gap_asks,
+            disclaimed,
             phrasings,
             phrasing_starts,
         }
@@ -1687,6 +1722,15 @@ impl Matcher {
             c.question.map_or(docs.end - 1, |q| docs.start + q as u32)
         };
         let holds = |doc: u32, t: &QueryTerm| t.variants.iter().any(|&(id, _)| self.index.doc_has(doc, id));
+        // A word the answer spells only to say the sources leave it out
+        // ("gives no city") is one the fact does not use.
+        let affirms = |fact: usize, doc: u32, t: &QueryTerm| {
+            let disclaimed = self.disclaimed.get(fact).map_or(&[][..], Vec::as_slice);
+            let is_body = doc + 1 == self.index.fact_docs(fact as u32).end;
+            t.variants
+                .iter()
+                .any(|&(id, _)| self.index.doc_has(doc, id) && !(is_body && disclaimed.binary_search(&id).is_ok()))
+        };
         // An open question about another member of a group the question
         // names one of ("what did Zelensky say about ..." asked of Rubio) is
         // left open about someone else: it marks nothing.
@@ -1734,7 +1778,7 @@ impl Matcher {
                     return false;
                 }
                 if !asks {
-                    return !fact_docs.clone().any(|d| holds(d, t));
+                    return !fact_docs.clone().any(|d| affirms(c.fact, d, t));
                 }
                 if !close {
                     return false;
@@ -1935,6 +1979,36 @@ quotes = ["q"]
         assert!(!matches!(open.outcome, Outcome::Answer(_)), "{:?}", open.outcome);
         // What stands for the open question is never a candidate itself.
         assert!(open.candidates.iter().all(|c| c.fact < base.facts().len()));
+    }
+
+    #[test]
+    fn a_detail_the_answer_says_its_sources_leave_out_is_still_left_open() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "talks-in-turkey"
+questions = ["Where were the talks held?", "Talks in Turkey?", "How did the talks in Turkey go?", "Which country hosted the talks?"]
+answer = "The talks took place in Turkey; the article gives no city for them."
+sources = ["s"]
+quotes = ["q"]
+unsaid = ["Which city in Turkey hosted the talks?"]
+
+[[fact]]
+id = "prisoners"
+questions = ["How many prisoners will be exchanged?"]
+answer = "1,000 prisoners will be exchanged."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let where_ = matcher.ask("where were the talks held").unwrap();
+        assert!(matches!(where_.outcome, Outcome::Answer(_)), "{:?}", where_.outcome);
+        // "city" is in the answer only to say the article does not give one.
+        let city = matcher.ask("what city in turkey were the talks held in").unwrap();
+        assert_eq!(base.facts()[city.candidates[0].fact].id, "talks-in-turkey");
+        assert!(city.candidates[0].unsaid, "{:?}", city.candidates[0]);
+        assert!(!matches!(city.outcome, Outcome::Answer(_)), "{:?}", city.outcome);
     }
 
     #[test]

@@ -735,6 +735,55 @@ fn fold_dates(mut tokens: Vec<Token>) -> Vec<Token> {
     out
 }
 
+/// The clauses of an answer that say what its sources leave out ("the
+/// article gives no city or date for the talks", "its own date is not
+/// printed"): a clause with a negation and a word about what a source says,
+/// gives or prints. Their words are no detail the fact holds, though its
+/// answer spells them.
+pub fn disclaimers(answer: &str) -> Vec<&str> {
+    const NEGATIONS: &[&str] = &["no", "not", "nor", "cannot"];
+    const TELLING: &[&str] = &[
+        "article", "page", "story", "text", "headline", "byline", "printed", "given", "dated", "give", "gives", "say",
+        "says", "name", "names",
+    ];
+    let chars: Vec<(usize, char)> = answer.char_indices().collect();
+    let mut clauses = Vec::new();
+    let mut start = 0;
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        // "U.S. payment systems" goes on; a full stop before a capital ends.
+        let ends = match c {
+            ';' | '(' | ')' => true,
+            '.' => {
+                let next = chars.get(i + 1).map(|&(_, c)| c);
+                let after = chars.get(i + 2).map(|&(_, c)| c);
+                next.is_none() || (next.is_some_and(char::is_whitespace) && after.is_some_and(char::is_uppercase))
+            }
+            _ => false,
+        };
+        if ends {
+            clauses.push(&answer[start..at]);
+            start = at + c.len_utf8();
+        }
+    }
+    clauses.push(&answer[start..]);
+    clauses
+        .into_iter()
+        .filter(|clause| {
+            let words: Vec<String> = clause
+                .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
+                .filter(|w| !w.is_empty())
+                .map(|w| w.to_lowercase().replace('\u{2019}', "'"))
+                .collect();
+            let negated = words
+                .iter()
+                .any(|w| NEGATIONS.contains(&w.as_str()) || w.ends_with("n't"));
+            negated && words.iter().any(|w| TELLING.contains(&w.as_str()))
+        })
+        .map(str::trim)
+        .filter(|clause| !clause.is_empty())
+        .collect()
+}
+
 /// Folds, splits and reads numbers and dates: the tokens of a text, in order.
 pub fn tokens(text: &str) -> Vec<Token> {
     let folded = fold(text);
@@ -794,6 +843,25 @@ fn irregular(word: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_says_what_its_sources_leave_out_in_clauses_of_its_own() {
+        let answer = "The latest talks took place in Turkey; Lavrov gave Rubio his readout on Saturday. \
+                      The article gives no city or date for the talks (the page does not name them) \
+                      and U.S. officials did not attend.";
+        assert_eq!(
+            disclaimers(answer),
+            [
+                "The article gives no city or date for the talks",
+                "the page does not name them"
+            ]
+        );
+        assert!(disclaimers("Rubio said the U.S. does not want endless talks.").is_empty());
+        assert_eq!(
+            disclaimers("It says this happened, but its own date is not printed."),
+            ["It says this happened, but its own date is not printed"]
+        );
+    }
 
     #[test]
     fn ascii_folds_as_the_full_path_would() {
