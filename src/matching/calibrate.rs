@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -17.584,
-            coverage: 5.041,
-            typicality: -3.122,
-            margin: 1.383,
-            known: 3.106,
-            length: 0.538,
-            checks: 10.579,
-            missing: -4.608,
-            surface: -0.623,
-            direct: -0.18,
-            speaker: -3.315,
-            nearest: 4.871,
+            bias: -18.281,
+            coverage: 4.91,
+            typicality: -3.292,
+            margin: 1.667,
+            known: 3.458,
+            length: 0.634,
+            checks: 11.046,
+            missing: -4.923,
+            surface: -0.81,
+            direct: -0.107,
+            speaker: -3.014,
+            nearest: 4.915,
         }
     }
 }
