@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.281,
-            coverage: 4.91,
-            typicality: -3.292,
-            margin: 1.667,
-            known: 3.458,
-            length: 0.634,
-            checks: 11.046,
-            missing: -4.923,
-            surface: -0.81,
-            direct: -0.107,
-            speaker: -3.014,
-            nearest: 4.915,
+            bias: -18.69,
+            coverage: 5.022,
+            typicality: -3.345,
+            margin: 1.607,
+            known: 3.44,
+            length: 0.648,
+            checks: 11.42,
+            missing: -4.935,
+            surface: -0.688,
+            direct: -0.129,
+            speaker: -3.023,
+            nearest: 4.823,
         }
     }
 }

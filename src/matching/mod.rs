@@ -312,6 +312,13 @@ pub struct Matcher {
     names: Vec<u32>,
     /// Groups of terms naming different things of one kind.
     contrasts: Vec<Vec<Vec<u32>>>,
+    /// The question words that ask for different things ("who", "when",
+    /// "where", "why"), as a contrast group: a phrasing asking with one
+    /// asks something else than a question asking with another.
+    question_words: Vec<Vec<u32>>,
+    /// Per index text, the question word of `question_words` that a stored
+    /// question opens with, if any ("Who said ...?").
+    opens_with: Vec<Option<u32>>,
     /// Per fact, the terms naming the outlets of its sources, sorted: every
     /// text of the fact holds them for the question's sake ("according to
     /// Newsmax"), though few of them name the outlet.
@@ -443,6 +450,10 @@ const AUXILIARY_VERBS: &[&str] = &[
     "is", "was", "were", "are", "am", "be", "did", "does", "do", "will", "would", "could", "can", "should", "shall",
     "has", "have", "had", "might", "may", "must",
 ];
+
+/// Stems of the question words that ask for things of different kinds,
+/// one member per kind: a person, a time, a place, a reason.
+const ASKING_APART: &[&[&str]] = &[&["who", "whom"], &["when"], &["where"], &["whi"]];
 
 /// Question words as indexed ("whi" is "why" stemmed).
 const QUESTION_WORDS: &[&str] = &["what", "who", "whom", "whose", "when", "where", "which", "whi", "how"];
@@ -933,6 +944,25 @@ impl Matcher {
                     .collect()
             })
             .collect();
+        let question_words: Vec<Vec<u32>> = ASKING_APART
+            .iter()
+            .map(|member| member.iter().filter_map(|w| index.term(w)).collect::<Vec<u32>>())
+            .filter(|member| !member.is_empty())
+            .collect();
+        let opens_with = (0..index.doc_count() as u32)
+            .map(|d| {
+                let doc = index.doc(d);
+                let fact = doc.fact as usize;
+                let text = match (doc.question, fact.checked_sub(base.facts().len())) {
+                    (None, _) => return None,
+                    (Some(q), None) => &base.facts()[fact].questions[q as usize],
+                    (Some(q), Some(gap)) => &base.facts()[gap_owners[gap] as usize].unsaid[q as usize],
+                };
+                let first = text::normalize_question(text).split(' ').next().map(text::stem)?;
+                let id = index.term(&first)?;
+                question_words.iter().flatten().any(|&w| w == id).then_some(id)
+            })
+            .collect();
         let outlet_terms = |outlet: &str| -> Vec<u32> {
             analyzer::index_terms(outlet, &synonyms)
                 .iter()
@@ -985,6 +1015,8 @@ impl Matcher {
             entities,
             names,
             contrasts,
+            question_words,
+            opens_with,
             fact_outlets: with_gaps(fact_outlets, &gap_owners),
             outlets,
             fact_numbers: with_gaps(fact_numbers, &gap_owners),
@@ -1962,6 +1994,47 @@ quotes = ["q"]
         // What the outlet says is what its facts say; not so another outlet's.
         assert_eq!(speaker("what did the wire say about the offer", "rubio-offer"), 0.0);
         assert_eq!(speaker("what did the post say about the offer", "rubio-offer"), 1.0);
+    }
+
+    #[test]
+    fn a_question_asking_why_is_not_answered_from_a_phrasing_asking_who() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "no-time-to-waste"
+questions = ["Who said we don't have time to waste?", "Is the US patient?", "Patience?"]
+answer = "Rubio said some patience is required, but the U.S. doesn't have time to waste."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "other-priorities"
+questions = ["Why doesn't the US have time to waste?", "What else is the US busy with?", "Other crises?"]
+answer = "Rubio said there are a lot of other things happening in the world that the U.S. must attend to."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "prisoners"
+questions = ["How many prisoners will be exchanged?"]
+answer = "1,000 prisoners will be exchanged."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let answered = |q: &str| match matcher.ask(q).unwrap().outcome {
+            Outcome::Answer(a) => Some(base.facts()[a[0].fact].id.clone()),
+            _ => None,
+        };
+        assert_eq!(
+            answered("who said we dont have time to waste").as_deref(),
+            Some("no-time-to-waste")
+        );
+        assert_ne!(
+            answered("rubio said we dont have time to waste - why").as_deref(),
+            Some("no-time-to-waste")
+        );
     }
 
     #[test]
