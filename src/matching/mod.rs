@@ -1755,13 +1755,13 @@ impl Matcher {
         };
         let holds = |doc: u32, t: &QueryTerm| t.variants.iter().any(|&(id, _)| self.index.doc_has(doc, id));
         // A word the answer spells only to say the sources leave it out
-        // ("gives no city") is one the fact does not use.
+        // ("gives no city") is one the fact does not use; no phrasing of the
+        // fact holds such a word, so only its answer text can.
         let affirms = |fact: usize, doc: u32, t: &QueryTerm| {
             let disclaimed = self.disclaimed.get(fact).map_or(&[][..], Vec::as_slice);
-            let is_body = doc + 1 == self.index.fact_docs(fact as u32).end;
             t.variants
                 .iter()
-                .any(|&(id, _)| self.index.doc_has(doc, id) && !(is_body && disclaimed.binary_search(&id).is_ok()))
+                .any(|&(id, _)| self.index.doc_has(doc, id) && disclaimed.binary_search(&id).is_err())
         };
         // An open question about another member of a group the question
         // names one of ("what did Zelensky say about ..." asked of Rubio) is

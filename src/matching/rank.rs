@@ -109,7 +109,7 @@ impl<'a> Asked<'a> {
             .collect();
         by_id.sort_unstable();
         let asked = |id: &u32| by_id.binary_search_by_key(id, |&(t, _)| t).is_ok();
-        let contrasts: Vec<(Vec<u32>, Vec<u32>)> = matcher
+        let contrasts = matcher
             .contrasts
             .iter()
             .filter_map(|group| {
