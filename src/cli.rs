@@ -75,7 +75,8 @@ pub enum Command {
             "tests/eval/dev6.toml",
             "tests/eval/dev7.toml",
             "tests/eval/dev8.toml",
-            "tests/eval/dev9.toml"
+            "tests/eval/dev9.toml",
+            "tests/eval/dev10.toml"
         ])]
         files: Vec<PathBuf>,
         /// Write the fitted weights into the config file's [matcher.calibration].

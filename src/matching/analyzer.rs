@@ -799,7 +799,11 @@ fn calling_as_naming(mut terms: Vec<Term>) -> Vec<Term> {
 /// weigh as much as the rest ("could you tell me who met putin" read
 /// "could" and "tell" as the question and found "Where could Zelensky sit
 /// down with Putin?"). They are left out; "explain" and "summarise", which
-/// ask for a kind of answer, are not among them.
+/// ask for a kind of answer, are not among them. So are the idiom's words in
+/// "what's the deal with ..." and "what's up with ...", which ask about what
+/// follows: "deal" is no agreement there, and read as one it answered a
+/// question about the sanctions exemption with the byline of a sanctions
+/// story.
 fn asking_politely_says_nothing(terms: Vec<Term>) -> Vec<Term> {
     let raw: Vec<&str> = terms.iter().map(|t| t.raw.as_str()).collect();
     let polite = polite_words(&raw);
@@ -846,7 +850,17 @@ pub fn polite_words(words: &[&str]) -> Vec<bool> {
             } else {
                 k = 0;
             }
-        // "(please) tell me who ..."
+        // "what's the deal with ...", "what's up with ...": an idiom that
+        // asks about what follows; "deal" is no agreement there.
+        } else if asks_what(&words[..i]) && {
+            k = match (at(0), at(1), at(2)) {
+                ("the", "deal", "with") => 3,
+                ("up", "with", _) => 2,
+                _ => 0,
+            };
+            k > 0
+        } {
+            // "(please) tell me who ..."
         } else if TELL.contains(&at(0)) && at(1) == "me" && NEXT.contains(&at(2)) {
             k = 2;
         // "do you know who ...", "does anyone know if ..."
@@ -875,6 +889,17 @@ pub fn polite_words(words: &[&str]) -> Vec<bool> {
         }
     }
     polite
+}
+
+/// Whether these words end with "what", "whats" or "what is" ("what's" is
+/// read "what" by the analyser, the "'s" dropped as a possessive's, and
+/// "what s" where punctuation splits words).
+fn asks_what(words: &[&str]) -> bool {
+    match words {
+        [.., "what", "is" | "s"] => true,
+        [.., last] => matches!(*last, "what" | "whats"),
+        [] => false,
+    }
 }
 
 /// The times of day a greeting wishes a good one ("good afternoon").
@@ -979,6 +1004,26 @@ mod tests {
             ("i wanna know who met putin", "who met putin"),
         ] {
             assert_eq!(index_terms(polite, &syn), index_terms(bare, &syn), "{polite}");
+        }
+        // An idiom asking about what follows.
+        for (idiom, bare) in [
+            ("whats the deal with the exemption", "whats the exemption"),
+            ("what's the deal with the exemption", "what's the exemption"),
+            ("what is up with the vatican", "what is the vatican"),
+        ] {
+            assert_eq!(index_terms(idiom, &syn), index_terms(bare, &syn), "{idiom}");
+        }
+        assert_eq!(
+            polite_words(&["what", "s", "the", "deal", "with", "it"]),
+            [false, false, true, true, true, false]
+        );
+        // A deal asked about.
+        for kept in [
+            "is the deal with russia done",
+            "what deal did they make",
+            "the deal with russia?",
+        ] {
+            assert!(index_terms(kept, &syn).contains(&text::stem("deal")), "{kept}");
         }
         // Telling as what someone did, and a request with nothing asked after it.
         for kept in [

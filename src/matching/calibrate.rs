@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.69,
-            coverage: 5.022,
-            typicality: -3.345,
-            margin: 1.607,
-            known: 3.44,
-            length: 0.648,
-            checks: 11.42,
-            missing: -4.935,
-            surface: -0.688,
-            direct: -0.129,
-            speaker: -3.023,
-            nearest: 4.823,
+            bias: -18.28,
+            coverage: 4.701,
+            typicality: -3.409,
+            margin: 1.737,
+            known: 3.436,
+            length: 0.622,
+            checks: 11.082,
+            missing: -5.133,
+            surface: -0.753,
+            direct: -0.161,
+            speaker: -3.018,
+            nearest: 5.323,
         }
     }
 }
