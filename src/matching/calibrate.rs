@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.28,
-            coverage: 4.701,
-            typicality: -3.409,
-            margin: 1.737,
-            known: 3.436,
-            length: 0.622,
-            checks: 11.082,
-            missing: -5.133,
-            surface: -0.753,
-            direct: -0.161,
-            speaker: -3.018,
-            nearest: 5.323,
+            bias: -18.694,
+            coverage: 4.651,
+            typicality: -3.294,
+            margin: 1.723,
+            known: 3.439,
+            length: 0.672,
+            checks: 11.479,
+            missing: -5.183,
+            surface: -0.734,
+            direct: -0.187,
+            speaker: -3.038,
+            nearest: 5.314,
         }
     }
 }

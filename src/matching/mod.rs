@@ -683,12 +683,26 @@ impl AnswerKinds {
             clock: what_time,
             span: terms.windows(2).any(|p| p[0].text == "how" && p[1].text == "long"),
             // "go" as typed: "how is trump going to call" asks how, not how it went.
+            // "Did it end up happening", "did it actually happen", "did they
+            // eventually meet" ask whether it came about.
             outcome: (has("how")
                 && terms
                     .iter()
                     .any(|t| matches!(t.raw.as_str(), "go" | "goes" | "went" | "gone")))
                 || has("outcome")
                 || has("result")
+                || terms
+                    .windows(2)
+                    .any(|p| matches!(p[0].raw.as_str(), "end" | "ended" | "ends") && p[1].raw == "up")
+                || (terms
+                    .iter()
+                    .any(|t| matches!(t.raw.as_str(), "happen" | "happened" | "happens"))
+                    && terms
+                        .iter()
+                        .any(|t| matches!(t.raw.as_str(), "actually" | "ever" | "really")))
+                || terms
+                    .iter()
+                    .any(|t| matches!(t.raw.as_str(), "eventually" | "ultimately" | "finally"))
                 || ((has("came") || has("come")) && has("out")),
             date: has("date"),
         }
@@ -2722,6 +2736,9 @@ quotes = ["q"]
             "what came out of the call",
             "what was the outcome of the call",
             "results of the call?",
+            "did the call end up happening",
+            "did the call actually happen",
+            "did they eventually speak",
         ] {
             assert!(asks(q).outcome, "{q}");
             assert!(!expected.can_answer(asks(q)), "{q}");
@@ -2731,6 +2748,8 @@ quotes = ["q"]
         assert!(expected.can_answer(asks("when is the call")));
         assert!(expected.can_answer(asks("how is trump going to call putin")));
         assert!(expected.can_answer(asks("who is trump calling on monday")));
+        assert!(expected.can_answer(asks("what will happen on the call")));
+        assert!(expected.can_answer(asks("how will the call end")));
     }
 
     #[test]
