@@ -803,7 +803,9 @@ fn calling_as_naming(mut terms: Vec<Term>) -> Vec<Term> {
 /// "what's the deal with ..." and "what's up with ...", which ask about what
 /// follows: "deal" is no agreement there, and read as one it answered a
 /// question about the sanctions exemption with the byline of a sanctions
-/// story.
+/// story. And so is hearsay relayed ("my uncle keeps saying ...", "my cousin
+/// says ..."): "uncle", a word the base has never seen, weighed more than
+/// the rest of the question.
 fn asking_politely_says_nothing(terms: Vec<Term>) -> Vec<Term> {
     let raw: Vec<&str> = terms.iter().map(|t| t.raw.as_str()).collect();
     let polite = polite_words(&raw);
@@ -825,6 +827,9 @@ pub fn polite_words(words: &[&str]) -> Vec<bool> {
     const TELL: &[&str] = &["tell", "remind"];
     const TOLD: &[&str] = &["me", "us"];
     const KNOW: &[&str] = &["do", "does"];
+    const RELAYS: &[&str] = &[
+        "says", "said", "saying", "thinks", "thought", "claims", "claimed", "told", "reckons", "insists",
+    ];
     const NEXT: &[&str] = &[
         "who", "whom", "whose", "what", "whats", "when", "where", "why", "how", "which", "if", "whether", "about",
     ];
@@ -858,6 +863,14 @@ pub fn polite_words(words: &[&str]) -> Vec<bool> {
                 ("up", "with", _) => 2,
                 _ => 0,
             };
+            k > 0
+        } {
+            // "my uncle keeps saying ...", "my cousin says ...": hearsay relayed,
+            // whose teller is no part of what is asked.
+        } else if at(0) == "my" && {
+            let keeps = usize::from(matches!(at(2), "keeps" | "kept"));
+            let relays = RELAYS.contains(&at(2 + keeps)) && !at(3 + keeps).is_empty();
+            k = if relays { 3 + keeps } else { 0 };
             k > 0
         } {
             // "(please) tell me who ..."
@@ -1005,6 +1018,18 @@ mod tests {
         ] {
             assert_eq!(index_terms(polite, &syn), index_terms(bare, &syn), "{polite}");
         }
+        // Hearsay relayed: the teller is not asked about.
+        for (relayed, bare) in [
+            ("my uncle keeps saying the us cut ukraine off", "the us cut ukraine off"),
+            (
+                "my cousin says rubio called it a disaster",
+                "rubio called it a disaster",
+            ),
+            ("my friend told me witkoff met putin", "witkoff met putin"),
+        ] {
+            assert_eq!(index_terms(relayed, &syn), index_terms(bare, &syn), "{relayed}");
+        }
+        assert!(index_terms("what did my uncle say", &syn).contains(&text::stem("uncle")));
         // An idiom asking about what follows.
         for (idiom, bare) in [
             ("whats the deal with the exemption", "whats the exemption"),

@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.694,
-            coverage: 4.651,
-            typicality: -3.294,
-            margin: 1.723,
-            known: 3.439,
-            length: 0.672,
-            checks: 11.479,
-            missing: -5.183,
-            surface: -0.734,
-            direct: -0.187,
+            bias: -18.8,
+            coverage: 4.614,
+            typicality: -3.321,
+            margin: 1.721,
+            known: 3.522,
+            length: 0.673,
+            checks: 11.501,
+            missing: -5.184,
+            surface: -0.767,
+            direct: -0.131,
             speaker: -3.038,
-            nearest: 5.314,
+            nearest: 5.36,
         }
     }
 }
