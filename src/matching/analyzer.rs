@@ -736,9 +736,74 @@ fn analyze_words(
             },
         })
         .collect();
-    synonyms.apply(calling_as_naming(asking_politely_says_nothing(greetings_said_nothing(
-        terms,
+    synonyms.apply(showing_as_revealing(calling_as_naming(asking_politely_says_nothing(
+        greetings_said_nothing(terms),
     ))))
+}
+
+/// "What did the Moscow talks show", "has Russia shown any willingness":
+/// "show" done by something reveals, as "reveal" does; "which show", "the
+/// Sunday show" is a programme. Read as a programme, such a question was
+/// matched to the facts about Rubio's TV shows. A verb is told by its form
+/// ("showed", "shown", "showing") or by a word that leads a verb before it
+/// ("did", "has", "to"), unless the word just before is one that leads a
+/// noun ("did rubio do the sunday show"). Showing up is appearing.
+fn showing_as_revealing(mut terms: Vec<Term>) -> Vec<Term> {
+    const LEADS_VERB: &[&str] = &[
+        "did", "didnt", "didn't", "does", "doesnt", "do", "dont", "has", "have", "had", "hasnt", "havent", "to",
+        "will", "would", "could", "can", "might", "may",
+    ];
+    const LEADS_NOUN: &[&str] = &[
+        "what",
+        "which",
+        "wat",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "his",
+        "her",
+        "their",
+        "same",
+        "tv",
+        "television",
+        "sunday",
+        "morning",
+        "news",
+        "talk",
+        "cbs",
+        "nbc",
+        "cnn",
+        "fox",
+        "abc",
+        "two",
+        "both",
+        "whose",
+    ];
+    for i in 0..terms.len() {
+        let raw = terms[i].raw.as_str();
+        let previous = if i > 0 { terms[i - 1].raw.as_str() } else { "" };
+        let verb = match raw {
+            "showed" | "shown" | "showing" => true,
+            "show" | "shows" => {
+                !LEADS_NOUN.contains(&previous) && terms[..i].iter().any(|t| LEADS_VERB.contains(&t.raw.as_str()))
+            }
+            _ => false,
+        };
+        if verb {
+            let up = terms.get(i + 1).is_some_and(|t| t.raw == "up");
+            let word = if up { "appear" } else { "reveal" };
+            let (text, stop) = read_word(word);
+            terms[i] = Term {
+                text,
+                stop,
+                raw: word.to_string(),
+                ..terms[i].clone()
+            };
+        }
+    }
+    terms
 }
 
 /// "Rubio called the meeting promising", "did he call it a failure": "call"
@@ -1077,6 +1142,36 @@ mod tests {
         ] {
             let terms = index_terms(q, &syn);
             assert!(terms.contains(&phone) && !terms.contains(&describe), "{q}: {terms:?}");
+        }
+    }
+
+    #[test]
+    fn what_talks_show_is_what_they_reveal_and_a_sunday_show_is_a_programme() {
+        let syn = Synonyms::default();
+        let show = text::stem("show");
+        let reveal = text::stem("reveal");
+        for q in [
+            "what did the witkoff talks show about russia",
+            "has the russian side shown any willingness",
+            "what did rubio say the moscow talks showed",
+            "russia has to show it is serious",
+        ] {
+            let terms = index_terms(q, &syn);
+            assert!(terms.contains(&reveal) && !terms.contains(&show), "{q}: {terms:?}");
+        }
+        let terms = index_terms("why didnt putin show up to the talks", &syn);
+        assert!(
+            terms.contains(&text::stem("appear")) && !terms.contains(&reveal),
+            "{terms:?}"
+        );
+        for q in [
+            "which show was rubio on",
+            "what tv show did rubio go on",
+            "did rubio do the sunday show",
+            "rubio interviews which shows",
+        ] {
+            let terms = index_terms(q, &syn);
+            assert!(terms.contains(&show) && !terms.contains(&reveal), "{q}: {terms:?}");
         }
     }
 

@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.8,
-            coverage: 4.614,
-            typicality: -3.321,
-            margin: 1.721,
-            known: 3.522,
-            length: 0.673,
-            checks: 11.501,
-            missing: -5.184,
-            surface: -0.767,
-            direct: -0.131,
-            speaker: -3.038,
-            nearest: 5.36,
+            bias: -18.839,
+            coverage: 4.586,
+            typicality: -3.31,
+            margin: 1.715,
+            known: 3.533,
+            length: 0.689,
+            checks: 11.545,
+            missing: -5.215,
+            surface: -0.737,
+            direct: -0.133,
+            speaker: -3.048,
+            nearest: 5.337,
         }
     }
 }
