@@ -965,16 +965,20 @@ impl Matcher {
             .map(|member| member.iter().filter_map(|w| index.term(w)).collect::<Vec<u32>>())
             .filter(|member| !member.is_empty())
             .collect();
+        // Each fact's stored questions, then each open-question fact's, as
+        // the index numbers them: normalized once for both uses below.
+        let normalized: Vec<Vec<String>> = base
+            .facts()
+            .iter()
+            .map(|f| &f.questions)
+            .chain(gap_owners.iter().map(|&f| &base.facts()[f as usize].unsaid))
+            .map(|questions| questions.iter().map(|q| text::normalize_question(q)).collect())
+            .collect();
         let opens_with = (0..index.doc_count() as u32)
             .map(|d| {
                 let doc = index.doc(d);
-                let fact = doc.fact as usize;
-                let text = match (doc.question, fact.checked_sub(base.facts().len())) {
-                    (None, _) => return None,
-                    (Some(q), None) => &base.facts()[fact].questions[q as usize],
-                    (Some(q), Some(gap)) => &base.facts()[gap_owners[gap] as usize].unsaid[q as usize],
-                };
-                let first = text::normalize_question(text).split(' ').next().map(text::stem)?;
+                let text = &normalized[doc.fact as usize][doc.question? as usize];
+                let first = text.split(' ').next().map(text::stem)?;
                 let id = index.term(&first)?;
                 question_words.iter().flatten().any(|&w| w == id).then_some(id)
             })
@@ -1005,17 +1009,11 @@ impl Matcher {
         outlets.sort_unstable();
         outlets.dedup();
         let mut phrasings = text::PairSets::default();
-        let mut phrasing_starts = Vec::with_capacity(base.facts().len() + 1);
-        for f in base.facts() {
+        let mut phrasing_starts = Vec::with_capacity(normalized.len() + 1);
+        for questions in &normalized {
             phrasing_starts.push(phrasings.len() as u32);
-            for q in &f.questions {
-                phrasings.push(&text::normalize_question(q));
-            }
-        }
-        for &f in &gap_owners {
-            phrasing_starts.push(phrasings.len() as u32);
-            for q in &base.facts()[f as usize].unsaid {
-                phrasings.push(&text::normalize_question(q));
+            for q in questions {
+                phrasings.push(q);
             }
         }
         phrasing_starts.push(phrasings.len() as u32);
