@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.839,
-            coverage: 4.586,
-            typicality: -3.31,
-            margin: 1.715,
-            known: 3.533,
-            length: 0.689,
-            checks: 11.545,
-            missing: -5.215,
-            surface: -0.737,
-            direct: -0.133,
-            speaker: -3.048,
-            nearest: 5.337,
+            bias: -18.804,
+            coverage: 4.636,
+            typicality: -3.324,
+            margin: 1.671,
+            known: 3.52,
+            length: 0.673,
+            checks: 11.535,
+            missing: -5.224,
+            surface: -0.74,
+            direct: -0.148,
+            speaker: -3.052,
+            nearest: 5.321,
         }
     }
 }
