@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.804,
-            coverage: 4.636,
-            typicality: -3.324,
-            margin: 1.671,
-            known: 3.52,
-            length: 0.673,
-            checks: 11.535,
-            missing: -5.224,
-            surface: -0.74,
-            direct: -0.148,
-            speaker: -3.052,
-            nearest: 5.321,
+            bias: -18.904,
+            coverage: 4.736,
+            typicality: -3.603,
+            margin: 1.639,
+            known: 3.626,
+            length: 0.804,
+            checks: 11.391,
+            missing: -5.278,
+            surface: -0.801,
+            direct: 0.017,
+            speaker: -3.078,
+            nearest: 5.407,
         }
     }
 }
