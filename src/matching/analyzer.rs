@@ -793,14 +793,7 @@ fn showing_as_revealing(mut terms: Vec<Term>) -> Vec<Term> {
         };
         if verb {
             let up = terms.get(i + 1).is_some_and(|t| t.raw == "up");
-            let word = if up { "appear" } else { "reveal" };
-            let (text, stop) = read_word(word);
-            terms[i] = Term {
-                text,
-                stop,
-                raw: word.to_string(),
-                ..terms[i].clone()
-            };
+            terms[i] = read_as(&terms[i], if up { "appear" } else { "reveal" });
         }
     }
     terms
@@ -847,16 +840,22 @@ fn calling_as_naming(mut terms: Vec<Term>) -> Vec<Term> {
         let after = terms.get(i + 2).map_or("", |t| t.raw.as_str());
         let rung = RUNG.contains(&after) || text::WEEKDAYS.contains(&after);
         if CALL.contains(&terms[i].raw.as_str()) && NAMING.contains(&next) && !rung {
-            let (text, stop) = read_word("describe");
-            terms[i] = Term {
-                text,
-                stop,
-                raw: "describe".to_string(),
-                ..terms[i].clone()
-            };
+            terms[i] = read_as(&terms[i], "describe");
         }
     }
     terms
+}
+
+/// `term`, read as `word` instead of what was typed: "call" read as
+/// "describe", "show" as "reveal".
+fn read_as(term: &Term, word: &str) -> Term {
+    let (text, stop) = read_word(word);
+    Term {
+        text,
+        stop,
+        raw: word.to_string(),
+        ..term.clone()
+    }
 }
 
 /// "Could you tell me", "do you know", "I'd like to know": the words that
@@ -902,6 +901,17 @@ pub fn polite_words(words: &[&str]) -> Vec<bool> {
     let mut i = 0;
     while i < words.len() {
         let at = |k: usize| words.get(i + k).copied().unwrap_or("");
+        // "what's the deal with ...", "what's up with ...": an idiom that
+        // asks about what follows; "deal" is no agreement there.
+        let idiom = match (at(0), at(1), at(2)) {
+            ("the", "deal", "with") if asks_what(&words[..i]) => 3,
+            ("up", "with", _) if asks_what(&words[..i]) => 2,
+            _ => 0,
+        };
+        // "my uncle keeps saying ...", "my cousin says ...": hearsay
+        // relayed, whose teller is no part of what is asked.
+        let keeps = usize::from(matches!(at(2), "keeps" | "kept"));
+        let hearsay = at(0) == "my" && RELAYS.contains(&at(2 + keeps)) && !at(3 + keeps).is_empty();
         let mut k = 0;
         // "can you (please) tell me", "could someone remind us"
         if MODAL.contains(&at(0)) && ASKED.contains(&at(1)) {
@@ -920,25 +930,11 @@ pub fn polite_words(words: &[&str]) -> Vec<bool> {
             } else {
                 k = 0;
             }
-        // "what's the deal with ...", "what's up with ...": an idiom that
-        // asks about what follows; "deal" is no agreement there.
-        } else if asks_what(&words[..i]) && {
-            k = match (at(0), at(1), at(2)) {
-                ("the", "deal", "with") => 3,
-                ("up", "with", _) => 2,
-                _ => 0,
-            };
-            k > 0
-        } {
-            // "my uncle keeps saying ...", "my cousin says ...": hearsay relayed,
-            // whose teller is no part of what is asked.
-        } else if at(0) == "my" && {
-            let keeps = usize::from(matches!(at(2), "keeps" | "kept"));
-            let relays = RELAYS.contains(&at(2 + keeps)) && !at(3 + keeps).is_empty();
-            k = if relays { 3 + keeps } else { 0 };
-            k > 0
-        } {
-            // "(please) tell me who ..."
+        } else if idiom > 0 {
+            k = idiom;
+        } else if hearsay {
+            k = 3 + keeps;
+        // "(please) tell me who ..."
         } else if TELL.contains(&at(0)) && at(1) == "me" && NEXT.contains(&at(2)) {
             k = 2;
         // "do you know who ...", "does anyone know if ..."

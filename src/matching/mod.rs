@@ -674,6 +674,8 @@ impl AnswerKinds {
             let stem = text::stem(w);
             terms.iter().any(|t| t.text == stem)
         };
+        // Words as typed, where the stem would say too little ("go" of "going").
+        let typed = |words: &[&str]| terms.iter().any(|t| words.contains(&t.raw.as_str()));
         let what_time = terms
             .windows(2)
             .any(|p| p[0].text == "what" && (p[1].text == "time" || p[1].text == "hour"));
@@ -690,24 +692,14 @@ impl AnswerKinds {
             // "go" as typed: "how is trump going to call" asks how, not how it went.
             // "Did it end up happening", "did it actually happen", "did they
             // eventually meet" ask whether it came about.
-            outcome: (has("how")
-                && terms
-                    .iter()
-                    .any(|t| matches!(t.raw.as_str(), "go" | "goes" | "went" | "gone")))
+            outcome: (has("how") && typed(&["go", "goes", "went", "gone"]))
                 || has("outcome")
                 || has("result")
                 || terms
                     .windows(2)
                     .any(|p| matches!(p[0].raw.as_str(), "end" | "ended" | "ends") && p[1].raw == "up")
-                || (terms
-                    .iter()
-                    .any(|t| matches!(t.raw.as_str(), "happen" | "happened" | "happens"))
-                    && terms
-                        .iter()
-                        .any(|t| matches!(t.raw.as_str(), "actually" | "ever" | "really")))
-                || terms
-                    .iter()
-                    .any(|t| matches!(t.raw.as_str(), "eventually" | "ultimately" | "finally"))
+                || (typed(&["happen", "happened", "happens"]) && typed(&["actually", "ever", "really"]))
+                || typed(&["eventually", "ultimately", "finally"])
                 || ((has("came") || has("come")) && has("out")),
             date: has("date"),
         }
