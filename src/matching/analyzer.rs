@@ -869,7 +869,8 @@ fn read_as(term: &Term, word: &str) -> Term {
 /// question about the sanctions exemption with the byline of a sanctions
 /// story. And so is hearsay relayed ("my uncle keeps saying ...", "my cousin
 /// says ..."): "uncle", a word the base has never seen, weighed more than
-/// the rest of the question.
+/// the rest of the question. And so are the words that ask which outlet ran
+/// a story ("which outlet ran the story about ..."): see [`asks_outlet`].
 fn asking_politely_says_nothing(terms: Vec<Term>) -> Vec<Term> {
     let raw: Vec<&str> = terms.iter().map(|t| t.raw.as_str()).collect();
     let polite = polite_words(&raw);
@@ -932,6 +933,8 @@ pub fn polite_words(words: &[&str]) -> Vec<bool> {
             }
         } else if idiom > 0 {
             k = idiom;
+        } else if let Some(frame) = asks_outlet(&words[i..]) {
+            k = frame;
         } else if hearsay {
             k = 3 + keeps;
         // "(please) tell me who ..."
@@ -963,6 +966,73 @@ pub fn polite_words(words: &[&str]) -> Vec<bool> {
         }
     }
     polite
+}
+
+/// News outlets as a question names them: "which outlet", "what paper".
+const OUTLET_NOUNS: &[&str] = &[
+    "outlet",
+    "outlets",
+    "publication",
+    "paper",
+    "newspaper",
+    "site",
+    "website",
+    "agency",
+    "org",
+];
+
+/// What an outlet does with a story.
+const PUBLISHING: &[&str] = &[
+    "ran",
+    "run",
+    "runs",
+    "published",
+    "publish",
+    "publishes",
+    "covered",
+    "covers",
+    "cover",
+    "reported",
+    "reports",
+    "carried",
+    "carries",
+    "printed",
+    "wrote",
+    "writes",
+    "said",
+    "says",
+];
+
+/// "Which outlet ran ...", "what paper reported ...", "what outlet is ...
+/// from": the words that ask which outlet published a story, when they
+/// open these words, as many as they are. The outlet is in every answer's
+/// citation, so the question is about the story that follows; read as
+/// words, "outlet" and "ran" are missing from every fact and "published"
+/// leads to the facts about who wrote the articles.
+fn asks_outlet(words: &[&str]) -> Option<usize> {
+    let at = |k: usize| words.get(k).copied().unwrap_or("");
+    if !matches!(at(0), "which" | "what" | "whats") {
+        return None;
+    }
+    let noun = 1 + usize::from(at(1) == "news" && OUTLET_NOUNS.contains(&at(2)));
+    if !OUTLET_NOUNS.contains(&at(noun)) {
+        return None;
+    }
+    let verb = noun + 1;
+    if PUBLISHING.contains(&at(verb)) {
+        Some(verb + 1 + usize::from(at(verb + 1) == "up"))
+    } else if matches!(at(verb), "is" | "was") {
+        Some(verb + 1)
+    } else {
+        None
+    }
+}
+
+/// Whether a normalized question asks which outlet published a story
+/// ("so which outlet ran the rubio story").
+pub fn asks_which_outlet(question: &str) -> bool {
+    let words: Vec<&str> = question.split(' ').collect();
+    (0..words.len()).any(|i| asks_outlet(&words[i..]).is_some())
 }
 
 /// Whether these words end with "what", "whats" or "what is" ("what's" is
@@ -1103,6 +1173,33 @@ mod tests {
             polite_words(&["what", "s", "the", "deal", "with", "it"]),
             [false, false, true, true, true, false]
         );
+        // Asking which outlet published a story: the story is what is asked
+        // about, and the question still asks for an outlet.
+        for (frame, bare) in [
+            (
+                "which outlet ran the story about rubio in rome",
+                "the story about rubio in rome",
+            ),
+            (
+                "what news site wrote up the face the nation interview",
+                "the face the nation interview",
+            ),
+            (
+                "so what paper is the face the nation article from",
+                "so the face the nation article from",
+            ),
+        ] {
+            assert_eq!(index_terms(frame, &syn), index_terms(bare, &syn), "{frame}");
+            assert!(asks_which_outlet(frame), "{frame}");
+        }
+        // An outlet the story names is asked about as any word is.
+        for kept in ["which outlet did witkoff talk to", "what network aired meet the press"] {
+            assert!(!asks_which_outlet(kept), "{kept}");
+            assert!(
+                polite_words(&kept.split(' ').collect::<Vec<_>>()).iter().all(|p| !p),
+                "{kept}"
+            );
+        }
         // A deal asked about.
         for kept in [
             "is the deal with russia done",

@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.904,
-            coverage: 4.736,
-            typicality: -3.603,
-            margin: 1.639,
-            known: 3.626,
-            length: 0.804,
-            checks: 11.391,
-            missing: -5.278,
-            surface: -0.801,
-            direct: 0.017,
-            speaker: -3.078,
-            nearest: 5.407,
+            bias: -18.893,
+            coverage: 4.723,
+            typicality: -3.325,
+            margin: 1.904,
+            known: 3.431,
+            length: 0.918,
+            checks: 11.474,
+            missing: -5.32,
+            surface: -0.802,
+            direct: -0.11,
+            speaker: -3.082,
+            nearest: 5.28,
         }
     }
 }

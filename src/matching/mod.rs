@@ -392,6 +392,9 @@ struct AnswerKinds {
     /// A calendar date ("what date ...", "jeddah date?"): a day of a month,
     /// which "last week" or "in March" is not.
     date: bool,
+    /// The outlet that published a story ("which outlet ran ..."): an
+    /// answer naming one of the base's outlets tells it in its own words.
+    outlet: bool,
 }
 
 /// Stems of the words by which an answer says something was still to come:
@@ -602,6 +605,7 @@ impl AnswerKinds {
                 span: true,
                 outcome: true,
                 date: true,
+                outlet: true,
             };
             return (all, Vec::new());
         }
@@ -663,6 +667,8 @@ impl AnswerKinds {
             }) || answer.as_bytes().windows(4).any(|w| {
                 w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
             }),
+            // Set by the matcher, which knows the base's outlets.
+            outlet: false,
         };
         (kinds, numbers)
     }
@@ -676,6 +682,7 @@ impl AnswerKinds {
         };
         // Words as typed, where the stem would say too little ("go" of "going").
         let typed = |words: &[&str]| terms.iter().any(|t| words.contains(&t.raw.as_str()));
+        let asks_past = typed(&["did", "didnt", "has", "have", "had", "was", "were", "went", "gone"]);
         let what_time = terms
             .windows(2)
             .any(|p| p[0].text == "what" && (p[1].text == "time" || p[1].text == "hour"));
@@ -700,8 +707,20 @@ impl AnswerKinds {
                     .any(|p| matches!(p[0].raw.as_str(), "end" | "ended" | "ends") && p[1].raw == "up")
                 || (typed(&["happen", "happened", "happens"]) && typed(&["actually", "ever", "really"]))
                 || typed(&["eventually", "ultimately", "finally"])
+                // "Did they meet in the end", "did the call go ahead": asked
+                // of the past; "will it go ahead" asks what is expected.
+                || (asks_past
+                    && (terms.windows(3).any(|p| p[0].raw == "in" && p[1].raw == "the" && p[2].raw == "end")
+                        || terms
+                            .windows(2)
+                            .any(|p| matches!(p[0].raw.as_str(), "go" | "went" | "gone") && p[1].raw == "ahead")))
+                || terms
+                    .windows(2)
+                    .any(|p| matches!(p[0].raw.as_str(), "pan" | "panned" | "pans") && p[1].raw == "out")
                 || ((has("came") || has("come")) && has("out")),
             date: has("date"),
+            // Set from the question as typed: its words are left out.
+            outlet: false,
         }
     }
 
@@ -721,6 +740,7 @@ impl AnswerKinds {
             && (!asked.span || self.span)
             && (!asked.outcome || self.outcome)
             && (!asked.date || self.date)
+            && (!asked.outlet || self.outlet)
     }
 }
 
@@ -745,6 +765,54 @@ const TOPIC_SHARE: f32 = 0.9;
 /// How much a word related in English ("truce" to "ceasefire") counts next
 /// to the word itself.
 const RELATED_SIMILARITY: f32 = 0.6;
+
+/// An outlet's name as an answer would mention it, normalized as questions
+/// are: "The Kyiv Independent" as "kyiv independent".
+fn outlet_name(outlet: &str) -> String {
+    let name = text::normalize_question(outlet);
+    name.strip_prefix("the ").map(str::to_string).unwrap_or(name)
+}
+
+/// Whether normalized `text` holds these normalized words, whole.
+fn contains_words(text: &str, words: &str) -> bool {
+    format!(" {text} ").contains(&format!(" {words} "))
+}
+
+/// The shortest string read as two words run together ("heldin").
+const RUN_TOGETHER_MIN_LEN: usize = 6;
+
+/// The longer of two words run together has at least this many letters:
+/// two short words make a long one by chance too often.
+const RUN_TOGETHER_LONGER_PART: usize = 4;
+
+/// Count (log10) an English word needs to be read as one of two run
+/// together: ten times as common as a word meant as written needs to be.
+const RUN_TOGETHER_LOG: f32 = 6.0;
+
+/// The question, folded, with each run-together word (as typed) spaced as
+/// `splits` says.
+fn respaced(question: &str, splits: &[(String, String)]) -> String {
+    let folded = text::fold(question);
+    let mut out = String::with_capacity(folded.len() + splits.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match splits.iter().find(|(typed, _)| typed == word) {
+            Some((_, spaced)) => out.push_str(spaced),
+            None => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in folded.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
 
 /// How much a real word the base does not know counts as the base's word a
 /// slip of the fingers would have turned into it ("dare" as "date"): the
@@ -896,11 +964,16 @@ impl Matcher {
             }
         }
         let mut stems = hash::WordMap::default();
-        let (kinds, fact_numbers): (Vec<AnswerKinds>, Vec<Vec<String>>) = base
+        let (mut kinds, fact_numbers): (Vec<AnswerKinds>, Vec<Vec<String>>) = base
             .facts()
             .iter()
             .map(|f| AnswerKinds::of_answer(&f.answer, &mut stems))
             .unzip();
+        let outlet_names: Vec<String> = base.sources().iter().map(|s| outlet_name(&s.outlet)).collect();
+        for (k, f) in kinds.iter_mut().zip(base.facts()) {
+            let answer = text::normalize_question(&f.answer);
+            k.outlet |= outlet_names.iter().any(|o| !o.is_empty() && contains_words(&answer, o));
+        }
         let fact_dates = base
             .facts()
             .iter()
@@ -1502,6 +1575,16 @@ impl Matcher {
     /// such day and does know 11 March.
     fn analyze(&self, question: &str) -> Vec<analyzer::Term> {
         let mut analyzed = analyzer::analyze(question, &self.synonyms, self.config.max_question_words);
+        let run_together: Vec<(String, String)> = analyzed
+            .iter()
+            .filter_map(|t| Some((t.raw.clone(), self.run_together(t)?)))
+            .collect();
+        if !run_together.is_empty() {
+            // Read again with the space put back, so that each word is
+            // stemmed, stopped and joined into phrases as if typed apart.
+            let spaced = respaced(question, &run_together);
+            analyzed = analyzer::analyze(&spaced, &self.synonyms, self.config.max_question_words);
+        }
         for term in &mut analyzed {
             if let Some(other) = term.other_reading.take() {
                 let known = match other.strip_prefix(text::DAY_OF_MONTH) {
@@ -1514,6 +1597,53 @@ impl Matcher {
             }
         }
         analyzed
+    }
+
+    /// Two words typed without the space between them ("thinkabout",
+    /// "newsmaxpiece"), as the two words with it: only for a string that is
+    /// no word of English or of the base and that no slip of one letter
+    /// makes a word of, since a missing space is a rarer slip than a wrong
+    /// letter ("puttin" is "putin", not "put tin").
+    fn run_together(&self, term: &analyzer::Term) -> Option<String> {
+        let word = term.raw.as_str();
+        if !term.is_word || term.canonical || term.stop || word.len() < RUN_TOGETHER_MIN_LEN {
+            return None;
+        }
+        if !word.bytes().all(|b| b.is_ascii_lowercase()) {
+            return None;
+        }
+        let english = Lexicon::english();
+        if english.get(word).is_some() || self.index.term(&term.text).is_some() || self.index.spells(word) {
+            return None;
+        }
+        if !english.nearest_real(word).is_empty() {
+            return None;
+        }
+        let (near, edits) = self.index.resolve(word);
+        if !near.is_empty() && edits <= 1 {
+            return None;
+        }
+        // Each part a common English word, or a word of the base's own
+        // long enough not to be there by chance ("newsmax").
+        let part = |p: &str| -> Option<f32> {
+            // A letter or two is a word only as a stop word ("held in"):
+            // "de" and "re" are pieces of words more often than words.
+            if p.len() < 3 && !analyzer::is_stop_word(p) {
+                return None;
+            }
+            match english.log_count(p) {
+                Some(count) if count >= RUN_TOGETHER_LOG => Some(count),
+                _ => (p.len() >= RUN_TOGETHER_LONGER_PART && self.index.spells(p)).then_some(RUN_TOGETHER_LOG),
+            }
+        };
+        (2..word.len() - 1)
+            .filter(|&at| at.max(word.len() - at) >= RUN_TOGETHER_LONGER_PART)
+            .filter_map(|at| {
+                let (a, b) = word.split_at(at);
+                Some((part(a)?.min(part(b)?), at))
+            })
+            .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)))
+            .map(|(_, at)| format!("{} {}", &word[..at], &word[at..]))
     }
 
     /// The base's day terms on this day of the month ("11": "@03-11", ...).
@@ -1546,7 +1676,8 @@ impl Matcher {
             return Err(QuestionError::Empty);
         }
         let analyzed = self.analyze(question);
-        let asked = AnswerKinds::of_question(&analyzed);
+        let mut asked = AnswerKinds::of_question(&analyzed);
+        asked.outlet = analyzer::asks_which_outlet(&text::normalize_question(question));
         let query_dates: Vec<String> = analyzed
             .iter()
             .filter(|t| t.text.starts_with('@'))
@@ -2339,6 +2470,80 @@ unsaid = ["Did Putin accept the pope's offer to host the talks?"]
         assert!(matches!(&matcher.decide(&topic, 2), Outcome::Answer(a) if a[0].fact == 0));
     }
 
+    #[test]
+    fn two_words_typed_without_the_space_between_them_are_read_as_the_two_words() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "byline"
+questions = ["Who wrote the Newsmax piece?", "Newsmax author?"]
+answer = "The Newsmax article is by Sandy Fitzgerald."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "rubio-offer"
+questions = ["What did Rubio think about the offer?", "Rubio on the offer?"]
+answer = "Rubio said the offer was generous."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "met-putin"
+questions = ["Who met Putin in Moscow?"]
+answer = "Witkoff met Putin in Moscow."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let top = |q: &str| {
+            let verdict = matcher.ask(q).unwrap();
+            let best = verdict.candidates.first().expect("a candidate");
+            (best.fact, best.confidence)
+        };
+        for (typed, spaced) in [
+            ("who wrote the newsmaxpiece", "who wrote the newsmax piece"),
+            (
+                "what did rubio thinkabout the offer",
+                "what did rubio think about the offer",
+            ),
+        ] {
+            assert_eq!(top(typed), top(spaced), "{typed}");
+        }
+        // One letter too many is the likelier slip: "puttin" is Putin, not
+        // "put tin".
+        let puttin = matcher.analyze("who met puttin in moscow");
+        assert!(puttin.iter().any(|t| t.raw == "puttin"), "{puttin:?}");
+        assert_eq!(top("who met puttin in moscow").0, 2);
+    }
+
+    #[test]
+    fn a_question_asking_which_outlet_ran_a_story_is_answered_by_a_fact_that_names_the_outlet() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "rubio-in-rome"
+questions = ["Why was Rubio in Rome?", "Rubio in Rome?", "Was Rubio in Rome for the inauguration?"]
+answer = "Rubio was in Rome for the inauguration."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "rubio-interviews"
+questions = ["Rubio on air in Rome?", "Did Rubio give an interview in Rome?"]
+answer = "The Wire reports a Rubio interview from Rome."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let top = |q: &str| matcher.ask(q).unwrap().candidates.first().map(|c| c.fact);
+        // Both facts read alike; the one that names the outlet tells it.
+        assert_eq!(top("why was rubio in rome"), Some(0));
+        assert_eq!(top("which outlet ran the story about rubio in rome"), Some(1));
+    }
+
     /// A fact that asks "when" itself, with open questions that ask "when"
     /// of the same truce, and a fact beside it that shares its words.
     fn truce() -> FactBase {
@@ -2759,6 +2964,9 @@ quotes = ["q"]
             "did the call end up happening",
             "did the call actually happen",
             "did they eventually speak",
+            "did they speak in the end",
+            "did the monday call actually go ahead",
+            "how did the call pan out",
         ] {
             assert!(asks(q).outcome, "{q}");
             assert!(!expected.can_answer(asks(q)), "{q}");
@@ -2770,6 +2978,7 @@ quotes = ["q"]
         assert!(expected.can_answer(asks("who is trump calling on monday")));
         assert!(expected.can_answer(asks("what will happen on the call")));
         assert!(expected.can_answer(asks("how will the call end")));
+        assert!(expected.can_answer(asks("will they go ahead with the call")));
     }
 
     #[test]
