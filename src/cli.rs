@@ -76,7 +76,8 @@ pub enum Command {
             "tests/eval/dev7.toml",
             "tests/eval/dev8.toml",
             "tests/eval/dev9.toml",
-            "tests/eval/dev10.toml"
+            "tests/eval/dev10.toml",
+            "tests/eval/dev11.toml"
         ])]
         files: Vec<PathBuf>,
         /// Write the fitted weights into the config file's [matcher.calibration].

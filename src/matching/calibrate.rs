@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.893,
-            coverage: 4.723,
-            typicality: -3.325,
-            margin: 1.904,
-            known: 3.431,
-            length: 0.918,
-            checks: 11.474,
-            missing: -5.32,
-            surface: -0.802,
-            direct: -0.11,
-            speaker: -3.082,
-            nearest: 5.28,
+            bias: -18.514,
+            coverage: 4.726,
+            typicality: -3.266,
+            margin: 1.919,
+            known: 3.267,
+            length: 0.958,
+            checks: 11.117,
+            missing: -5.12,
+            surface: -0.468,
+            direct: -0.078,
+            speaker: -3.107,
+            nearest: 4.997,
         }
     }
 }
