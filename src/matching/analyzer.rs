@@ -151,6 +151,7 @@ const STOP_WORDS: &[&str] = &[
     "isn",
     "isnt",
     "it",
+    "itll",
     "its",
     "itself",
     "ive",
@@ -217,6 +218,7 @@ const STOP_WORDS: &[&str] = &[
     "quickly",
     "quite",
     "r",
+    "re",
     "really",
     "reckon",
     "regarding",
@@ -255,6 +257,7 @@ const STOP_WORDS: &[&str] = &[
     "thank",
     "thanks",
     "that",
+    "thatll",
     "thats",
     "the",
     "their",
@@ -264,9 +267,14 @@ const STOP_WORDS: &[&str] = &[
     "then",
     "there",
     "there's",
+    "therell",
     "theres",
     "these",
     "they",
+    "theyd",
+    "theyll",
+    "theyre",
+    "theyve",
     "thing",
     "things",
     "this",
@@ -306,8 +314,10 @@ const STOP_WORDS: &[&str] = &[
     "were",
     "weren",
     "werent",
+    "weve",
     "what",
     "whatever",
+    "whatll",
     "whats",
     "whenever",
     "whereas",
@@ -315,6 +325,7 @@ const STOP_WORDS: &[&str] = &[
     "which",
     "while",
     "whilst",
+    "wholl",
     "whom",
     "whose",
     "wht",
@@ -327,6 +338,7 @@ const STOP_WORDS: &[&str] = &[
     "wont",
     "would",
     "wouldnt",
+    "wrt",
     "wud",
     "wut",
     "y",
@@ -339,9 +351,12 @@ const STOP_WORDS: &[&str] = &[
     "yet",
     "yo",
     "you",
+    "youd",
+    "youll",
     "your",
     "yours",
     "yourself",
+    "youve",
     "yup",
 ];
 
@@ -1375,5 +1390,19 @@ mod tests {
             index_terms("Who did Putin meet on the 13th of March?", &syn),
             vec!["who", "putin", "meet", "@03-13"]
         );
+        // Contractions typed without the apostrophe are the words they join:
+        // a base that once wrote "they're" holds "theyre" as a rare word.
+        for (contracted, bare) in [
+            (
+                "has russia said they're willing to meet",
+                "has russia said willing to meet",
+            ),
+            ("theyll meet on monday", "meet on monday"),
+            ("youve seen the headline", "seen the headline"),
+            // "re" is "about" in chat, no word of its own.
+            ("what did rubio say re the vatican", "what did rubio say the vatican"),
+        ] {
+            assert_eq!(index_terms(contracted, &syn), index_terms(bare, &syn), "{contracted}");
+        }
     }
 }

@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.514,
-            coverage: 4.726,
+            bias: -18.5,
+            coverage: 4.699,
             typicality: -3.266,
-            margin: 1.919,
-            known: 3.267,
-            length: 0.958,
-            checks: 11.117,
-            missing: -5.12,
-            surface: -0.468,
-            direct: -0.078,
-            speaker: -3.107,
-            nearest: 4.997,
+            margin: 1.893,
+            known: 3.324,
+            length: 0.945,
+            checks: 11.09,
+            missing: -5.187,
+            surface: -0.459,
+            direct: -0.067,
+            speaker: -3.106,
+            nearest: 4.974,
         }
     }
 }
