@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.5,
-            coverage: 4.699,
-            typicality: -3.266,
-            margin: 1.893,
-            known: 3.324,
-            length: 0.945,
-            checks: 11.09,
-            missing: -5.187,
-            surface: -0.459,
-            direct: -0.067,
-            speaker: -3.106,
-            nearest: 4.974,
+            bias: -18.721,
+            coverage: 4.596,
+            typicality: -3.35,
+            margin: 1.89,
+            known: 3.368,
+            length: 0.833,
+            checks: 11.359,
+            missing: -5.152,
+            surface: -0.194,
+            direct: -0.05,
+            speaker: -3.071,
+            nearest: 4.865,
         }
     }
 }
