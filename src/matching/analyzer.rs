@@ -660,6 +660,14 @@ fn read_word(word: &str) -> (String, bool) {
     // word it is.
     let word = match word {
         "wen" | "whn" => "when",
+        // Question words as chat and hurried fingers spell them: read as
+        // typed, "wat" and "hw" are unknown strings, and the question loses
+        // what it asks ("wat time is the call" no longer asks a time).
+        "wat" | "wut" | "wht" | "waht" | "whta" => "what",
+        "hw" | "hpw" => "how",
+        "wher" | "whr" => "where",
+        "wy" => "why",
+        "wich" | "whch" | "wihch" => "which",
         // Chat's shorthand for everyday words, which as typed read as
         // unknown names and outweigh the question.
         "ppl" | "ppls" => "people",

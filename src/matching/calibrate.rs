@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.721,
-            coverage: 4.596,
-            typicality: -3.35,
-            margin: 1.89,
-            known: 3.368,
-            length: 0.833,
-            checks: 11.359,
-            missing: -5.152,
-            surface: -0.194,
-            direct: -0.05,
-            speaker: -3.071,
-            nearest: 4.865,
+            bias: -18.753,
+            coverage: 4.579,
+            typicality: -3.374,
+            margin: 1.908,
+            known: 3.377,
+            length: 0.859,
+            checks: 11.364,
+            missing: -5.15,
+            surface: -0.226,
+            direct: -0.028,
+            speaker: -3.074,
+            nearest: 4.9,
         }
     }
 }

@@ -2886,6 +2886,9 @@ quotes = ["q"]
         assert!(asks("when trump call putin").time && asks("the talks were when?").time);
         assert!(asks("so when did kyiv agree, and where?").time);
         assert!(asks("how many votes?").count && !asks("how many votes?").time);
+        // Question words as chat spells them ask what they stand for.
+        assert!(asks("wen did kyiv agree").time && asks("wat time is the call").clock);
+        assert!(asks("hw many votes").count && asks("hw long is the truce").span);
         // An answer with no time in it cannot answer what asks for one.
         let mut stems = hash::WordMap::default();
         let (vote, _) = AnswerKinds::of_answer("The Senate will act on the sanctions bill.", &mut stems);
