@@ -1616,13 +1616,6 @@ impl Matcher {
         if english.get(word).is_some() || self.index.term(&term.text).is_some() || self.index.spells(word) {
             return None;
         }
-        if !english.nearest_real(word).is_empty() {
-            return None;
-        }
-        let (near, edits) = self.index.resolve(word);
-        if !near.is_empty() && edits <= 1 {
-            return None;
-        }
         // Each part a common English word, or a word of the base's own
         // long enough not to be there by chance ("newsmax").
         let part = |p: &str| -> Option<f32> {
@@ -1636,14 +1629,24 @@ impl Matcher {
                 _ => (p.len() >= RUN_TOGETHER_LONGER_PART && self.index.spells(p)).then_some(RUN_TOGETHER_LOG),
             }
         };
-        (2..word.len() - 1)
+        let split = (2..word.len() - 1)
             .filter(|&at| at.max(word.len() - at) >= RUN_TOGETHER_LONGER_PART)
             .filter_map(|at| {
                 let (a, b) = word.split_at(at);
                 Some((part(a)?.min(part(b)?), at))
             })
-            .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)))
-            .map(|(_, at)| format!("{} {}", &word[..at], &word[at..]))
+            .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)))?;
+        // The slips last: looking them up costs more than every split, and
+        // few strings split into two words at all.
+        if !english.nearest_real(word).is_empty() {
+            return None;
+        }
+        let (near, edits) = self.index.resolve(word);
+        if !near.is_empty() && edits <= 1 {
+            return None;
+        }
+        let at = split.1;
+        Some(format!("{} {}", &word[..at], &word[at..]))
     }
 
     /// The base's day terms on this day of the month ("11": "@03-11", ...).
@@ -1677,7 +1680,8 @@ impl Matcher {
         }
         let analyzed = self.analyze(question);
         let mut asked = AnswerKinds::of_question(&analyzed);
-        asked.outlet = analyzer::asks_which_outlet(&text::normalize_question(question));
+        let normalized = text::normalize_question(question);
+        asked.outlet = analyzer::asks_which_outlet(&normalized);
         let query_dates: Vec<String> = analyzed
             .iter()
             .filter(|t| t.text.starts_with('@'))
@@ -1741,7 +1745,6 @@ impl Matcher {
         }
         // Words said again add nothing to how the question reads.
         let mut said: Vec<&str> = Vec::new();
-        let normalized = text::normalize_question(question);
         let words: Vec<&str> = normalized.split(' ').collect();
         // "Could you tell me" is no part of what the question reads like.
         for (word, polite) in words.iter().zip(analyzer::polite_words(&words)) {
