@@ -682,6 +682,12 @@ impl AnswerKinds {
         };
         // Words as typed, where the stem would say too little ("go" of "going").
         let typed = |words: &[&str]| terms.iter().any(|t| words.contains(&t.raw.as_str()));
+        // A word as typed, then another: "end up", "go ahead", "pan out".
+        let typed_pair = |firsts: &[&str], second: &str| {
+            terms
+                .windows(2)
+                .any(|p| firsts.contains(&p[0].raw.as_str()) && p[1].raw == second)
+        };
         let asks_past = typed(&["did", "didnt", "has", "have", "had", "was", "were", "went", "gone"]);
         let what_time = terms
             .windows(2)
@@ -702,21 +708,15 @@ impl AnswerKinds {
             outcome: (has("how") && typed(&["go", "goes", "went", "gone"]))
                 || has("outcome")
                 || has("result")
-                || terms
-                    .windows(2)
-                    .any(|p| matches!(p[0].raw.as_str(), "end" | "ended" | "ends") && p[1].raw == "up")
+                || typed_pair(&["end", "ended", "ends"], "up")
                 || (typed(&["happen", "happened", "happens"]) && typed(&["actually", "ever", "really"]))
                 || typed(&["eventually", "ultimately", "finally"])
                 // "Did they meet in the end", "did the call go ahead": asked
                 // of the past; "will it go ahead" asks what is expected.
                 || (asks_past
                     && (terms.windows(3).any(|p| p[0].raw == "in" && p[1].raw == "the" && p[2].raw == "end")
-                        || terms
-                            .windows(2)
-                            .any(|p| matches!(p[0].raw.as_str(), "go" | "went" | "gone") && p[1].raw == "ahead")))
-                || terms
-                    .windows(2)
-                    .any(|p| matches!(p[0].raw.as_str(), "pan" | "panned" | "pans") && p[1].raw == "out")
+                        || typed_pair(&["go", "went", "gone"], "ahead")))
+                || typed_pair(&["pan", "panned", "pans"], "out")
                 || ((has("came") || has("come")) && has("out")),
             date: has("date"),
             // Set from the question as typed: its words are left out.
@@ -765,18 +765,6 @@ const TOPIC_SHARE: f32 = 0.9;
 /// How much a word related in English ("truce" to "ceasefire") counts next
 /// to the word itself.
 const RELATED_SIMILARITY: f32 = 0.6;
-
-/// An outlet's name as an answer would mention it, normalized as questions
-/// are: "The Kyiv Independent" as "kyiv independent".
-fn outlet_name(outlet: &str) -> String {
-    let name = text::normalize_question(outlet);
-    name.strip_prefix("the ").map(str::to_string).unwrap_or(name)
-}
-
-/// Whether normalized `text` holds these normalized words, whole.
-fn contains_words(text: &str, words: &str) -> bool {
-    format!(" {text} ").contains(&format!(" {words} "))
-}
 
 /// The shortest string read as two words run together ("heldin").
 const RUN_TOGETHER_MIN_LEN: usize = 6;
@@ -969,11 +957,6 @@ impl Matcher {
             .iter()
             .map(|f| AnswerKinds::of_answer(&f.answer, &mut stems))
             .unzip();
-        let outlet_names: Vec<String> = base.sources().iter().map(|s| outlet_name(&s.outlet)).collect();
-        for (k, f) in kinds.iter_mut().zip(base.facts()) {
-            let answer = text::normalize_question(&f.answer);
-            k.outlet |= outlet_names.iter().any(|o| !o.is_empty() && contains_words(&answer, o));
-        }
         let fact_dates = base
             .facts()
             .iter()
@@ -1078,6 +1061,14 @@ impl Matcher {
         let mut outlets: Vec<u32> = fact_outlets.iter().flatten().copied().collect();
         outlets.sort_unstable();
         outlets.dedup();
+        // An answer naming an outlet (as a question would, "according to
+        // Newsmax") tells which outlet ran a story in its own words.
+        for (k, f) in kinds.iter_mut().zip(base.facts()) {
+            k.outlet |= analyzer::index_terms(&f.answer, &synonyms)
+                .iter()
+                .filter_map(|t| index.term(t))
+                .any(|t| outlets.binary_search(&t).is_ok());
+        }
         let mut phrasings = text::PairSets::default();
         let mut phrasing_starts = Vec::with_capacity(normalized.len() + 1);
         for questions in &normalized {
