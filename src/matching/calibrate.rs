@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.753,
-            coverage: 4.579,
-            typicality: -3.374,
-            margin: 1.908,
-            known: 3.377,
-            length: 0.859,
-            checks: 11.364,
-            missing: -5.15,
-            surface: -0.226,
-            direct: -0.028,
-            speaker: -3.074,
-            nearest: 4.9,
+            bias: -19.319,
+            coverage: 4.093,
+            typicality: -4.036,
+            margin: 1.734,
+            known: 4.051,
+            length: 0.94,
+            checks: 11.403,
+            missing: -5.56,
+            surface: -0.252,
+            direct: 0.427,
+            speaker: -2.982,
+            nearest: 5.377,
         }
     }
 }
