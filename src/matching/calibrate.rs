@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -19.319,
-            coverage: 4.093,
-            typicality: -4.036,
-            margin: 1.734,
-            known: 4.051,
-            length: 0.94,
-            checks: 11.403,
-            missing: -5.56,
-            surface: -0.252,
-            direct: 0.427,
-            speaker: -2.982,
-            nearest: 5.377,
+            bias: -19.316,
+            coverage: 4.138,
+            typicality: -4.031,
+            margin: 1.647,
+            known: 4.036,
+            length: 0.945,
+            checks: 11.391,
+            missing: -5.558,
+            surface: -0.254,
+            direct: 0.424,
+            speaker: -2.983,
+            nearest: 5.376,
         }
     }
 }

@@ -397,6 +397,12 @@ struct AnswerKinds {
     outlet: bool,
 }
 
+/// Words a chat question may open with before the question itself ("so did
+/// the call happen", "ok wait, has it taken place").
+const CHAT_OPENERS: &[&str] = &[
+    "so", "and", "but", "ok", "okay", "wait", "hey", "also", "then", "um", "well", "oh", "yo",
+];
+
 /// Stems of the words by which an answer says something was still to come:
 /// "Trump was expected to speak with Putin on Monday" does not say how the
 /// call went.
@@ -689,6 +695,14 @@ impl AnswerKinds {
                 .any(|p| firsts.contains(&p[0].raw.as_str()) && p[1].raw == second)
         };
         let asks_past = typed(&["did", "didnt", "has", "have", "had", "was", "were", "went", "gone"]);
+        // "did the call happen", "so has the swap taken place": asked yes or
+        // no of the past. Not "what did witkoff expect to happen", which asks
+        // what was expected.
+        let whether_past = terms
+            .iter()
+            .map(|t| t.raw.as_str())
+            .find(|w| !CHAT_OPENERS.contains(w))
+            .is_some_and(|w| ["did", "didnt", "has", "hasnt", "have", "havent"].contains(&w));
         let what_time = terms
             .windows(2)
             .any(|p| p[0].text == "what" && (p[1].text == "time" || p[1].text == "hour"));
@@ -717,6 +731,8 @@ impl AnswerKinds {
                     && (terms.windows(3).any(|p| p[0].raw == "in" && p[1].raw == "the" && p[2].raw == "end")
                         || typed_pair(&["go", "went", "gone"], "ahead")))
                 || typed_pair(&["pan", "panned", "pans"], "out")
+                || (whether_past
+                    && (typed(&["happen", "happened"]) || typed_pair(&["take", "taken", "took"], "place")))
                 || ((has("came") || has("come")) && has("out")),
             date: has("date"),
             // Set from the question as typed: its words are left out.
@@ -2409,6 +2425,49 @@ unsaid = ["What guarantees does Russia want from Kyiv?", "Which Russian demands 
     }
 
     #[test]
+    fn an_open_question_is_asked_of_the_people_its_fact_names() {
+        // Lavrov is named by one fact of six: asking about him is asking
+        // about that fact, whose open question does not name him.
+        let mut facts = String::from(
+            r#"
+[[fact]]
+id = "document"
+questions = ["Is Russia preparing a document?", "Russia requirements document?", "What did Lavrov tell Rubio about a document?"]
+answer = "Lavrov told Rubio that Russia would prepare a document setting out its requirements for a ceasefire; the article does not give its contents."
+sources = ["s"]
+quotes = ["q"]
+entities = ["Lavrov", "Rubio"]
+unsaid = ["What is in Russia's requirements document?"]
+"#,
+        );
+        for (i, topic) in [
+            "prisoner swap",
+            "senate sanctions",
+            "vatican offer",
+            "jeddah truce",
+            "monday call",
+        ]
+        .iter()
+        .enumerate()
+        {
+            facts.push_str(&format!(
+                "\n[[fact]]\nid = \"f{i}\"\nquestions = [\"What about the {topic}?\"]\nanswer = \"Rubio spoke about the {topic}.\"\nsources = [\"s\"]\nquotes = [\"q\"]\nentities = [\"Rubio\"]\n"
+            ));
+        }
+        let base = base_of(&facts);
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let open = matcher
+            .ask("whats actually in lavrovs ceasefire requirements doc")
+            .unwrap();
+        assert_eq!(base.facts()[open.candidates[0].fact].id, "document");
+        assert!(open.candidates[0].unsaid, "{:?}", open.candidates[0]);
+        assert!(!matches!(open.outcome, Outcome::Answer(_)), "{:?}", open.outcome);
+        // What the fact does say is still its own.
+        let said = matcher.ask("what did lavrov tell rubio about a document").unwrap();
+        assert!(!said.candidates[0].unsaid, "{:?}", said.candidates[0]);
+    }
+
+    #[test]
     fn an_open_question_holds_back_a_fact_that_has_only_a_looser_word_for_what_it_asks() {
         let base = base_of(
             r#"
@@ -2964,6 +3023,9 @@ quotes = ["q"]
             "did they speak in the end",
             "did the monday call actually go ahead",
             "how did the call pan out",
+            "did the monday call happen",
+            "so did that call take place that week",
+            "has the swap taken place",
         ] {
             assert!(asks(q).outcome, "{q}");
             assert!(!expected.can_answer(asks(q)), "{q}");
@@ -2976,6 +3038,8 @@ quotes = ["q"]
         assert!(expected.can_answer(asks("what will happen on the call")));
         assert!(expected.can_answer(asks("how will the call end")));
         assert!(expected.can_answer(asks("will they go ahead with the call")));
+        assert!(expected.can_answer(asks("what did witkoff expect to happen that week")));
+        assert!(expected.can_answer(asks("when did he say the call would happen")));
     }
 
     #[test]

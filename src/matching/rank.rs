@@ -50,6 +50,8 @@ pub(super) struct Asked<'a> {
     by_id: Vec<(u32, usize)>,
     /// Per term, its range of `slots`.
     term_slots: Vec<std::ops::Range<usize>>,
+    /// Per slot, whether its term names a person, place or organisation.
+    entity_slots: Vec<bool>,
     /// Per term, its closest spelling's similarity.
     closest: Vec<f32>,
     /// The contrast groups the question names a member of, with the
@@ -104,6 +106,7 @@ impl<'a> Asked<'a> {
             }));
             term_slots.push(start..slots.len());
         }
+        let entity_slots = terms.iter().flat_map(|t| t.variants.iter().map(|_| t.entity)).collect();
         let mut by_id: Vec<(u32, usize)> = terms
             .iter()
             .flat_map(|t| t.variants.iter().map(|v| v.0))
@@ -158,6 +161,7 @@ impl<'a> Asked<'a> {
             slots,
             by_id,
             term_slots,
+            entity_slots,
             closest: terms
                 .iter()
                 .map(|t| t.variants.iter().map(|v| v.1).fold(0.0, f32::max))
@@ -749,6 +753,22 @@ impl Matcher {
         counts.fill(0);
         let terms = self.index.fact_terms(fact);
         asked.merge(terms, |t| t.term, |slot, at| counts[slot] = terms[at].texts);
+        // A question its sources leave open is asked of the people, places
+        // and organisations of its fact, though it names none of them: "What
+        // is in Russia's requirements document?" is what "whats in lavrovs
+        // requirements doc" asks, Lavrov being the fact's source of it.
+        if let Some(gap) = (fact as usize).checked_sub(self.real_facts) {
+            let owned = self.index.fact_terms(self.gap_owners[gap]);
+            asked.merge(
+                owned,
+                |t| t.term,
+                |slot, _| {
+                    if asked.entity_slots[slot] {
+                        counts[slot] = counts[slot].max(1);
+                    }
+                },
+            );
+        }
     }
 
     /// The most a fact can score, given how many of its texts hold each
