@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -19.316,
-            coverage: 4.138,
-            typicality: -4.031,
-            margin: 1.647,
-            known: 4.036,
-            length: 0.945,
-            checks: 11.391,
-            missing: -5.558,
-            surface: -0.254,
-            direct: 0.424,
-            speaker: -2.983,
-            nearest: 5.376,
+            bias: -19.241,
+            coverage: 4.055,
+            typicality: -4.072,
+            margin: 1.505,
+            known: 4.13,
+            length: 0.957,
+            checks: 11.293,
+            missing: -5.648,
+            surface: -0.279,
+            direct: 0.481,
+            speaker: -2.99,
+            nearest: 5.411,
         }
     }
 }

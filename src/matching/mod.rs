@@ -319,6 +319,15 @@ pub struct Matcher {
     /// Per index text, the question word of `question_words` that a stored
     /// question opens with, if any ("Who said ...?").
     opens_with: Vec<Option<u32>>,
+    /// Per index text, whether it asks who wrote something ("Who wrote about
+    /// the lapsed exemption?"): a question asking nothing of authors asks
+    /// something else of the same words.
+    asks_author: Vec<bool>,
+    /// The index terms of [`AUTHOR_WORDS`], as a question's words are read
+    /// (stemmed, or at a slip: "wrot"). "Reporter" is "report": a question
+    /// asking what Newsmax reported is taken to ask of authors too, which
+    /// only spares it a mark down.
+    author_terms: Vec<u32>,
     /// Per fact, the terms naming the outlets of its sources, sorted: every
     /// text of the fact holds them for the question's sake ("according to
     /// Newsmax"), though few of them name the outlet.
@@ -396,6 +405,26 @@ struct AnswerKinds {
     /// answer naming one of the base's outlets tells it in its own words.
     outlet: bool,
 }
+
+/// Words that ask who wrote or published a story, as typed.
+const AUTHOR_WORDS: &[&str] = &[
+    "wrote",
+    "write",
+    "writes",
+    "written",
+    "writer",
+    "writers",
+    "author",
+    "authors",
+    "authored",
+    "byline",
+    "bylines",
+    "reporter",
+    "reporters",
+    "journalist",
+    "journalists",
+    "penned",
+];
 
 /// Words a chat question may open with before the question itself ("so did
 /// the call happen", "ok wait, has it taken place").
@@ -1052,6 +1081,23 @@ impl Matcher {
                 question_words.iter().flatten().any(|&w| w == id).then_some(id)
             })
             .collect();
+        let asks_author = (0..index.doc_count() as u32)
+            .map(|d| {
+                let doc = index.doc(d);
+                doc.question.is_some_and(|q| {
+                    let words: Vec<&str> = normalized[doc.fact as usize][q as usize].split(' ').collect();
+                    // "would write up its requirements" drafts; it does not author.
+                    (0..words.len()).any(|i| AUTHOR_WORDS.contains(&words[i]) && words.get(i + 1) != Some(&"up"))
+                })
+            })
+            .collect();
+        let mut author_terms: Vec<u32> = AUTHOR_WORDS
+            .iter()
+            .map(|w| text::stem(w))
+            .filter_map(|stem| index.term(&stem))
+            .collect();
+        author_terms.sort_unstable();
+        author_terms.dedup();
         let outlet_terms = |outlet: &str| -> Vec<u32> {
             analyzer::index_terms(outlet, &synonyms)
                 .iter()
@@ -1108,6 +1154,8 @@ impl Matcher {
             contrasts,
             question_words,
             opens_with,
+            asks_author,
+            author_terms,
             fact_outlets: with_gaps(fact_outlets, &gap_owners),
             outlets,
             fact_numbers: with_gaps(fact_numbers, &gap_owners),
@@ -2422,6 +2470,46 @@ unsaid = ["What guarantees does Russia want from Kyiv?", "Which Russian demands 
         // Asked with the fact's own question word, it is answered.
         let what = matcher.ask("what russian demands did rubio call unrealistic").unwrap();
         assert!(!what.candidates[0].unsaid, "{:?}", what.candidates[0]);
+    }
+
+    #[test]
+    fn a_phrasing_asking_who_wrote_about_something_does_not_answer_what_happened() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "byline"
+questions = ["Who wrote about Russian banks losing US payment access?", "Who wrote the sanctions story?"]
+answer = "The sanctions story is by Yana Prots."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "exemption"
+questions = ["What exemption did the US let lapse?", "What did the Trump administration do to Russian energy?"]
+answer = "The US let lapse an exemption that allowed Russian banks to use US payment systems for energy deals."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let top = |q: &str| {
+            let verdict = matcher.ask(q).unwrap();
+            (base.facts()[verdict.candidates[0].fact].id.clone(), verdict.outcome)
+        };
+        let (fact, outcome) = top("which russian banks lost us payment access");
+        assert!(
+            fact != "byline" || !matches!(outcome, Outcome::Answer(_)),
+            "{fact}: {outcome:?}"
+        );
+        // Asked who wrote it, or with a slip in the word, it is the byline's.
+        for asked in [
+            "who wrote about russian banks losing us payment access",
+            "who wrot about russian banks losing us payment access",
+        ] {
+            let (fact, outcome) = top(asked);
+            assert_eq!(fact, "byline", "{asked}");
+            assert!(matches!(outcome, Outcome::Answer(_)), "{asked}: {outcome:?}");
+        }
     }
 
     #[test]

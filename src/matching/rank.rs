@@ -60,6 +60,8 @@ pub(super) struct Asked<'a> {
     /// The question words of [`Matcher::question_words`] the question
     /// uses, every spelling of each.
     asking: Vec<u32>,
+    /// Whether the question asks who wrote something.
+    asks_author: bool,
     /// Per term, whether it names the kind of answer asked for ("what day",
     /// "what number"): an answer of that kind need not use the word.
     kind_words: Vec<bool>,
@@ -162,6 +164,13 @@ impl<'a> Asked<'a> {
             by_id,
             term_slots,
             entity_slots,
+            // Which outlet ran a story is who published it.
+            asks_author: kinds.outlet
+                || terms.iter().any(|t| {
+                    t.variants
+                        .iter()
+                        .any(|(id, _)| matcher.author_terms.binary_search(id).is_ok())
+                }),
             closest: terms
                 .iter()
                 .map(|t| t.variants.iter().map(|v| v.1).fold(0.0, f32::max))
@@ -985,6 +994,11 @@ impl Matcher {
                 if !asked.asking.is_empty() && !asked.asking.contains(&opens) {
                     checks *= ASKS_OTHERWISE_FACTOR;
                 }
+            }
+            // "which russian banks lost the payment exemption" is not what
+            // "who wrote about russian banks losing us payment access" asks.
+            if self.asks_author[doc_id as usize] && !asked.asks_author {
+                checks *= ASKS_OTHERWISE_FACTOR;
             }
             for _ in 0..missing_entities {
                 checks *= self.config.missing_entity_penalty;
