@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -19.241,
-            coverage: 4.055,
-            typicality: -4.072,
-            margin: 1.505,
-            known: 4.13,
-            length: 0.957,
-            checks: 11.293,
-            missing: -5.648,
-            surface: -0.279,
-            direct: 0.481,
-            speaker: -2.99,
-            nearest: 5.411,
+            bias: -19.053,
+            coverage: 3.883,
+            typicality: -3.888,
+            margin: 1.589,
+            known: 4.009,
+            length: 0.925,
+            checks: 11.36,
+            missing: -5.63,
+            surface: -0.178,
+            direct: 0.401,
+            speaker: -3.0,
+            nearest: 5.295,
         }
     }
 }

@@ -9,8 +9,9 @@ Writes, beside this script:
   english.tsv   word, log10 of its count in the frequency list (x100), its WordNet parts of
                 speech with how often each was seen in tagged text (n3 v1 ...; N = a proper
                 noun), and its base form when it is an irregular inflection (went -> go)
-  related.txt   WordNet synonym sets: one set of words per line, from the first senses of
-                each word only, since later senses are rare and would relate words by accident
+  related.txt   WordNet synonym sets: one set of words per line, each holding the words it
+                is one of the first senses of, in a part of speech the word is often used as,
+                since other senses are rare and would relate words by accident
 
 Sources and licences are in LICENSES.md. The output is deterministic.
 """
@@ -23,6 +24,9 @@ from pathlib import Path
 MIN_COUNT = 40_000      # rarer words add size and no help: the fact base has its own
 SENSES = 2              # first senses per part of speech that count for relatedness
 MAX_SET = 12            # larger synonym sets are vague ("get", "take", "make")
+MINOR_POS = 0.1         # a part of speech a word is tagged as less than this share as often as
+                        # its commonest one does not relate it ("father" the verb, "beget")
+MIN_SEEN = 10           # ... once seen this often in its commonest one
 WORD = re.compile(r"^[a-z]+$")
 
 def main(freq_path, wordnet_dir):
@@ -50,6 +54,28 @@ def main(freq_path, wordnet_dir):
             offsets = f[6 + pointers:6 + pointers + synsets]
             tags[lemma][pos] = max(tags[lemma].get(pos, 0), tagged)
             senses[lemma].extend((pos, o) for o in offsets[:SENSES])
+
+    # How often each word was seen in tagged text as each part of speech (cntlist.rev:
+    # "father%2:29:00:: 1 2" is the verb seen twice). A part of speech the word is seldom
+    # used as relates it to nothing.
+    seen = defaultdict(lambda: defaultdict(int))
+    for line in open(wn / "cntlist.rev", encoding="latin-1"):
+        f = line.split()
+        if len(f) != 3 or "%" not in f[0]:
+            continue
+        lemma, key = f[0].split("%", 1)
+        pos = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}.get(key[:1])
+        if pos:
+            seen[lemma.replace("-", "")][pos] += int(f[2])
+
+    def used_as(word, pos):
+        counts_of = seen.get(word)
+        # A word seldom seen at all ("chat": once) tells nothing by its counts.
+        if not counts_of or max(counts_of.values()) < MIN_SEEN:
+            return True
+        return counts_of.get(pos, 0) >= MINOR_POS * max(counts_of.values())
+
+    first = {w: {k for k in keys if used_as(w, k[0])} for w, keys in senses.items()}
 
     members = {}                       # (pos, offset) -> words
     proper = set()
@@ -115,10 +141,13 @@ def main(freq_path, wordnet_dir):
             zipf = round(100 * math.log10(counts[word]))
             w.write(f"{word}\t{zipf}\t{pos}\t{lemma_of.get(word, '')}\n")
 
+    # A set relates the words it is one of the first senses of, in a part of speech each is
+    # used as: "beget" is not what "father" or "get" most often means, so neither is related
+    # through it.
     sets = set()
-    for word, list_ in senses.items():
-        for key in list_:
-            group = members.get(key, [])
+    for word, keys in first.items():
+        for key in keys:
+            group = [m for m in members.get(key, []) if used_as(m, key[0])]
             if 2 <= len(group) <= MAX_SET:
                 sets.add(" ".join(group))
     with open(out / "related.txt", "w", encoding="utf-8") as w:

@@ -317,4 +317,18 @@ mod tests {
         assert!(lex.related("truce").any(|w| w == "ceasefire"));
         assert!(lex.informativeness("australia").unwrap() > lex.informativeness("supposed").unwrap());
     }
+
+    #[test]
+    fn the_bundled_lexicon_relates_words_only_as_they_are_commonly_used() {
+        let lex = Lexicon::english();
+        // "Father" is a noun far more often than the verb of "beget": a
+        // question about the pope's father is not one about getting.
+        assert!(
+            !lex.related("father").any(|w| w == "get"),
+            "{:?}",
+            lex.related("father").collect::<Vec<_>>()
+        );
+        // "Went to see" is met: both verbs, both commonly so.
+        assert!(lex.related("see").any(|w| w == "meet"));
+    }
 }
