@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -19.053,
-            coverage: 3.883,
-            typicality: -3.888,
-            margin: 1.589,
-            known: 4.009,
-            length: 0.925,
-            checks: 11.36,
-            missing: -5.63,
-            surface: -0.178,
-            direct: 0.401,
-            speaker: -3.0,
-            nearest: 5.295,
+            bias: -18.644,
+            coverage: 3.843,
+            typicality: -3.95,
+            margin: 1.581,
+            known: 4.061,
+            length: 0.967,
+            checks: 10.935,
+            missing: -5.767,
+            surface: -0.164,
+            direct: 0.33,
+            speaker: -3.012,
+            nearest: 5.381,
         }
     }
 }

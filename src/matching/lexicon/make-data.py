@@ -24,7 +24,7 @@ from pathlib import Path
 MIN_COUNT = 40_000      # rarer words add size and no help: the fact base has its own
 SENSES = 2              # first senses per part of speech that count for relatedness
 MAX_SET = 12            # larger synonym sets are vague ("get", "take", "make")
-MINOR_POS = 0.1         # a part of speech a word is tagged as less than this share as often as
+MINOR_POS = 0.2         # a part of speech a word is tagged as less than this share as often as
                         # its commonest one does not relate it ("father" the verb, "beget")
 MIN_SEEN = 10           # ... once seen this often in its commonest one
 WORD = re.compile(r"^[a-z]+$")
