@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.644,
-            coverage: 3.843,
-            typicality: -3.95,
-            margin: 1.581,
-            known: 4.061,
-            length: 0.967,
-            checks: 10.935,
-            missing: -5.767,
-            surface: -0.164,
-            direct: 0.33,
-            speaker: -3.012,
-            nearest: 5.381,
+            bias: -18.617,
+            coverage: 3.361,
+            typicality: -3.998,
+            margin: 1.768,
+            known: 4.375,
+            length: 1.062,
+            checks: 10.894,
+            missing: -6.084,
+            surface: -0.435,
+            direct: 0.611,
+            speaker: -3.022,
+            nearest: 5.366,
         }
     }
 }
