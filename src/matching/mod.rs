@@ -406,7 +406,7 @@ struct AnswerKinds {
     outlet: bool,
 }
 
-/// Words that ask who wrote or published a story, as typed.
+/// Words that ask who wrote a story, as typed.
 const AUTHOR_WORDS: &[&str] = &[
     "wrote",
     "write",
