@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.617,
-            coverage: 3.361,
-            typicality: -3.998,
-            margin: 1.768,
-            known: 4.375,
-            length: 1.062,
-            checks: 10.894,
-            missing: -6.084,
-            surface: -0.435,
-            direct: 0.611,
-            speaker: -3.022,
-            nearest: 5.366,
+            bias: -18.512,
+            coverage: 2.903,
+            typicality: -3.876,
+            margin: 2.774,
+            known: 4.459,
+            length: 1.03,
+            checks: 10.864,
+            missing: -6.024,
+            surface: -0.489,
+            direct: 0.656,
+            speaker: -3.03,
+            nearest: 5.389,
         }
     }
 }

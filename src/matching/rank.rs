@@ -14,8 +14,8 @@
 //! whose own bound, from the terms it holds, is below it is not scored.
 
 use super::{
-    dates_disagree, AnswerKinds, Candidate, Features, Matcher, QueryTerm, NUMBERS_ONLY_FACTOR, SUGGEST_SHARE,
-    TOPIC_SHARE,
+    dates_disagree, AnswerKinds, Candidate, Features, Matcher, QueryTerm, GAP_UNUSED_WORD_SHARE, NUMBERS_ONLY_FACTOR,
+    SUGGEST_SHARE, TOPIC_SHARE,
 };
 
 /// How many facts a verdict ranks.
@@ -324,15 +324,23 @@ struct Ranking {
     /// Whether bounds may rule facts out (see [`Matcher::bounds_hold`]).
     prune: bool,
     tie: f32,
+    /// Facts are numbered before the open questions ranked beside them.
+    real_facts: usize,
+    has_gaps: bool,
 }
 
 impl Ranking {
     /// The score below which a fact changes nothing the verdict reads: the
     /// best fact, the runner-up (their margin is evidence), and every fact
     /// close enough to the best to be offered, answered with it, or to make
-    /// a one-word question a topic, are all ranked exactly. Below those the
-    /// ranking is of the facts found, which on a large base may miss one
-    /// that only common words would find.
+    /// a one-word question a topic, are all ranked exactly. Those are facts,
+    /// not open questions, which are taken out after ranking; an open
+    /// question marks a fact it matches nearly as well as the fact matches
+    /// ([`GAP_UNUSED_WORD_SHARE`]) unless its own fact matches better, so
+    /// where the base has open questions, everything that close to those
+    /// facts is ranked exactly too. Below that the ranking is of the facts
+    /// found, which on a large base may miss one that only common words
+    /// would find.
     fn floor(&self) -> f32 {
         if !self.prune {
             return 0.0;
@@ -342,12 +350,18 @@ impl Ranking {
         } else {
             0.0
         };
-        let read = match &self.top[..] {
-            [best, second, ..] => second
+        let mut facts = self.top.iter().filter(|c| c.fact < self.real_facts);
+        let read = match (facts.next(), facts.next()) {
+            (Some(best), Some(second)) => second
                 .score
                 .min(SUGGEST_SHARE.min(TOPIC_SHARE) * best.score)
                 .min(best.score - self.tie),
             _ => 0.0,
+        };
+        let read = if self.has_gaps {
+            GAP_UNUSED_WORD_SHARE * read
+        } else {
+            read
         };
         kept.max(read)
     }
@@ -446,6 +460,8 @@ impl Matcher {
             top: Vec::with_capacity(MAX_CANDIDATES + 1),
             prune: prune && self.bounds_hold(),
             tie: self.config.tie_margin.max(0.0),
+            real_facts: self.real_facts,
+            has_gaps: !self.gap_owners.is_empty(),
         };
         let mut scratch = Scratch {
             fact_counts: vec![0; asked.slots.len()],
@@ -1147,8 +1163,19 @@ mod tests {
                     .replace("{m}", months[m])
             };
             let questions: Vec<String> = templates.iter().map(|t| format!("{:?}", fill(t))).collect();
+            // Some facts leave questions open, as the bundled base's do:
+            // those rank beside the facts and are taken out afterwards.
+            let unsaid = if seen.len() % 3 == 0 {
+                format!(
+                    "unsaid = [{:?}, {:?}]\n",
+                    fill("What time did the {d} {e} in {p} start?"),
+                    fill("Who did {s} talk to at the {e}?")
+                )
+            } else {
+                String::new()
+            };
             text.push_str(&format!(
-                "[[fact]]\nid = \"f{}\"\nquestions = [{}]\nanswer = \"{} was at the {} {}.\"\nsources = [\"s\"]\nquotes = [\"q\"]\nentities = [\"{}\"]\n\n",
+                "[[fact]]\nid = \"f{}\"\nquestions = [{}]\nanswer = \"{} was at the {} {}.\"\nsources = [\"s\"]\nquotes = [\"q\"]\nentities = [\"{}\"]\n{unsaid}\n",
                 seen.len(),
                 questions.join(", "),
                 name(s, "ov"),
@@ -1165,6 +1192,7 @@ mod tests {
             q.remove(next(q.len()));
             asked.push(q.join(" "));
             asked.push(fill("anything on {s} and {d} in {m}"));
+            asked.push(fill("what time did {s} get to the {e} in {p}"));
             // Alternatives: a fact holding one is measured without the other.
             asked.push(fill(&format!(
                 "was {{s}} at the {{e}} or the {}",
