@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.512,
-            coverage: 2.903,
-            typicality: -3.876,
-            margin: 2.774,
-            known: 4.459,
-            length: 1.03,
-            checks: 10.864,
-            missing: -6.024,
-            surface: -0.489,
-            direct: 0.656,
-            speaker: -3.03,
-            nearest: 5.389,
+            bias: -18.476,
+            coverage: 2.92,
+            typicality: -3.858,
+            margin: 2.764,
+            known: 4.443,
+            length: 1.023,
+            checks: 10.851,
+            missing: -6.022,
+            surface: -0.462,
+            direct: 0.626,
+            speaker: -3.028,
+            nearest: 5.363,
         }
     }
 }

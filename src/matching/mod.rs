@@ -404,6 +404,8 @@ struct AnswerKinds {
     /// The outlet that published a story ("which outlet ran ..."): an
     /// answer naming one of the base's outlets tells it in its own words.
     outlet: bool,
+    /// A reason ("why ...", "how come ...").
+    reason: bool,
 }
 
 /// Words that ask who wrote a story, as typed.
@@ -641,6 +643,7 @@ impl AnswerKinds {
                 outcome: true,
                 date: true,
                 outlet: true,
+                reason: true,
             };
             return (all, Vec::new());
         }
@@ -676,6 +679,8 @@ impl AnswerKinds {
                 _ => true,
             }),
             count: !numbers.is_empty(),
+            // Whether an answer gives a reason is not judged.
+            reason: true,
             date: tokens.iter().any(|t| matches!(t, text::Token::Day(..) | text::Token::EitherDay(..))),
             outcome: !tokens
                 .iter()
@@ -766,16 +771,17 @@ impl AnswerKinds {
             date: has("date"),
             // Set from the question as typed: its words are left out.
             outlet: false,
+            reason: has("why") || has("reason") || typed_pair(&["how"], "come"),
         }
     }
 
-    /// Whether this asks for a time (or date) or how something went, and
+    /// Whether this asks for a time (or date), how something went or why, and
     /// `asked` does not. Not a count or a span: those are asked as often by
     /// a bare number ("1000 from each side?", "30 days?") as by "how many"
     /// or "how long", so a question that seems not to ask one may.
     fn asks_beyond(self, asked: AnswerKinds) -> bool {
         let time = |k: AnswerKinds| k.time || k.date || k.clock;
-        (time(self) && !time(asked)) || (self.outcome && !asked.outcome)
+        (time(self) && !time(asked)) || (self.outcome && !asked.outcome) || (self.reason && !asked.reason)
     }
 
     fn can_answer(self, asked: AnswerKinds) -> bool {
@@ -1235,6 +1241,7 @@ impl Matcher {
         // Terms read as another word by a slip that made a real word, with
         // that word's index term.
         let mut slip_reads: Vec<(usize, u32)> = Vec::new();
+        let dated = analyzed.iter().any(|t| t.text.starts_with('@'));
         for term in analyzed {
             if seen.contains(&term.text) {
                 continue;
@@ -1258,6 +1265,13 @@ impl Matcher {
                 continue;
             }
             if term.stop {
+                continue;
+            }
+            // "tuesday the 11th": in a question that gives a date, a weekday
+            // the base never names says that date's day again; without one
+            // it is a day the sources may not cover ("what happened on
+            // tuesday").
+            if dated && text::WEEKDAYS.contains(&term.raw.as_str()) {
                 continue;
             }
             if let Some(day) = term.text.strip_prefix(text::DAY_OF_MONTH) {
@@ -3039,7 +3053,54 @@ quotes = ["q"]
     }
 
     #[test]
-    fn an_open_question_asks_beyond_a_question_only_for_a_time_or_an_outcome_it_lacks() {
+    fn a_weekday_beside_a_date_is_that_date_not_a_word_the_sources_lack() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "truce"
+questions = ["What did Kyiv accept on 11 March?"]
+answer = "On 11 March 2025 Kyiv accepted a 30-day ceasefire."
+sources = ["s"]
+quotes = ["q"]
+dates = ["2025-03-11"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let read = |q: &str| matcher.explain(q).into_iter().map(|t| t.term).collect::<Vec<_>>();
+        assert!(!read("tuesday the 11th what did kyiv accept").contains(&"tuesday".to_string()));
+        assert!(!read("what did kyiv accept on tuesday, march 11").contains(&"tuesday".to_string()));
+        // Without a date it is a day the base does not know.
+        assert!(read("what did kyiv accept on tuesday").contains(&"tuesday".to_string()));
+    }
+
+    #[test]
+    fn an_open_question_asking_why_does_not_hold_back_a_question_that_asks_what() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "truce-within-weeks"
+questions = ["Is a truce only weeks away?", "When does the US hope for a ceasefire?"]
+answer = "The U.S. hoped for a ceasefire within weeks, according to the envoy."
+sources = ["s"]
+quotes = ["q"]
+unsaid = ["Why does the US think a truce is only weeks away?"]
+
+[[fact]]
+id = "prisoners"
+questions = ["How many prisoners will be exchanged?"]
+answer = "1,000 prisoners will be exchanged."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let top = |q: &str| matcher.ask(q).unwrap().candidates[0];
+        assert!(!top("does the us think a truce is weeks away").unsaid);
+        assert!(top("why does the us think a truce is weeks away").unsaid);
+    }
+
+    #[test]
+    fn an_open_question_asks_beyond_a_question_only_for_a_time_an_outcome_or_a_reason_it_lacks() {
         let open = |q: &str, asked: &str| asks(q).asks_beyond(asks(asked));
         assert!(open(
             "On what date did the exemption lapse?",
@@ -3048,6 +3109,8 @@ quotes = ["q"]
         assert!(open("How did the call go?", "is trump calling putin on monday"));
         assert!(!open("When would the truce end?", "what date does the truce end"));
         assert!(!open("How did the call go?", "how did the monday call go"));
+        assert!(open("Why did Ukraine agree?", "did ukraine agree"));
+        assert!(!open("Why did Ukraine agree?", "how come ukraine agreed"));
         // A count or a span may be asked with a bare number.
         assert!(!open(
             "How many prisoners will each side release?",
