@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.476,
-            coverage: 2.92,
-            typicality: -3.858,
-            margin: 2.764,
-            known: 4.443,
-            length: 1.023,
-            checks: 10.851,
-            missing: -6.022,
-            surface: -0.462,
-            direct: 0.626,
-            speaker: -3.028,
-            nearest: 5.363,
+            bias: -18.473,
+            coverage: 3.109,
+            typicality: -3.949,
+            margin: 2.698,
+            known: 4.399,
+            length: 1.024,
+            checks: 10.803,
+            missing: -6.052,
+            surface: -0.609,
+            direct: 0.627,
+            speaker: -3.042,
+            nearest: 5.49,
         }
     }
 }
