@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.473,
-            coverage: 3.109,
-            typicality: -3.949,
-            margin: 2.698,
-            known: 4.399,
-            length: 1.024,
-            checks: 10.803,
-            missing: -6.052,
-            surface: -0.609,
-            direct: 0.627,
-            speaker: -3.042,
-            nearest: 5.49,
+            bias: -18.348,
+            coverage: 2.964,
+            typicality: -4.344,
+            margin: 2.661,
+            known: 4.73,
+            length: 1.027,
+            checks: 10.465,
+            missing: -5.996,
+            surface: -0.539,
+            direct: 0.795,
+            speaker: -2.891,
+            nearest: 5.534,
         }
     }
 }

@@ -2297,6 +2297,47 @@ quotes = ["q"]
     }
 
     #[test]
+    fn a_question_asking_why_is_not_answered_from_a_phrasing_asking_whether() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "no-time-to-waste"
+questions = ["Is there no time to waste?", "Is the US patient?", "Patience?"]
+answer = "Rubio said some patience is required, but the U.S. doesn't have time to waste."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "other-priorities"
+questions = ["Why doesn't the US have time to waste?", "Other crises?"]
+answer = "Rubio said there are a lot of other things happening in the world that the U.S. must attend to."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "prisoners"
+questions = ["How many prisoners will be exchanged?"]
+answer = "1,000 prisoners will be exchanged."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        // How sure the matcher is of the fact asking whether.
+        let checks = |q: &str| {
+            let verdict = matcher.ask(q).unwrap();
+            let c = verdict
+                .candidates
+                .iter()
+                .find(|c| base.facts()[c.fact].id == "no-time-to-waste");
+            c.expect("ranked").features.checks
+        };
+        assert!(checks("why is there no time to waste") < 1.0);
+        assert_eq!(checks("is there no time to waste"), 1.0);
+        assert_eq!(checks("who says there is no time to waste"), 1.0);
+    }
+
+    #[test]
     fn a_question_the_sources_leave_open_is_offered_the_fact_not_answered_with_it() {
         let base = senate();
         let matcher = Matcher::new(&base, MatcherConfig::default());

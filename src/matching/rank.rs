@@ -62,6 +62,8 @@ pub(super) struct Asked<'a> {
     asking: Vec<u32>,
     /// Whether the question asks who wrote something.
     asks_author: bool,
+    /// Whether the question asks why.
+    asks_why: bool,
     /// Per term, whether it names the kind of answer asked for ("what day",
     /// "what number"): an answer of that kind need not use the word.
     kind_words: Vec<bool>,
@@ -176,6 +178,7 @@ impl<'a> Asked<'a> {
                 .map(|t| t.variants.iter().map(|v| v.1).fold(0.0, f32::max))
                 .collect(),
             contrasts,
+            asks_why: matcher.index.term("whi").is_some_and(|why| asking.contains(&why)),
             asking,
             kind_words: terms
                 .iter()
@@ -1006,9 +1009,20 @@ impl Matcher {
             // though every other word be the same ("rubio said we dont have
             // time to waste - why" beside "Who said we don't have time to
             // waste?").
-            if let Some(opens) = self.opens_with[doc_id as usize] {
-                if !asked.asking.is_empty() && !asked.asking.contains(&opens) {
-                    checks *= ASKS_OTHERWISE_FACTOR;
+            match self.opens_with[doc_id as usize] {
+                Some(opens) => {
+                    if !asked.asking.is_empty() && !asked.asking.contains(&opens) {
+                        checks *= ASKS_OTHERWISE_FACTOR;
+                    }
+                }
+                // A phrasing asking yes or no ("Is there no time to waste?")
+                // asks no reason: "why does rubio say theres no time to
+                // waste" is what "Why doesn't the US have time to waste?"
+                // asks.
+                None => {
+                    if asked.asks_why && doc.question.is_some() {
+                        checks *= ASKS_OTHERWISE_FACTOR;
+                    }
                 }
             }
             // "which russian banks lost the payment exemption" is not what
