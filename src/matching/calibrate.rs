@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.348,
-            coverage: 2.964,
-            typicality: -4.344,
-            margin: 2.661,
-            known: 4.73,
-            length: 1.027,
-            checks: 10.465,
-            missing: -5.996,
-            surface: -0.539,
-            direct: 0.795,
-            speaker: -2.891,
-            nearest: 5.534,
+            bias: -18.818,
+            coverage: 2.692,
+            typicality: -4.407,
+            margin: 2.675,
+            known: 5.03,
+            length: 1.097,
+            checks: 10.674,
+            missing: -6.227,
+            surface: -0.468,
+            direct: 0.888,
+            speaker: -2.941,
+            nearest: 5.67,
         }
     }
 }
