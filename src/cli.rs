@@ -79,7 +79,8 @@ pub enum Command {
             "tests/eval/dev10.toml",
             "tests/eval/dev11.toml",
             "tests/eval/dev12.toml",
-            "tests/eval/dev13.toml"
+            "tests/eval/dev13.toml",
+            "tests/eval/dev14.toml"
         ])]
         files: Vec<PathBuf>,
         /// Write the fitted weights into the config file's [matcher.calibration].

@@ -114,18 +114,18 @@ impl Default for Calibration {
     /// Fitted by `talksbot calibrate` on the dev questions (see README).
     fn default() -> Self {
         Calibration {
-            bias: -18.818,
-            coverage: 2.692,
-            typicality: -4.407,
-            margin: 2.675,
-            known: 5.03,
-            length: 1.097,
-            checks: 10.674,
-            missing: -6.227,
-            surface: -0.468,
-            direct: 0.888,
-            speaker: -2.941,
-            nearest: 5.67,
+            bias: -18.338,
+            coverage: 3.14,
+            typicality: -4.485,
+            margin: 2.506,
+            known: 4.755,
+            length: 0.955,
+            checks: 10.402,
+            missing: -6.197,
+            surface: -0.37,
+            direct: 0.642,
+            speaker: -2.78,
+            nearest: 5.608,
         }
     }
 }
