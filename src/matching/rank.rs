@@ -1256,6 +1256,34 @@ mod tests {
         assert!(passed_over > 0);
     }
 
+    #[test]
+    fn passing_facts_over_changes_no_verdict_on_the_bundled_base() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = crate::config::Config::load(Some(&root.join("config/talksbot.toml"))).expect("config loads");
+        let knowledge =
+            crate::answers::Knowledge::load(&root.join("knowledge"), &config.matcher).expect("the fact base loads");
+        let mut asked = 0;
+        for entry in std::fs::read_dir(root.join("tests/eval")).expect("eval files") {
+            let path = entry.expect("eval file").path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            // Every other question keeps the debug build's run short.
+            for case in crate::eval::load(&path)
+                .expect("eval file loads")
+                .cases
+                .iter()
+                .step_by(2)
+            {
+                let pruned = knowledge.matcher.ask_with(&case.question, true).unwrap();
+                let full = knowledge.matcher.ask_with(&case.question, false).unwrap();
+                assert_eq!(pruned.outcome, full.outcome, "{}", case.question);
+                asked += 1;
+            }
+        }
+        assert!(asked > 1000, "{asked}");
+    }
+
     /// Two facts about a meeting and one about a person, dated.
     fn meeting() -> (Matcher, FactBase) {
         let base = base_of(
