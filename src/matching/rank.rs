@@ -1259,7 +1259,8 @@ mod tests {
     #[test]
     fn passing_facts_over_changes_no_verdict_on_the_bundled_base() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let config = crate::config::Config::load(Some(&root.join("config/talksbot.toml"))).expect("config loads");
+        let config =
+            crate::config::Config::load(Some(&root.join(crate::config::DEFAULT_CONFIG))).expect("config loads");
         let knowledge =
             crate::answers::Knowledge::load(&root.join("knowledge"), &config.matcher).expect("the fact base loads");
         let mut asked = 0;
