@@ -57,6 +57,7 @@ const STOP_WORDS: &[&str] = &[
     "being",
     "bot",
     "bout",
+    "boutta",
     "btw",
     "but",
     "by",
@@ -64,6 +65,7 @@ const STOP_WORDS: &[&str] = &[
     "can't",
     "cant",
     "could",
+    "coulda",
     "couldnt",
     "coz",
     "cud",
@@ -99,6 +101,7 @@ const STOP_WORDS: &[&str] = &[
     "fact",
     "facts",
     "find",
+    "finna",
     "folks",
     "for",
     "fr",
@@ -113,6 +116,7 @@ const STOP_WORDS: &[&str] = &[
     "guys",
     "had",
     "hadnt",
+    "hafta",
     "happen",
     "happened",
     "happening",
@@ -138,10 +142,12 @@ const STOP_WORDS: &[&str] = &[
     "honestly",
     "i",
     "id",
+    "idc",
     "idk",
     "if",
     "iirc",
     "im",
+    "imma",
     "imo",
     "in",
     "info",
@@ -176,6 +182,7 @@ const STOP_WORDS: &[&str] = &[
     "more",
     "most",
     "must",
+    "musta",
     "mustnt",
     "my",
     "myself",
@@ -188,9 +195,12 @@ const STOP_WORDS: &[&str] = &[
     "nope",
     "nor",
     "now",
+    "nvm",
+    "obv",
     "occur",
     "occurred",
     "of",
+    "ofc",
     "off",
     "ok",
     "okay",
@@ -213,6 +223,7 @@ const STOP_WORDS: &[&str] = &[
     "pls",
     "plz",
     "pretty",
+    "probs",
     "question",
     "quick",
     "quickly",
@@ -231,9 +242,11 @@ const STOP_WORDS: &[&str] = &[
     "shall",
     "she",
     "should",
+    "shoulda",
     "shouldnt",
     "shud",
     "since",
+    "smh",
     "smth",
     "so",
     "some",
@@ -288,6 +301,7 @@ const STOP_WORDS: &[&str] = &[
     "too",
     "toward",
     "towards",
+    "tryna",
     "ty",
     "u",
     "unless",
@@ -337,6 +351,7 @@ const STOP_WORDS: &[&str] = &[
     "wondering",
     "wont",
     "would",
+    "woulda",
     "wouldnt",
     "wrt",
     "wud",
@@ -988,7 +1003,37 @@ pub fn polite_words(words: &[&str]) -> Vec<bool> {
             i += 1;
         }
     }
+    // Numbers and dates have no word as typed: they are no part of a tag.
+    let typed: Vec<usize> = (0..words.len()).filter(|&i| !words[i].is_empty()).collect();
+    let typed_words: Vec<&str> = typed.iter().map(|&i| words[i]).collect();
+    // Something must be left to confirm.
+    if let Some(tag) = confirming_tag(&typed_words).filter(|tag| words.len() >= tag + 3) {
+        for &i in &typed[typed.len() - tag..] {
+            polite[i] = true;
+        }
+    }
     polite
+}
+
+/// How many words at the end of `words` only ask to have what came before
+/// confirmed: "... right?", "... is that true?", "... correct?". "right"
+/// weighed as much as a rare word ("zelenski accepted a ceasefire right?"
+/// read as a question about being right); it is kept where it is asked
+/// about ("who's right", "the right to", "is it right").
+fn confirming_tag(words: &[&str]) -> Option<usize> {
+    const CONFIRM: &[&str] = &["right", "true", "correct"];
+    const NOT_A_TAG_AFTER: &[&str] = &[
+        "the", "a", "an", "my", "your", "his", "her", "their", "its", "our", "who", "whos", "which", "whose", "all",
+        "be", "been", "is", "was", "it", "not", "were", "are", "isnt", "wasnt",
+    ];
+    let tag = match words {
+        [.., "yes", "or", "no"] => 3,
+        [.., "is" | "was" | "isnt" | "wasnt", "that", last] if CONFIRM.contains(last) => 3,
+        [.., "that", last] if CONFIRM.contains(last) => 2,
+        [.., before, last] if CONFIRM.contains(last) && !NOT_A_TAG_AFTER.contains(before) => 1,
+        _ => return None,
+    };
+    Some(tag)
 }
 
 /// News outlets as a question names them: "which outlet", "what paper".
@@ -1384,6 +1429,45 @@ mod tests {
             index_terms("what wud it take", &syn),
             index_terms("what would it take", &syn)
         );
+        // Shorthand no word list has: not a word the sources lack.
+        for (typed, plain) in [
+            (
+                "is the us tryna figure out if putin is serious",
+                "is the us figure out if putin is serious",
+            ),
+            ("is trump finna call putin", "is trump call putin"),
+            ("smh the senate shoulda voted", "the senate voted"),
+        ] {
+            assert_eq!(index_terms(typed, &syn), index_terms(plain, &syn), "{typed}");
+        }
+    }
+
+    #[test]
+    fn a_tag_asking_to_have_it_confirmed_asks_nothing_more() {
+        let syn = Synonyms::default();
+        for (tagged, plain) in [
+            ("zelenski accepted a ceasefire right", "zelenski accepted a ceasefire"),
+            ("1000 prisoners swapped is that right", "1000 prisoners swapped"),
+            (
+                "rubio said patience is needed, correct?",
+                "rubio said patience is needed",
+            ),
+            ("the senate has 77 votes, that true?", "the senate has 77 votes"),
+            ("did russia agree to 30 days yes or no", "did russia agree to 30 days"),
+        ] {
+            assert_eq!(index_terms(tagged, &syn), index_terms(plain, &syn), "{tagged}");
+        }
+        // Being right, asked about.
+        for kept in [
+            "who's right",
+            "was rubio right",
+            "is the us doing what is right",
+            "did they get it right",
+            "is that right",
+            "the right to",
+        ] {
+            assert!(index_terms(kept, &syn).contains(&text::stem("right")), "{kept}");
+        }
     }
 
     #[test]

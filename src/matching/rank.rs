@@ -62,7 +62,8 @@ pub(super) struct Asked<'a> {
     asking: Vec<u32>,
     /// Whether the question asks who wrote something.
     asks_author: bool,
-    /// Whether the question asks why.
+    /// Whether the question asks why ("why", "for what reason", "how come"),
+    /// as [`AnswerKinds`] reads it.
     asks_why: bool,
     /// Per term, whether it names the kind of answer asked for ("what day",
     /// "what number"): an answer of that kind need not use the word.
@@ -178,7 +179,7 @@ impl<'a> Asked<'a> {
                 .map(|t| t.variants.iter().map(|v| v.1).fold(0.0, f32::max))
                 .collect(),
             contrasts,
-            asks_why: matcher.index.term("whi").is_some_and(|why| asking.contains(&why)),
+            asks_why: kinds.reason,
             asking,
             kind_words: terms
                 .iter()
