@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -18.338,
-            coverage: 3.14,
-            typicality: -4.485,
-            margin: 2.506,
-            known: 4.755,
-            length: 0.955,
-            checks: 10.402,
-            missing: -6.197,
-            surface: -0.37,
-            direct: 0.642,
-            speaker: -2.78,
-            nearest: 5.608,
+            bias: -19.253,
+            coverage: 3.235,
+            typicality: -4.824,
+            margin: 2.568,
+            known: 4.85,
+            length: 1.089,
+            checks: 11.147,
+            missing: -6.391,
+            surface: -0.462,
+            direct: 0.766,
+            speaker: -2.552,
+            nearest: 5.657,
         }
     }
 }

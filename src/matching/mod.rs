@@ -928,6 +928,14 @@ fn with_gaps<T: Clone>(mut per_fact: Vec<T>, owners: &[u32]) -> Vec<T> {
 type Telling = (Vec<String>, Vec<String>);
 
 /// Words and days pin a question down; a bare number, month or year doesn't.
+/// The spans of `text` between double quotes, straight or curly.
+fn quoted(text: &str) -> impl Iterator<Item = &str> {
+    text.split(['"', '\u{201c}', '\u{201d}'])
+        .skip(1)
+        .step_by(2)
+        .filter(|q| !q.trim().is_empty())
+}
+
 fn is_specific(term: &analyzer::Term) -> bool {
     term.is_word || (term.text.starts_with('@') && !term.text.starts_with("@m") && !term.text.starts_with("@y"))
 }
@@ -1111,31 +1119,50 @@ impl Matcher {
                 .filter(|&t| !index.is_stop(t))
                 .collect()
         };
+        let sorted = |mut terms: Vec<u32>| {
+            terms.sort_unstable();
+            terms.dedup();
+            terms
+        };
+        let of_sources = |f: &crate::knowledge::Fact, named: &dyn Fn(&crate::knowledge::Source) -> Vec<u32>| {
+            sorted(
+                f.sources
+                    .iter()
+                    .filter_map(|id| base.source(id))
+                    .flat_map(named)
+                    .collect(),
+            )
+        };
+        let real_outlets = sorted(
+            base.facts()
+                .iter()
+                .flat_map(|f| of_sources(f, &|s| outlet_terms(&s.outlet)))
+                .collect(),
+        );
+        // The programme a source reports on, quoted in its context ("Rubio on
+        // CBS's \"Face the Nation\""), is named as its outlet is: "was rubio
+        // optimistic on face the nation" asks what that article's facts say,
+        // though few of their phrasings name the programme.
         let fact_outlets: Vec<Vec<u32>> = base
             .facts()
             .iter()
             .map(|f| {
-                let mut terms: Vec<u32> = f
-                    .sources
-                    .iter()
-                    .filter_map(|id| base.source(id))
-                    .flat_map(|s| outlet_terms(&s.outlet))
-                    .collect();
-                terms.sort_unstable();
-                terms.dedup();
-                terms
+                of_sources(f, &|s| {
+                    let mut named = outlet_terms(&s.outlet);
+                    named.extend(quoted(s.context.as_deref().unwrap_or("")).flat_map(&outlet_terms));
+                    named
+                })
             })
             .collect();
-        let mut outlets: Vec<u32> = fact_outlets.iter().flatten().copied().collect();
-        outlets.sort_unstable();
-        outlets.dedup();
+        let outlets = sorted(fact_outlets.iter().flatten().copied().collect());
         // An answer naming an outlet (as a question would, "according to
-        // Newsmax") tells which outlet ran a story in its own words.
+        // Newsmax") tells which outlet ran a story in its own words; naming
+        // the programme does not.
         for (k, f) in kinds.iter_mut().zip(base.facts()) {
             k.outlet |= analyzer::index_terms(&f.answer, &synonyms)
                 .iter()
                 .filter_map(|t| index.term(t))
-                .any(|t| outlets.binary_search(&t).is_ok());
+                .any(|t| real_outlets.binary_search(&t).is_ok());
         }
         let mut phrasings = text::PairSets::default();
         let mut phrasing_starts = Vec::with_capacity(normalized.len() + 1);
@@ -1792,23 +1819,44 @@ impl Matcher {
             // Newsmax") is scored on the rest of the question; any other
             // fact lacks that name, as it would lack a person asked about.
             let rest_total: f32 = rest.iter().map(|t| t.weight).sum();
-            let from_named = |fact: usize| self.fact_outlets[fact].iter().any(|t| named.binary_search(t).is_ok());
-            candidates.retain(|c| !from_named(c.fact));
+            // A fact whose own texts name it ("Who hosted Meet the Press
+            // when Rubio was on?") is read with the name, as any fact is
+            // with a word it holds.
+            let names_it = |fact: usize| {
+                self.index
+                    .fact_docs(fact as u32)
+                    .any(|d| named.iter().any(|&t| self.index.doc_has(d, t)))
+            };
+            let from_named =
+                |fact: usize| self.fact_outlets[fact].iter().any(|t| named.binary_search(t).is_ok()) && !names_it(fact);
+            let (named_whole, others): (Vec<Candidate>, Vec<Candidate>) =
+                candidates.into_iter().partition(|c| from_named(c.fact));
+            candidates = others;
             let penalty = self.config.missing_entity_penalty;
-            for c in &mut candidates {
+            for c in candidates.iter_mut().filter(|c| !names_it(c.fact)) {
                 c.score *= penalty;
                 c.features.checks *= penalty;
                 c.features.coverage *= penalty;
                 c.features.typicality *= penalty;
             }
-            candidates.extend(
-                self.rank(
+            let mut named_rest: Vec<Candidate> = self
+                .rank(
                     &rank::Asked::new(self, &rest, rest_total, alpha, asked, &query_dates, &offered),
                     prune,
                 )
                 .into_iter()
-                .filter(|c| from_named(c.fact)),
-            );
+                .filter(|c| from_named(c.fact))
+                .collect();
+            // A text that names the outlet or programme itself ("Who hosted
+            // Face the Nation when Rubio was on?") is read with it.
+            for whole in named_whole {
+                match named_rest.iter_mut().find(|r| r.fact == whole.fact) {
+                    Some(r) if r.score < whole.score => *r = whole,
+                    Some(_) => {}
+                    None => named_rest.push(whole),
+                }
+            }
+            candidates.extend(named_rest);
             candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
             candidates.truncate(rank::MAX_CANDIDATES);
         }
@@ -2738,6 +2786,85 @@ quotes = ["q"]
         // Both facts read alike; the one that names the outlet tells it.
         assert_eq!(top("why was rubio in rome"), Some(0));
         assert_eq!(top("which outlet ran the story about rubio in rome"), Some(1));
+    }
+
+    /// Two articles, each reporting on one programme, which its context
+    /// quotes; few of their facts' phrasings name it.
+    fn two_programmes() -> FactBase {
+        let dir = std::path::PathBuf::from("kb");
+        let sources = r#"
+[[source]]
+id = "march"
+outlet = "Wire"
+context = "Rubio on CBS's \"Face the Nation\" about the Moscow meeting"
+date = "2025-03-16"
+
+[[source]]
+id = "may"
+outlet = "Post"
+context = "Rubio on \"Meet the Press\" from Rome"
+date = "2025-05-18"
+"#;
+        let synonyms = r#"
+[[synonyms]]
+terms = ["face the nation", "ftn"]
+
+[[synonyms]]
+terms = ["meet the press", "mtp"]
+"#;
+        let facts = r#"
+[[fact]]
+id = "march-mood"
+questions = ["Was Rubio optimistic?", "How optimistic is Rubio?"]
+answer = "Rubio remained cautiously optimistic."
+sources = ["march"]
+quotes = ["q"]
+
+[[fact]]
+id = "may-mood"
+questions = ["Was Rubio optimistic about the talks?", "How optimistic is Rubio about the talks?"]
+answer = "Rubio was hopeful about the talks."
+sources = ["may"]
+quotes = ["q"]
+
+[[fact]]
+id = "march-show"
+questions = ["When was Rubio on Face the Nation?", "Face the Nation Rubio?", "Who interviewed Rubio in March?"]
+answer = "Rubio was on CBS's Face the Nation on 16 March."
+sources = ["march"]
+quotes = ["q"]
+unsaid = ["Who hosted Face the Nation when Rubio was on?"]
+
+[[fact]]
+id = "may-show"
+questions = ["When was Rubio on Meet the Press?", "Meet the Press Rubio?"]
+answer = "Rubio was on Meet the Press on 18 May."
+sources = ["may"]
+quotes = ["q"]
+"#;
+        let files = vec![
+            (dir.join("sources.toml"), sources.to_string()),
+            (dir.join("synonyms.toml"), synonyms.to_string()),
+            (dir.join("facts/all.toml"), facts.to_string()),
+        ];
+        FactBase::from_files(&dir, &files).expect("a valid base")
+    }
+
+    #[test]
+    fn a_programme_an_article_reports_on_is_where_its_facts_were_said() {
+        let matcher = Matcher::new(&two_programmes(), MatcherConfig::default());
+        let answered = |q: &str| match matcher.ask(q).unwrap().outcome {
+            Outcome::Answer(facts) => Some(facts[0].fact),
+            _ => None,
+        };
+        let top = |q: &str| matcher.ask(q).unwrap().candidates.first().map(|c| c.fact);
+        // Neither mood fact names a programme: the one from the article
+        // about the programme asked of answers.
+        assert_eq!(answered("was rubio optimistic on face the nation"), Some(0));
+        assert_eq!(top("how optimistic was rubio on meet the press"), Some(1));
+        // An open question naming the programme is read with it, and still
+        // leaves the host open.
+        assert_eq!(answered("who hosted face the nation when rubio was on"), None);
     }
 
     /// A fact that asks "when" itself, with open questions that ask "when"
