@@ -774,9 +774,46 @@ fn analyze_words(
             },
         })
         .collect();
-    synonyms.apply(showing_as_revealing(calling_as_naming(asking_politely_says_nothing(
-        greetings_said_nothing(terms),
+    synonyms.apply(showing_as_revealing(calling_as_naming(in_as_contents(
+        asking_politely_says_nothing(greetings_said_nothing(terms)),
     ))))
+}
+
+/// "what's in the document", "what is actually in the bill": asked what
+/// something contains, as "what are its contents" asks. With "in" a stop
+/// word, the question asked only for the document, which a fact that says
+/// the document exists (and that its contents are not given) answered.
+fn in_as_contents(mut terms: Vec<Term>) -> Vec<Term> {
+    const BE: &[&str] = &["is", "s", "was", "are", "were", "re"];
+    const FOCUS: &[&str] = &["actually", "exactly", "really", "even", "all"];
+    let mut contents = Vec::new();
+    for i in 1..terms.len().saturating_sub(1) {
+        if terms[i].raw != "in" {
+            continue;
+        }
+        let before: Vec<&str> = terms[..i]
+            .iter()
+            .rev()
+            .map(|t| t.raw.as_str())
+            .filter(|w| !FOCUS.contains(w))
+            .take(2)
+            .collect();
+        // "what's" may come as "what" alone, its "s" dropped.
+        let asks = match before.as_slice() {
+            ["whats" | "what", ..] => true,
+            [be, "what", ..] => BE.contains(be),
+            _ => false,
+        };
+        if asks {
+            contents.push(i);
+        }
+    }
+    // Beside "in", which "requirements in the document" asks with too.
+    for &i in contents.iter().rev() {
+        let read = read_as(&terms[i], "contents");
+        terms.insert(i + 1, read);
+    }
+    terms
 }
 
 /// "What did the Moscow talks show", "has Russia shown any willingness":
@@ -1439,6 +1476,28 @@ mod tests {
             ("smh the senate shoulda voted", "the senate voted"),
         ] {
             assert_eq!(index_terms(typed, &syn), index_terms(plain, &syn), "{typed}");
+        }
+    }
+
+    #[test]
+    fn what_is_in_something_asks_for_its_contents() {
+        let syn = Synonyms::default();
+        let contents = text::stem("contents");
+        for asked in [
+            "whats actually in the document russia is preparing",
+            "what's in the sanctions bill",
+            "what exactly is in russia's list of requirements",
+            "what was in the document",
+        ] {
+            assert!(index_terms(asked, &syn).contains(&contents), "{asked}");
+        }
+        for other in [
+            "what did russia put in the document",
+            "who was in moscow",
+            "what happened in march",
+            "what is russia preparing",
+        ] {
+            assert!(!index_terms(other, &syn).contains(&contents), "{other}");
         }
     }
 

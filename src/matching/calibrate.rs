@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -19.253,
-            coverage: 3.235,
-            typicality: -4.824,
-            margin: 2.568,
-            known: 4.85,
-            length: 1.089,
-            checks: 11.147,
-            missing: -6.391,
-            surface: -0.462,
-            direct: 0.766,
-            speaker: -2.552,
-            nearest: 5.657,
+            bias: -19.179,
+            coverage: 3.296,
+            typicality: -4.81,
+            margin: 2.497,
+            known: 4.817,
+            length: 1.046,
+            checks: 11.091,
+            missing: -6.338,
+            surface: -0.471,
+            direct: 0.817,
+            speaker: -2.549,
+            nearest: 5.612,
         }
     }
 }
