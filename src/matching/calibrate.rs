@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -19.179,
-            coverage: 3.296,
-            typicality: -4.81,
-            margin: 2.497,
-            known: 4.817,
-            length: 1.046,
-            checks: 11.091,
-            missing: -6.338,
-            surface: -0.471,
-            direct: 0.817,
-            speaker: -2.549,
-            nearest: 5.612,
+            bias: -19.184,
+            coverage: 3.308,
+            typicality: -4.816,
+            margin: 2.493,
+            known: 4.818,
+            length: 1.06,
+            checks: 11.109,
+            missing: -6.373,
+            surface: -0.478,
+            direct: 0.78,
+            speaker: -2.6,
+            nearest: 5.619,
         }
     }
 }

@@ -302,6 +302,8 @@ pub struct Matcher {
     fact_dates: Vec<Vec<String>>,
     /// Per fact, whose words its answer reports.
     speakers: Vec<speakers::Speakers>,
+    /// Everyone whose words some fact reports, as index terms, sorted.
+    speaking: Vec<String>,
     /// Per fact, who its phrasings have telling whom ("What did Lavrov tell
     /// Rubio?"): a question with the two the other way round asks what the
     /// fact does not say.
@@ -1027,11 +1029,14 @@ impl Matcher {
                     .collect()
             })
             .collect();
-        let speakers = base
+        let speakers: Vec<speakers::Speakers> = base
             .facts()
             .iter()
             .map(|f| speakers::Speakers::of_answer(&f.answer, &synonyms))
             .collect();
+        let mut speaking: Vec<String> = speakers.iter().flat_map(|s| s.names.iter().cloned()).collect();
+        speaking.sort_unstable();
+        speaking.dedup();
         let tellings = base
             .facts()
             .iter()
@@ -1181,6 +1186,7 @@ impl Matcher {
             kinds: with_gaps(kinds, &gap_owners),
             fact_dates: with_gaps(fact_dates, &gap_owners),
             speakers: with_gaps(speakers, &gap_owners),
+            speaking,
             tellings,
             entities,
             names,
@@ -1880,7 +1886,11 @@ impl Matcher {
                 .filter_map(|name| self.as_read(&terms, name))
                 .collect()
         };
-        let asked_speakers = read(speakers::asked_speakers(question, &self.synonyms));
+        let mut asked_speakers = read(speakers::asked_speakers(question, &self.synonyms));
+        if asked_speakers.is_empty() {
+            let speaks = |name: &str| self.speaking.binary_search_by(|s| s.as_str().cmp(name)).is_ok();
+            asked_speakers = read(speakers::asked_by_pronoun(question, &self.synonyms, speaks));
+        }
         let asked_ids: Vec<Option<u32>> = asked_speakers.iter().map(|a| self.index.term(a)).collect();
         let telling =
             speakers::asked_telling(question, &self.synonyms).map(|(teller, listener)| (read(teller), read(listener)));
@@ -2786,6 +2796,36 @@ quotes = ["q"]
         // Both facts read alike; the one that names the outlet tells it.
         assert_eq!(top("why was rubio in rome"), Some(0));
         assert_eq!(top("which outlet ran the story about rubio in rome"), Some(1));
+    }
+
+    #[test]
+    fn what_he_said_is_asked_of_the_person_named_before() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "show"
+questions = ["When was Rubio on Face the Nation?", "Face the Nation Rubio", "Rubio on Face the Nation about Witkoff?"]
+answer = "Rubio spoke on Face the Nation on 16 March about the Witkoff meeting."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "promising"
+questions = ["How did Rubio describe the Witkoff meeting?", "What did Rubio think of the meeting?"]
+answer = "Rubio said the Witkoff meeting was promising."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let verdict = matcher
+            .ask("rubio on face the nation, what did he say about the witkoff meeting")
+            .unwrap();
+        let show = verdict.candidates.iter().find(|c| c.fact == 0).expect("ranked");
+        let promising = verdict.candidates.iter().find(|c| c.fact == 1).expect("ranked");
+        // The fact that only says he spoke reports none of his words.
+        assert_eq!(show.features.speaker, 1.0);
+        assert_eq!(promising.features.speaker, 0.0);
     }
 
     /// Two articles, each reporting on one programme, which its context

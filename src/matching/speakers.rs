@@ -350,6 +350,37 @@ pub fn asked_speakers(question: &str, synonyms: &Synonyms) -> Vec<String> {
     }
 }
 
+/// Whom "he" or "she" stands for where a question asks what they said
+/// ("rubio on face the nation, what did he say about witkoff"): the nearest
+/// word before it that names someone whose words the base reports
+/// (`speaks`), as an index term. Empty when no such question is asked.
+pub fn asked_by_pronoun(question: &str, synonyms: &Synonyms, speaks: impl Fn(&str) -> bool) -> Vec<String> {
+    let words = words(question);
+    for (i, w) in words.iter().enumerate() {
+        if !reads_as(w, ASKING_VERBS) {
+            continue;
+        }
+        let mut j = i;
+        while j > 0 && QUESTION_GAP.contains(&words[j - 1].as_str()) {
+            j -= 1;
+        }
+        let Some(start) = words[..j].iter().rposition(|x| reads_as(x, AUXILIARIES)) else {
+            continue;
+        };
+        if !matches!(&words[start + 1..j], [p] if p == "he" || p == "she") {
+            continue;
+        }
+        let named = words[..start]
+            .iter()
+            .rev()
+            .find_map(|w| name_terms(w, synonyms).into_iter().find(|t| speaks(t)));
+        if let Some(name) = named {
+            return vec![name];
+        }
+    }
+    Vec::new()
+}
+
 /// A name's index terms, each once, read together so that a name of
 /// several words is one ("the Kyiv Independent").
 fn name_terms(name: &str, synonyms: &Synonyms) -> Vec<String> {
@@ -501,6 +532,25 @@ mod tests {
         assert_eq!(asked("wat dd zelensky say about the vatican offer"), ["zelenski"]);
         assert_eq!(asked("what idd rubio sai about the offer"), ["rubio"]);
         assert!(asked("what kid rubio say about the offer").is_empty());
+    }
+
+    #[test]
+    fn he_or_she_asked_about_is_the_speaker_named_before() {
+        let speaks = |t: &str| ["rubio", "putin"].contains(&t);
+        let asked = |q: &str| asked_by_pronoun(q, &none(), speaks);
+        assert_eq!(
+            asked("rubio on face the nation 3/16, what did he say about witkoff"),
+            ["rubio"]
+        );
+        assert_eq!(
+            asked("so putin met witkoff, what does he think of the truce"),
+            ["putin"]
+        );
+        // Someone after the question, or nobody whose words are reported.
+        assert!(asked("what did he say about rubio").is_empty());
+        assert!(asked("graham in turkey, what did he say").is_empty());
+        // A speaker named outright is asked_speakers' to find.
+        assert!(asked("what did rubio say about witkoff").is_empty());
     }
 
     #[test]
