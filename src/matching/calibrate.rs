@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -19.184,
-            coverage: 3.308,
-            typicality: -4.816,
-            margin: 2.493,
-            known: 4.818,
-            length: 1.06,
-            checks: 11.109,
-            missing: -6.373,
-            surface: -0.478,
-            direct: 0.78,
-            speaker: -2.6,
-            nearest: 5.619,
+            bias: -19.608,
+            coverage: 3.364,
+            typicality: -4.829,
+            margin: 2.515,
+            known: 4.789,
+            length: 1.044,
+            checks: 11.539,
+            missing: -6.372,
+            surface: -0.465,
+            direct: 0.749,
+            speaker: -2.601,
+            nearest: 5.634,
         }
     }
 }

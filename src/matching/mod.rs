@@ -408,6 +408,10 @@ struct AnswerKinds {
     outlet: bool,
     /// A reason ("why ...", "how come ...").
     reason: bool,
+    /// Of a question: it asks how much, which an amount in words ("a little
+    /// bit of work") answers as well as a number; of an answer: it tells
+    /// one in words.
+    amount: bool,
 }
 
 /// Words that ask who wrote a story, as typed.
@@ -646,6 +650,7 @@ impl AnswerKinds {
                 date: true,
                 outlet: true,
                 reason: true,
+                amount: true,
             };
             return (all, Vec::new());
         }
@@ -711,6 +716,11 @@ impl AnswerKinds {
             }),
             // Set by the matcher, which knows the base's outlets.
             outlet: false,
+            // "a little bit", "a lot", "a bit"
+            amount: tokens.windows(2).any(|pair| {
+                matches!(pair, [text::Token::Word(a), text::Token::Word(b)]
+                    if a == "a" && matches!(b.as_str(), "little" | "lot" | "bit"))
+            }),
         };
         (kinds, numbers)
     }
@@ -774,6 +784,7 @@ impl AnswerKinds {
             // Set from the question as typed: its words are left out.
             outlet: false,
             reason: has("why") || has("reason") || typed_pair(&["how"], "come"),
+            amount: has("how") && has("much") && !has("many"),
         }
     }
 
@@ -786,9 +797,15 @@ impl AnswerKinds {
         (time(self) && !time(asked)) || (self.outcome && !asked.outcome) || (self.reason && !asked.reason)
     }
 
+    /// "How much effort would it take" is answered by "a little bit of
+    /// work", which gives no number.
+    fn answers_how_much(self, asked: AnswerKinds) -> bool {
+        asked.amount && self.amount
+    }
+
     fn can_answer(self, asked: AnswerKinds) -> bool {
         (!asked.time || self.time)
-            && (!asked.count || self.count)
+            && (!asked.count || self.count || self.answers_how_much(asked))
             && (!asked.clock || self.clock)
             && (!asked.span || self.span)
             && (!asked.outcome || self.outcome)
@@ -3325,6 +3342,24 @@ quotes = ["q"]
             "1000 from each side?"
         ));
         assert!(!open("How long would the truce last?", "30 days?"));
+    }
+
+    #[test]
+    fn how_much_is_answered_by_an_amount_in_words_how_many_is_not() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "summit"
+questions = ["What would a Trump Putin summit take?"]
+answer = "Rubio said setting up a summit would take a little bit of work."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let checks = |q: &str| matcher.ask(q).unwrap().candidates[0].features.checks;
+        assert_eq!(checks("how much work would a trump putin summit take"), 1.0);
+        assert!(checks("how many meetings would a trump putin summit take") < 1.0);
     }
 
     #[test]

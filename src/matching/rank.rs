@@ -891,7 +891,9 @@ impl Matcher {
         };
         (
             !self.kinds[f].can_answer(asked.kinds)
-                || (asked.kinds.count && !self.tells_a_count(fact, &asked.numbers, asked.terms)),
+                || (asked.kinds.count
+                    && !self.kinds[f].answers_how_much(asked.kinds)
+                    && !self.tells_a_count(fact, &asked.numbers, asked.terms)),
             dates_disagree(asked_dates, &self.fact_dates[f]),
             missing,
         )
