@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -19.608,
-            coverage: 3.364,
-            typicality: -4.829,
-            margin: 2.515,
-            known: 4.789,
-            length: 1.044,
-            checks: 11.539,
-            missing: -6.372,
-            surface: -0.465,
-            direct: 0.749,
-            speaker: -2.601,
-            nearest: 5.634,
+            bias: -19.42,
+            coverage: 3.538,
+            typicality: -4.954,
+            margin: 2.777,
+            known: 4.829,
+            length: 1.056,
+            checks: 11.438,
+            missing: -7.043,
+            surface: -0.657,
+            direct: 0.478,
+            speaker: -2.679,
+            nearest: 5.829,
         }
     }
 }

@@ -970,9 +970,18 @@ impl Matcher {
         let gap_owners: Vec<u32> = (0..base.facts().len() as u32)
             .filter(|&f| !base.facts()[f as usize].unsaid.is_empty())
             .collect();
-        let texts = base.facts().iter().map(|f| FactText {
-            questions: f.questions.iter().map(String::as_str).collect(),
-            body: body_text(f, &f.answer),
+        // An answer is indexed without the clauses in which it says what its
+        // sources leave out ("the article does not give its contents"): a
+        // question asking for that is not one the answer matches.
+        let texts = base.facts().iter().map(|f| {
+            let mut answer = f.answer.clone();
+            for d in text::disclaimers(&f.answer) {
+                answer = answer.replacen(d, " ", 1);
+            }
+            FactText {
+                questions: f.questions.iter().map(String::as_str).collect(),
+                body: body_text(f, &answer),
+            }
         });
         let gaps = gap_owners.iter().map(|&f| FactText {
             questions: base.facts()[f as usize].unsaid.iter().map(String::as_str).collect(),
@@ -2108,8 +2117,12 @@ impl Matcher {
                     // text of the fact: "Did Putin accept Pope Leo's offer?"
                     // asks "accept" of a fact that holds only "has", though
                     // the two are related.
+                    // Only a word it holds itself (or nearly: a slip) says
+                    // so; one it holds only through a related word does
+                    // not ("bring" through "work" of "How would the
+                    // shuttle diplomacy work?").
                     let open = closeness(g.fact, gap, t);
-                    return fact_docs.clone().all(|d| closeness(c.fact, d, t) < open);
+                    return open >= PART_SIMILARITY && fact_docs.clone().all(|d| closeness(c.fact, d, t) < open);
                 }
                 if holds(phrasing, t) {
                     return false;
@@ -2683,6 +2696,92 @@ unsaid = ["What is in Russia's requirements document?"]
         // What the fact does say is still its own.
         let said = matcher.ask("what did lavrov tell rubio about a document").unwrap();
         assert!(!said.candidates[0].unsaid, "{:?}", said.candidates[0]);
+    }
+
+    #[test]
+    fn what_an_answer_says_its_sources_leave_out_is_no_word_it_matches() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "document"
+questions = ["Is Russia preparing a document?"]
+answer = "Russia will prepare a document of its requirements; the article does not give its contents."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let reading = matcher.explain("what are the contents of the document");
+        let contents = reading.iter().find(|t| t.term == "content").expect("contents is read");
+        assert!(contents.matches.is_empty(), "{contents:?}");
+        let requirements = matcher.explain("what requirements");
+        assert!(requirements.iter().any(|t| t.term == "requir" && !t.matches.is_empty()));
+    }
+
+    #[test]
+    fn an_open_question_holding_a_word_only_through_a_related_one_holds_nothing_back() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "shuttle"
+questions = ["Did Rubio mention shuttle diplomacy?", "Shuttle diplomacy?"]
+answer = "Rubio said phase two may involve some shuttle diplomacy."
+sources = ["s"]
+quotes = ["q"]
+unsaid = ["How would the shuttle diplomacy work?"]
+
+[[fact]]
+id = "rubio-0"
+questions = ["Did Rubio visit rome?", "When did Rubio visit rome?"]
+answer = "Rubio did visit rome."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "rubio-1"
+questions = ["Did Rubio meet lavrov?", "When did Rubio meet lavrov?"]
+answer = "Rubio did meet lavrov."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "rubio-2"
+questions = ["Did Rubio talk to cbs?", "When did Rubio talk to cbs?"]
+answer = "Rubio did talk to cbs."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "rubio-3"
+questions = ["Did Rubio call the meeting promising?", "When did Rubio call the meeting promising?"]
+answer = "Rubio did call the meeting promising."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "rubio-4"
+questions = ["Did Rubio praise the pope?", "When did Rubio praise the pope?"]
+answer = "Rubio did praise the pope."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "rubio-5"
+questions = ["Did Rubio warn russia?", "When did Rubio warn russia?"]
+answer = "Rubio did warn russia."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let question = "does rubio bring up shuttle diplomacy at all";
+        // "bring" is related to the open question's "work", and to nothing
+        // the fact says.
+        let reading = matcher.explain(question);
+        let bring = reading.iter().find(|t| t.term == "bring").expect("bring is read");
+        assert!(bring.matches.iter().any(|(m, s)| m == "work" && *s < 1.0), "{bring:?}");
+        let verdict = matcher.ask(question).unwrap();
+        assert!(!verdict.candidates[0].unsaid, "{:?}", verdict.candidates[0]);
     }
 
     #[test]
