@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -19.42,
-            coverage: 3.538,
-            typicality: -4.954,
-            margin: 2.777,
-            known: 4.829,
-            length: 1.056,
-            checks: 11.438,
-            missing: -7.043,
-            surface: -0.657,
-            direct: 0.478,
-            speaker: -2.679,
-            nearest: 5.829,
+            bias: -19.448,
+            coverage: 3.572,
+            typicality: -5.004,
+            margin: 2.821,
+            known: 4.775,
+            length: 1.104,
+            checks: 11.485,
+            missing: -7.176,
+            surface: -0.724,
+            direct: 0.516,
+            speaker: -2.765,
+            nearest: 5.864,
         }
     }
 }
