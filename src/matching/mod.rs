@@ -947,12 +947,23 @@ fn with_gaps<T: Clone>(mut per_fact: Vec<T>, owners: &[u32]) -> Vec<T> {
 type Telling = (Vec<String>, Vec<String>);
 
 /// Words and days pin a question down; a bare number, month or year doesn't.
-/// The spans of `text` between double quotes, straight or curly.
-fn quoted(text: &str) -> impl Iterator<Item = &str> {
+/// The names `text` quotes: spans between double quotes, straight or curly,
+/// written as a title is ("Face the Nation", "Meet the Press": every word
+/// but a short one capitalised). A quoted remark ("we will win") names no
+/// programme.
+fn quoted_names(text: &str) -> impl Iterator<Item = &str> {
+    const MOST_WORDS: usize = 6;
     text.split(['"', '\u{201c}', '\u{201d}'])
         .skip(1)
         .step_by(2)
-        .filter(|q| !q.trim().is_empty())
+        .filter(|q| {
+            let words: Vec<&str> = q.split_whitespace().collect();
+            let capital = |w: &&str| w.starts_with(|c: char| c.is_uppercase());
+            !words.is_empty()
+                && words.len() <= MOST_WORDS
+                && words.first().is_some_and(capital)
+                && words.iter().all(|w| capital(w) || w.chars().count() <= 3)
+        })
 }
 
 fn is_specific(term: &analyzer::Term) -> bool {
@@ -1180,7 +1191,7 @@ impl Matcher {
             .map(|f| {
                 of_sources(f, &|s| {
                     let mut named = outlet_terms(&s.outlet);
-                    named.extend(quoted(s.context.as_deref().unwrap_or("")).flat_map(&outlet_terms));
+                    named.extend(quoted_names(s.context.as_deref().unwrap_or("")).flat_map(&outlet_terms));
                     named
                 })
             })
@@ -3004,6 +3015,24 @@ quotes = ["q"]
             (dir.join("facts/all.toml"), facts.to_string()),
         ];
         FactBase::from_files(&dir, &files).expect("a valid base")
+    }
+
+    #[test]
+    fn a_programme_is_a_name_its_source_quotes_not_a_quoted_remark() {
+        let names = |context: &str| quoted_names(context).map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            names("Rubio on CBS's \"Face the Nation\" about Moscow"),
+            ["Face the Nation"]
+        );
+        assert_eq!(
+            names("Rubio on \u{201c}Meet the Press\u{201d} from Rome"),
+            ["Meet the Press"]
+        );
+        assert!(names("Rubio said \"we will win\" in Rome").is_empty());
+        assert!(
+            names("A headline: \"Painful for Russia: what new sanctions mean for Moscow and its banks\"").is_empty()
+        );
+        assert!(names("No quotes at all").is_empty());
     }
 
     #[test]
