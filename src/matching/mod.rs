@@ -984,15 +984,22 @@ impl Matcher {
         // An answer is indexed without the clauses in which it says what its
         // sources leave out ("the article does not give its contents"): a
         // question asking for that is not one the answer matches.
-        let texts = base.facts().iter().map(|f| {
-            let mut answer = f.answer.clone();
-            for d in text::disclaimers(&f.answer) {
-                answer = answer.replacen(d, " ", 1);
-            }
-            FactText {
-                questions: f.questions.iter().map(String::as_str).collect(),
-                body: body_text(f, &answer),
-            }
+        let disclaimers: Vec<Vec<&str>> = base.facts().iter().map(|f| text::disclaimers(&f.answer)).collect();
+        let bodies: Vec<String> = base
+            .facts()
+            .iter()
+            .zip(&disclaimers)
+            .map(|(f, disclaimers)| {
+                let mut answer = f.answer.clone();
+                for d in disclaimers {
+                    answer = answer.replacen(d, " ", 1);
+                }
+                body_text(f, &answer)
+            })
+            .collect();
+        let texts = base.facts().iter().zip(&bodies).map(|(f, body)| FactText {
+            questions: f.questions.iter().map(String::as_str).collect(),
+            body: body.clone(),
         });
         let gaps = gap_owners.iter().map(|&f| FactText {
             questions: base.facts()[f as usize].unsaid.iter().map(String::as_str).collect(),
@@ -1009,18 +1016,13 @@ impl Matcher {
                     .collect()
             })
             .collect();
-        let disclaimed = base
-            .facts()
+        let disclaimed = disclaimers
             .iter()
+            .zip(&bodies)
             .enumerate()
-            .map(|(f, fact)| {
-                let disclaimers = text::disclaimers(&fact.answer);
+            .map(|(f, (disclaimers, body))| {
                 let docs = index.fact_docs(f as u32);
-                let mut answer = fact.answer.clone();
-                for d in &disclaimers {
-                    answer = answer.replacen(d, " ", 1);
-                }
-                let affirmed: Vec<u32> = analyzer::index_terms(&body_text(fact, &answer), &synonyms)
+                let affirmed: Vec<u32> = analyzer::index_terms(body, &synonyms)
                     .iter()
                     .filter_map(|t| index.term(t))
                     .collect();
@@ -2731,7 +2733,7 @@ quotes = ["q"]
 
     #[test]
     fn an_open_question_holding_a_word_only_through_a_related_one_holds_nothing_back() {
-        let base = base_of(
+        let mut facts = String::from(
             r#"
 [[fact]]
 id = "shuttle"
@@ -2740,50 +2742,26 @@ answer = "Rubio said phase two may involve some shuttle diplomacy."
 sources = ["s"]
 quotes = ["q"]
 unsaid = ["How would the shuttle diplomacy work?"]
-
-[[fact]]
-id = "rubio-0"
-questions = ["Did Rubio visit rome?", "When did Rubio visit rome?"]
-answer = "Rubio did visit rome."
-sources = ["s"]
-quotes = ["q"]
-
-[[fact]]
-id = "rubio-1"
-questions = ["Did Rubio meet lavrov?", "When did Rubio meet lavrov?"]
-answer = "Rubio did meet lavrov."
-sources = ["s"]
-quotes = ["q"]
-
-[[fact]]
-id = "rubio-2"
-questions = ["Did Rubio talk to cbs?", "When did Rubio talk to cbs?"]
-answer = "Rubio did talk to cbs."
-sources = ["s"]
-quotes = ["q"]
-
-[[fact]]
-id = "rubio-3"
-questions = ["Did Rubio call the meeting promising?", "When did Rubio call the meeting promising?"]
-answer = "Rubio did call the meeting promising."
-sources = ["s"]
-quotes = ["q"]
-
-[[fact]]
-id = "rubio-4"
-questions = ["Did Rubio praise the pope?", "When did Rubio praise the pope?"]
-answer = "Rubio did praise the pope."
-sources = ["s"]
-quotes = ["q"]
-
-[[fact]]
-id = "rubio-5"
-questions = ["Did Rubio warn russia?", "When did Rubio warn russia?"]
-answer = "Rubio did warn russia."
-sources = ["s"]
-quotes = ["q"]
 "#,
         );
+        // Rubio in other facts too, so that his name weighs as little as it
+        // does in a base about him.
+        for (i, did) in [
+            "visit rome",
+            "meet lavrov",
+            "talk to cbs",
+            "call the meeting promising",
+            "praise the pope",
+            "warn russia",
+        ]
+        .iter()
+        .enumerate()
+        {
+            facts.push_str(&format!(
+                "\n[[fact]]\nid = \"rubio-{i}\"\nquestions = [\"Did Rubio {did}?\", \"When did Rubio {did}?\"]\nanswer = \"Rubio did {did}.\"\nsources = [\"s\"]\nquotes = [\"q\"]\n"
+            ));
+        }
+        let base = base_of(&facts);
         let matcher = Matcher::new(&base, MatcherConfig::default());
         let question = "does rubio bring up shuttle diplomacy at all";
         // "bring" is related to the open question's "work", and to nothing
