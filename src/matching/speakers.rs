@@ -360,17 +360,14 @@ pub fn asked_by_pronoun(question: &str, synonyms: &Synonyms, speaks: impl Fn(&st
         if !reads_as(w, ASKING_VERBS) {
             continue;
         }
-        let mut j = i;
-        while j > 0 && QUESTION_GAP.contains(&words[j - 1].as_str()) {
-            j -= 1;
-        }
-        let Some(start) = words[..j].iter().rposition(|x| reads_as(x, AUXILIARIES)) else {
+        let Some(subject) = subject_span(&words, i) else {
             continue;
         };
-        if !matches!(&words[start + 1..j], [p] if p == "he" || p == "she") {
+        if !matches!(&words[subject.clone()], [p] if p == "he" || p == "she") {
             continue;
         }
-        let named = words[..start]
+        // Before the auxiliary that opens the subject.
+        let named = words[..subject.start - 1]
             .iter()
             .rev()
             .find_map(|w| name_terms(w, synonyms).into_iter().find(|t| speaks(t)));
@@ -419,15 +416,22 @@ fn asked_owner(question: &str, words: &[String], synonyms: &Synonyms) -> Vec<Str
     Vec::new()
 }
 
-/// The named subject of the verb at `i` in a question ("what did X say"),
-/// as index terms: the words between the auxiliary before it and the verb.
-fn subject_of(words: &[String], i: usize, synonyms: &Synonyms) -> Option<Vec<String>> {
+/// Where the subject of the verb at `i` stands: the words between the
+/// auxiliary before it ("did", "does", "has") and the verb, past "actually"
+/// and the like. `None` with no auxiliary before it.
+fn subject_span(words: &[String], i: usize) -> Option<std::ops::Range<usize>> {
     let mut j = i;
     while j > 0 && QUESTION_GAP.contains(&words[j - 1].as_str()) {
         j -= 1;
     }
     let start = words[..j].iter().rposition(|x| reads_as(x, AUXILIARIES))?;
-    let subject = &words[start + 1..j];
+    Some(start + 1..j)
+}
+
+/// The named subject of the verb at `i` in a question ("what did X say"),
+/// as index terms: the words between the auxiliary before it and the verb.
+fn subject_of(words: &[String], i: usize, synonyms: &Synonyms) -> Option<Vec<String>> {
+    let subject = &words[subject_span(words, i)?];
     // "what did washington do after kyiv said yes": a clause, not a subject;
     // and to say yes or no is to agree or refuse, not to be quoted.
     if subject.is_empty()
