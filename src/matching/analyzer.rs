@@ -1063,8 +1063,19 @@ fn confirming_tag(words: &[&str]) -> Option<usize> {
         "the", "a", "an", "my", "your", "his", "her", "their", "its", "our", "who", "whos", "which", "whose", "all",
         "be", "been", "is", "was", "it", "not", "were", "are", "isnt", "wasnt",
     ];
+    // "... isn't it", "... didn't he": a negative question tag, as typed
+    // without its apostrophe.
+    const NEGATIVE_AUXILIARIES: &[&str] = &[
+        "isnt", "wasnt", "arent", "werent", "didnt", "doesnt", "dont", "hasnt", "havent", "hadnt", "wont", "wouldnt",
+        "cant", "couldnt", "shouldnt", "aint",
+    ];
+    const TAG_SUBJECTS: &[&str] = &["it", "he", "she", "they", "we", "you", "there", "i", "that"];
+    // "... i think": the asker's own doubt, closing what they ask about.
+    const HEDGES: &[&str] = &["think", "guess", "believe", "reckon", "thought"];
     let tag = match words {
         [.., "yes", "or", "no"] => 3,
+        [.., auxiliary, subject] if NEGATIVE_AUXILIARIES.contains(auxiliary) && TAG_SUBJECTS.contains(subject) => 2,
+        [.., "i", hedge] if HEDGES.contains(hedge) => 2,
         [.., "is" | "was" | "isnt" | "wasnt", "that", last] if CONFIRM.contains(last) => 3,
         [.., "that", last] if CONFIRM.contains(last) => 2,
         [.., before, last] if CONFIRM.contains(last) && !NOT_A_TAG_AFTER.contains(before) => 1,
@@ -1513,6 +1524,15 @@ mod tests {
             ),
             ("the senate has 77 votes, that true?", "the senate has 77 votes"),
             ("did russia agree to 30 days yes or no", "did russia agree to 30 days"),
+            (
+                "trumps call with putin is tuesday isnt it",
+                "trumps call with putin is tuesday",
+            ),
+            ("witkoff met putin in march didnt he", "witkoff met putin in march"),
+            (
+                "rubio talked to lavrov friday i think?",
+                "rubio talked to lavrov friday",
+            ),
         ] {
             assert_eq!(index_terms(tagged, &syn), index_terms(plain, &syn), "{tagged}");
         }
@@ -1527,6 +1547,8 @@ mod tests {
         ] {
             assert!(index_terms(kept, &syn).contains(&text::stem("right")), "{kept}");
         }
+        // A tag needs something before it to confirm: this asks it.
+        assert!(index_terms("what do i think", &syn).contains(&text::stem("think")));
     }
 
     #[test]
