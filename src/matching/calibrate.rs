@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -19.448,
-            coverage: 3.572,
-            typicality: -5.004,
-            margin: 2.821,
-            known: 4.775,
-            length: 1.104,
-            checks: 11.485,
-            missing: -7.176,
-            surface: -0.724,
-            direct: 0.516,
-            speaker: -2.765,
-            nearest: 5.864,
+            bias: -19.581,
+            coverage: 3.503,
+            typicality: -4.937,
+            margin: 2.795,
+            known: 4.776,
+            length: 1.093,
+            checks: 11.633,
+            missing: -7.148,
+            surface: -0.733,
+            direct: 0.553,
+            speaker: -2.758,
+            nearest: 5.856,
         }
     }
 }

@@ -341,6 +341,10 @@ pub struct Matcher {
     fact_numbers: Vec<Vec<String>>,
     /// Per day of the month (index 1 to 31), the base's day terms on it.
     days_of_month: Vec<Vec<u32>>,
+    /// Per fact, its quotes and its answer, each as its words' stems: where
+    /// words a question quotes are found. The base's facts only: an open
+    /// question quotes nothing.
+    quoting: Vec<Vec<Vec<String>>>,
     /// The base's number terms ("#1000") with their values.
     numbers: Vec<(f64, u32)>,
     /// How many of the index's facts are the base's; the rest stand for the
@@ -946,7 +950,32 @@ fn with_gaps<T: Clone>(mut per_fact: Vec<T>, owners: &[u32]) -> Vec<T> {
 /// Who tells whom, as index terms: the teller's, then the listener's.
 type Telling = (Vec<String>, Vec<String>);
 
-/// Words and days pin a question down; a bare number, month or year doesn't.
+/// The stems of a quoted text's words, as a quote is compared with another.
+fn quoted_stems(quoted: &str) -> Vec<String> {
+    text::normalize_question(quoted)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(text::stem)
+        .collect()
+}
+
+/// Whether `line` (stems) holds the words `quoted` (stems) in order, with at
+/// most one other word between two of them: people quote from memory, "a
+/// bit of work" for "a little bit of work".
+fn quotes_in(line: &[String], quoted: &[String]) -> bool {
+    (0..line.len()).filter(|&at| line[at] == quoted[0]).any(|mut at| {
+        quoted[1..]
+            .iter()
+            .all(|word| match line[at + 1..].iter().take(2).position(|w| w == word) {
+                Some(step) => {
+                    at += step + 1;
+                    true
+                }
+                None => false,
+            })
+    })
+}
+
 /// The names `text` quotes: spans between double quotes, straight or curly,
 /// written as a title is ("Face the Nation", "Meet the Press": every word
 /// but a short one capitalised). A quoted remark ("we will win") names no
@@ -966,6 +995,7 @@ fn quoted_names(text: &str) -> impl Iterator<Item = &str> {
         })
 }
 
+/// Words and days pin a question down; a bare number, month or year doesn't.
 fn is_specific(term: &analyzer::Term) -> bool {
     term.is_word || (term.text.starts_with('@') && !term.text.starts_with("@m") && !term.text.starts_with("@y"))
 }
@@ -1051,6 +1081,18 @@ impl Matcher {
                 }
             }
         }
+        let quoting: Vec<Vec<Vec<String>>> = base
+            .facts()
+            .iter()
+            .map(|f| {
+                f.quotes
+                    .iter()
+                    .map(|q| q.text.as_str())
+                    .chain([f.answer.as_str()])
+                    .map(quoted_stems)
+                    .collect()
+            })
+            .collect();
         let mut stems = hash::WordMap::default();
         let (mut kinds, fact_numbers): (Vec<AnswerKinds>, Vec<Vec<String>>) = base
             .facts()
@@ -1239,6 +1281,7 @@ impl Matcher {
             fact_numbers: with_gaps(fact_numbers, &gap_owners),
             real_facts: base.facts().len(),
             days_of_month,
+            quoting,
             numbers,
             gap_owners,
             gap_asks,
@@ -1829,6 +1872,7 @@ impl Matcher {
             .map(|t| t.text.clone())
             .collect();
         let offered = alternatives(&analyzed);
+        let quoted = self.quoted(question);
         let terms = self.query_terms(analyzed);
         let total: f32 = terms.iter().map(|t| t.weight).sum();
         let alpha = self.config.question_coverage_weight.clamp(0.0, 1.0);
@@ -1838,7 +1882,13 @@ impl Matcher {
         // in a great many texts ("who" in 200,000 phrasings) and together
         // they are too little of the question to suggest anything, scoring
         // all those texts would rank them at random, at great cost.
-        let known: f32 = terms.iter().filter(|t| !t.variants.is_empty()).map(|t| t.weight).sum();
+        // Words quoted from a fact's quotes are known to the base there.
+        let quotes_it = |t: &QueryTerm| quoted.iter().any(|(words, _)| words.contains(&t.text));
+        let known: f32 = terms
+            .iter()
+            .filter(|t| !t.variants.is_empty() || quotes_it(t))
+            .map(|t| t.weight)
+            .sum();
         let only_common = terms
             .iter()
             .filter(|t| !t.variants.is_empty())
@@ -1855,7 +1905,7 @@ impl Matcher {
             });
         }
         let mut candidates = self.rank(
-            &rank::Asked::new(self, &terms, total, alpha, asked, &query_dates, &offered),
+            &rank::Asked::new(self, &terms, total, alpha, asked, &query_dates, &offered, &quoted),
             prune,
         );
         if let Some((rest, named)) = self.outlets_named(&terms) {
@@ -1886,7 +1936,7 @@ impl Matcher {
             }
             let mut named_rest: Vec<Candidate> = self
                 .rank(
-                    &rank::Asked::new(self, &rest, rest_total, alpha, asked, &query_dates, &offered),
+                    &rank::Asked::new(self, &rest, rest_total, alpha, asked, &query_dates, &offered, &quoted),
                     prune,
                 )
                 .into_iter()
@@ -1989,6 +2039,27 @@ impl Matcher {
             .question
             .and_then(|q| self.gap_asks.get(gap)?.get(q as usize))
             .is_some_and(|k| k.asks_beyond(asked))
+    }
+
+    /// The spans the question quotes that some fact's quotes or answer
+    /// hold word for word: each span's terms, as the question's are read,
+    /// with those facts. "who said 'get the shooting to stop'" asks for the
+    /// fact quoting it, whatever its phrasings say.
+    fn quoted(&self, question: &str) -> Vec<(Vec<String>, Vec<u32>)> {
+        text::quoted_spans(question)
+            .into_iter()
+            .filter_map(|span| {
+                let words = quoted_stems(span);
+                if words.is_empty() {
+                    return None;
+                }
+                let facts: Vec<u32> = (0..self.quoting.len() as u32)
+                    .filter(|&f| self.quoting[f as usize].iter().any(|line| quotes_in(line, &words)))
+                    .collect();
+                let terms: Vec<String> = self.analyze(span).into_iter().map(|t| t.text).collect();
+                (!facts.is_empty() && !terms.is_empty()).then_some((terms, facts))
+            })
+            .collect()
     }
 
     /// Where a fact's stored questions are in `phrasings`, in their order.
@@ -2931,6 +3002,52 @@ quotes = ["q"]
         // The fact that only says he spoke reports none of his words.
         assert_eq!(show.features.speaker, 1.0);
         assert_eq!(promising.features.speaker, 0.0);
+    }
+
+    #[test]
+    fn words_a_question_quotes_find_the_fact_whose_quote_holds_them() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "phases"
+questions = ["Who said the plan has two phases?"]
+answer = "Rubio said the plan has two phases."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "aim"
+questions = ["Who said what the plan is?"]
+answer = "Rubio said the first aim is a ceasefire."
+sources = ["s"]
+quotes = ["the plan is to get the shooting to stop"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let aim = |q: &str| {
+            let verdict = matcher.ask(q).unwrap();
+            let aim = verdict
+                .candidates
+                .iter()
+                .find(|c| c.fact == 1)
+                .expect("ranked")
+                .confidence;
+            (verdict.candidates[0].fact == 1, aim)
+        };
+        let (quoted_first, quoted) = aim("who said the plan is to 'get the shooting to stop'");
+        // Unquoted, they are words the base does not know.
+        let (_, unquoted) = aim("who said the plan is to get the shooting to stop");
+        assert!(quoted_first);
+        assert!(quoted > unquoted, "{quoted} {unquoted}");
+    }
+
+    #[test]
+    fn a_quote_from_memory_may_leave_out_a_word_in_places() {
+        let line = quoted_stems("it may take a little bit of work");
+        assert!(quotes_in(&line, &quoted_stems("a bit of work")));
+        assert!(quotes_in(&line, &quoted_stems("taking a little bit")));
+        assert!(!quotes_in(&line, &quoted_stems("a lot of work")));
+        assert!(!quotes_in(&line, &quoted_stems("may take work")));
     }
 
     /// Two articles, each reporting on one programme, which its context

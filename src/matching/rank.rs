@@ -71,8 +71,14 @@ pub(super) struct Asked<'a> {
     /// Pairs of terms offered as alternatives ("optimistic or pessimistic"):
     /// a fact holding one is not marked down for lacking the other.
     alternatives: Vec<(usize, usize)>,
+    /// The words of each span the question quotes ("who said 'a bit of
+    /// work'"), with the facts whose quotes or answer hold that span,
+    /// sorted: such a fact is measured against the rest of the question,
+    /// the quoted words being its own though its texts lack them.
+    quoted: Vec<(Vec<usize>, &'a [u32])>,
     /// The least weight of the question a fact is measured against, once
-    /// the alternatives it lacks are set aside: what bounds divide by.
+    /// the alternatives it lacks and the quoted words it holds are set
+    /// aside: what bounds divide by.
     least_total: f32,
 }
 
@@ -100,6 +106,7 @@ impl<'a> Asked<'a> {
         kinds: AnswerKinds,
         dates: &'a [String],
         offered: &[(String, String)],
+        quoted: &'a [(Vec<String>, Vec<u32>)],
     ) -> Asked<'a> {
         let mut slots = Vec::new();
         let mut term_slots = Vec::with_capacity(terms.len());
@@ -146,7 +153,15 @@ impl<'a> Asked<'a> {
             .iter()
             .filter_map(|(a, b)| Some((position(a)?, position(b)?)))
             .collect();
-        let mut either: Vec<usize> = alternatives.iter().flat_map(|&(a, b)| [a, b]).collect();
+        let quoted: Vec<(Vec<usize>, &[u32])> = quoted
+            .iter()
+            .map(|(words, facts)| (words.iter().filter_map(|w| position(w)).collect(), &facts[..]))
+            .collect();
+        let mut either: Vec<usize> = alternatives
+            .iter()
+            .flat_map(|&(a, b)| [a, b])
+            .chain(quoted.iter().flat_map(|q| q.0.iter().copied()))
+            .collect();
         either.sort_unstable();
         either.dedup();
         let least_total = total - either.iter().map(|&i| terms[i].weight).sum::<f32>();
@@ -189,14 +204,37 @@ impl<'a> Asked<'a> {
                 })
                 .collect(),
             alternatives,
+            quoted,
             least_total: least_total.max(f32::MIN_POSITIVE),
         }
     }
 
+    /// The terms of the spans the question quotes that the fact's quotes
+    /// or answer hold.
+    fn quoted_by(&self, fact: u32) -> impl Iterator<Item = usize> + '_ {
+        self.quoted
+            .iter()
+            .filter(move |(_, facts)| facts.binary_search(&fact).is_ok())
+            .flat_map(|(words, _)| words.iter().copied())
+    }
+
+    /// Per term quoted of the fact's quotes (see [`Asked::quoted_by`]), its
+    /// closest spelling: what each of the fact's texts is read as holding.
+    fn quoted_slots(&self, fact: u32) -> Vec<usize> {
+        self.quoted_by(fact)
+            .filter_map(|i| {
+                self.term_slots[i]
+                    .clone()
+                    .max_by(|&a, &b| self.slots[a].sim.total_cmp(&self.slots[b].sim))
+            })
+            .collect()
+    }
+
     /// The terms a fact is not measured against: of each pair of
-    /// alternatives, the one it lacks when it holds the other. `counts` is
+    /// alternatives, the one it lacks when it holds the other, and the
+    /// quoted words of its quotes that the base does not know. `counts` is
     /// [`Matcher::count_in_fact`] for the fact.
-    fn set_aside(&self, counts: &[u32]) -> Vec<usize> {
+    fn set_aside(&self, fact: u32, counts: &[u32]) -> Vec<usize> {
         let holds = |i: usize| self.term_slots[i].clone().any(|s| counts[s] > 0);
         let mut aside: Vec<usize> = self
             .alternatives
@@ -207,6 +245,8 @@ impl<'a> Asked<'a> {
                 _ => None,
             })
             .collect();
+        // A quoted word the base does not know cannot be held: set aside.
+        aside.extend(self.quoted_by(fact).filter(|&i| self.term_slots[i].is_empty()));
         aside.sort_unstable();
         aside.dedup();
         aside
@@ -782,6 +822,12 @@ impl Matcher {
         counts.fill(0);
         let terms = self.index.fact_terms(fact);
         asked.merge(terms, |t| t.term, |slot, at| counts[slot] = terms[at].texts);
+        // Words the question quotes from the fact's own quotes are read as
+        // in each text of it (see `score_fact`), though they say no more of
+        // how typical the question is of the fact than one text would.
+        for slot in asked.quoted_slots(fact) {
+            counts[slot] = counts[slot].max(1);
+        }
         // A question its sources leave open is asked of the people, places
         // and organisations of its fact, though it names none of them: "What
         // is in Russia's requirements document?" is what "whats in lavrovs
@@ -809,7 +855,7 @@ impl Matcher {
     /// Below `floor`, the bound may be left looser, as it has done its job.
     fn fact_bound(&self, fact: u32, asked: &Asked, counts: &[u32], floor: f32) -> f32 {
         let c = &self.config;
-        let aside = asked.set_aside(counts);
+        let aside = asked.set_aside(fact, counts);
         let total = asked.total_without(&aside);
         let (mut held, mut covered) = (0.0, 0.0);
         for (i, t) in asked.terms.iter().enumerate() {
@@ -945,9 +991,10 @@ impl Matcher {
         // a fact Graham has no part in.
         // Of two alternatives asked, the one the fact lacks is set aside
         // when it holds the other.
-        let aside = asked.set_aside(counts);
+        let aside = asked.set_aside(fact, counts);
         let total = asked.total_without(&aside);
         let (wrong_kind, wrong_date, missing_entities) = self.fact_checks(fact, asked, counts, &aside);
+        let quoted_slots = asked.quoted_slots(fact);
         let mut best: Option<(Candidate, f32)> = None;
         scratch.phrased.fill(true);
         for doc_id in self.index.fact_docs(fact) {
@@ -959,6 +1006,15 @@ impl Matcher {
             let holds = &mut scratch.doc_holds;
             holds.fill(false);
             asked.merge(self.index.doc_terms(doc_id), |&id| id, |slot, _| holds[slot] = true);
+            // The quoted words, read into every text of the fact (see
+            // `count_in_fact`): the text is measured as if it held them.
+            let mut quoted_weight = 0.0;
+            for &slot in &quoted_slots {
+                if !holds[slot] {
+                    holds[slot] = true;
+                    quoted_weight += asked.slots[slot].idf * asked.slots[slot].sim;
+                }
+            }
             let holds = &scratch.doc_holds;
             if self.index.doc(doc_id).question.is_none() {
                 // `counts` counts the answer too: a phrasing holds a
@@ -982,8 +1038,8 @@ impl Matcher {
                 0.0
             };
             let q_cov = ((s.question_covered + self.config.fact_word_credit * elsewhere) / total).min(1.0);
-            let d_cov = if doc.weight > 0.0 {
-                (s.doc_covered / doc.weight).min(1.0)
+            let d_cov = if doc.weight + quoted_weight > 0.0 {
+                (s.doc_covered / (doc.weight + quoted_weight)).min(1.0)
             } else {
                 0.0
             };

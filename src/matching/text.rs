@@ -97,6 +97,46 @@ pub fn normalize_question(text: &str) -> String {
         .join(" ")
 }
 
+/// The spans a question quotes, between double or single quotes, straight
+/// or curly: "who said 'a bit of work'", "what did rubio mean by \"that's
+/// just a fact\"". A quote mark opens a span only at the start of a word and
+/// closes it only at the end of one, so the apostrophes of "rubio's" and
+/// "that's" are not quotes.
+pub fn quoted_spans(question: &str) -> Vec<&str> {
+    const MOST_WORDS: usize = 20;
+    let chars: Vec<(usize, char)> = question.char_indices().collect();
+    let word_char = |k: usize| chars.get(k).is_some_and(|&(_, c)| c.is_alphanumeric());
+    let closes = |open: char, c: char| match open {
+        '"' | '\u{201c}' => c == '"' || c == '\u{201d}',
+        _ => c == '\'' || c == '\u{2019}',
+    };
+    let mut spans = Vec::new();
+    let mut k = 0;
+    while k < chars.len() {
+        let open = chars[k].1;
+        let opens = matches!(open, '"' | '\u{201c}' | '\'' | '\u{2018}')
+            && (k == 0 || !word_char(k - 1))
+            && chars.get(k + 1).is_some_and(|&(_, c)| !c.is_whitespace());
+        if !opens {
+            k += 1;
+            continue;
+        }
+        let end = (k + 2..chars.len())
+            .find(|&j| closes(open, chars[j].1) && !chars[j - 1].1.is_whitespace() && !word_char(j + 1));
+        match end {
+            Some(j) => {
+                let span = question[chars[k].0 + open.len_utf8()..chars[j].0].trim();
+                if span.split_whitespace().count() <= MOST_WORDS {
+                    spans.push(span);
+                }
+                k = j + 1;
+            }
+            None => k += 1,
+        }
+    }
+    spans
+}
+
 /// A text's letter pairs, whitespace left out, for comparing texts by the
 /// Sørensen–Dice coefficient exactly as `strsim::sorensen_dice` does, with
 /// one text's pairs found once for many comparisons.
@@ -843,6 +883,23 @@ fn irregular(word: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_question_quotes_what_stands_between_quote_marks_not_its_apostrophes() {
+        assert_eq!(quoted_spans("who said 'a bit of work'"), ["a bit of work"]);
+        assert_eq!(
+            quoted_spans("what did rubio mean when he said \"that's just a fact\""),
+            ["that's just a fact"]
+        );
+        assert_eq!(quoted_spans("\u{2018}promising\u{2019} - who said that"), ["promising"]);
+        assert_eq!(
+            quoted_spans("rubio's 'first part' and the \u{201c}second part\u{201d}"),
+            ["first part", "second part"]
+        );
+        assert!(quoted_spans("what's rubio's take on witkoff's trip").is_empty());
+        assert!(quoted_spans("the russians' demands and the americans' offer").is_empty());
+        assert!(quoted_spans("he said \"unfinished").is_empty());
+    }
 
     #[test]
     fn an_answer_says_what_its_sources_leave_out_in_clauses_of_its_own() {
