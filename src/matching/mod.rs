@@ -1904,10 +1904,13 @@ impl Matcher {
                 candidates: Vec::new(),
             });
         }
-        let mut candidates = self.rank(
-            &rank::Asked::new(self, &terms, total, alpha, asked, &query_dates, &offered, &quoted),
-            prune,
-        );
+        let reading = rank::Reading {
+            kinds: asked,
+            dates: &query_dates,
+            offered: &offered,
+            quoted: &quoted,
+        };
+        let mut candidates = self.rank(&rank::Asked::new(self, &terms, total, alpha, &reading), prune);
         if let Some((rest, named)) = self.outlets_named(&terms) {
             // Every fact has an outlet, though few of its texts name it: a
             // fact from the outlet the question names ("according to
@@ -1935,10 +1938,7 @@ impl Matcher {
                 c.features.typicality *= penalty;
             }
             let mut named_rest: Vec<Candidate> = self
-                .rank(
-                    &rank::Asked::new(self, &rest, rest_total, alpha, asked, &query_dates, &offered, &quoted),
-                    prune,
-                )
+                .rank(&rank::Asked::new(self, &rest, rest_total, alpha, &reading), prune)
                 .into_iter()
                 .filter(|c| from_named(c.fact))
                 .collect();

@@ -97,17 +97,30 @@ const TIME_KIND_WORDS: &[&str] = &["day", "date", "month", "year", "time", "week
 /// Stems of the words that name a count asked for ("what number").
 const COUNT_KIND_WORDS: &[&str] = &["number", "figur", "count", "total", "amount"];
 
+/// What was read from a question besides its terms: what it asks for, the
+/// days it names, the alternatives it offers and the spans it quotes (see
+/// [`Asked`]).
+pub(super) struct Reading<'a> {
+    pub kinds: AnswerKinds,
+    pub dates: &'a [String],
+    pub offered: &'a [(String, String)],
+    pub quoted: &'a [(Vec<String>, Vec<u32>)],
+}
+
 impl<'a> Asked<'a> {
     pub(super) fn new(
         matcher: &'a Matcher,
         terms: &'a [QueryTerm],
         total: f32,
         alpha: f32,
-        kinds: AnswerKinds,
-        dates: &'a [String],
-        offered: &[(String, String)],
-        quoted: &'a [(Vec<String>, Vec<u32>)],
+        reading: &Reading<'a>,
     ) -> Asked<'a> {
+        let Reading {
+            kinds,
+            dates,
+            offered,
+            quoted,
+        } = *reading;
         let mut slots = Vec::new();
         let mut term_slots = Vec::with_capacity(terms.len());
         for t in terms {
