@@ -1151,6 +1151,57 @@ pub fn asks_which_outlet(question: &str) -> bool {
     (0..words.len()).any(|i| asks_outlet(&words[i..]).is_some())
 }
 
+/// What a question may call the articles it asks across ("both articles",
+/// "each story", "both interviews").
+const ARTICLE_NOUNS: &[&str] = &[
+    "article",
+    "articles",
+    "articel",
+    "articels",
+    "piece",
+    "pieces",
+    "story",
+    "stories",
+    "storys",
+    "report",
+    "reports",
+    "interview",
+    "interviews",
+    "source",
+    "sources",
+    "outlet",
+    "outlets",
+];
+
+/// Whether a normalized question asks across the articles, each of them
+/// or the two together ("was a call expected in both articles", "who wrote
+/// each of the two articles", "across these stories", "when was it
+/// expected each time"): what one article's fact says answers it only in
+/// part. Picking one of them ("which of the two articles ...") or any
+/// ("did either article say") is not.
+pub fn asks_across_articles(question: &str) -> bool {
+    let words: Vec<&str> = question.split(' ').collect();
+    let at = |k: usize| words.get(k).copied().unwrap_or("");
+    // The article noun among the next few words, past "of", "the", "these".
+    let names_articles = |from: usize, reach: usize| {
+        (from..from + reach)
+            .map(at)
+            .find(|w| !matches!(*w, "of" | "the" | "these" | "those" | "two" | "2"))
+            .is_some_and(|w| ARTICLE_NOUNS.contains(&w))
+    };
+    (0..words.len()).any(|i| {
+        let picks_one = i >= 2 && matches!(at(i - 2), "which" | "what") && at(i - 1) == "of"
+            || i >= 3 && matches!(at(i - 3), "which" | "what") && at(i - 2) == "of" && at(i - 1) == "the";
+        match at(i) {
+            "both" => !picks_one && (names_articles(i + 1, 3) || i + 1 == words.len()),
+            "each" => names_articles(i + 1, 3) || at(i + 1) == "time",
+            "two" | "2" => !picks_one && names_articles(i + 1, 1),
+            "across" => names_articles(i + 1, 3),
+            _ => false,
+        }
+    })
+}
+
 /// Whether these words end with "what", "whats" or "what is" ("what's" is
 /// read "what" by the analyser, the "'s" dropped as a possessive's, and
 /// "what s" where punctuation splits words).
@@ -1509,6 +1560,32 @@ mod tests {
             "what is russia preparing",
         ] {
             assert!(!index_terms(other, &syn).contains(&contents), "{other}");
+        }
+    }
+
+    #[test]
+    fn a_question_across_both_articles_is_told_from_one_asking_of_either() {
+        for across in [
+            "was a trump putin phone call expected in both articles",
+            "in both articles is a trump putin phone call expected",
+            "who wrote each of the two articles",
+            "which russian officials did the americans talk to across both articles",
+            "both articles talk about a call when was it expected each time",
+            "does rubio sound urgent in both interviews",
+            "which american oficials show up in these two articles",
+            "what conditions has russia put on a ceasefire in both",
+        ] {
+            assert!(asks_across_articles(across), "{across}");
+        }
+        for one in [
+            "which of the two articles mentions the vatican",
+            "did either article say whether russia would go along",
+            "whos the secretary of state in these articles",
+            "rubio went on two different cbs shows which ones",
+            "did both sides agree to the ceasefire",
+            "what did each side give up",
+        ] {
+            assert!(!asks_across_articles(one), "{one}");
         }
     }
 

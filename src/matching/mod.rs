@@ -336,6 +336,10 @@ pub struct Matcher {
     fact_outlets: Vec<Vec<u32>>,
     /// Every outlet term of the base, sorted.
     outlets: Vec<u32>,
+    /// Per fact, how many outlets its sources are from: a question asking
+    /// across the articles ("was a call expected in both articles") is
+    /// answered only by a fact from more than one.
+    outlets_told: Vec<usize>,
     /// Per fact, the numbers its answer gives that are not years, as terms
     /// ("#1000"), with the unit when they count a span of time ("#30 day").
     fact_numbers: Vec<Vec<String>>,
@@ -1241,6 +1245,21 @@ impl Matcher {
             })
             .collect();
         let outlets = sorted(fact_outlets.iter().flatten().copied().collect());
+        let outlets_told: Vec<usize> = base
+            .facts()
+            .iter()
+            .map(|f| {
+                let mut told: Vec<&str> = f
+                    .sources
+                    .iter()
+                    .filter_map(|id| base.source(id))
+                    .map(|s| s.outlet.as_str())
+                    .collect();
+                told.sort_unstable();
+                told.dedup();
+                told.len()
+            })
+            .collect();
         // An answer naming an outlet (as a question would, "according to
         // Newsmax") tells which outlet ran a story in its own words; naming
         // the programme does not.
@@ -1277,6 +1296,7 @@ impl Matcher {
             asks_author,
             author_terms,
             fact_outlets: with_gaps(fact_outlets, &gap_owners),
+            outlets_told: with_gaps(outlets_told, &gap_owners),
             outlets,
             fact_numbers: with_gaps(fact_numbers, &gap_owners),
             real_facts: base.facts().len(),
@@ -1966,6 +1986,13 @@ impl Matcher {
         }
         let asked_pairs = text::LetterPairs::new(&said.join(" "));
         self.settle_gaps(&mut candidates, &terms, &asked_pairs);
+        // One article's fact tells half of what is asked across both: it is
+        // offered, not answered.
+        if analyzer::asks_across_articles(&normalized) {
+            for c in candidates.iter_mut().filter(|c| self.outlets_told[c.fact] < 2) {
+                c.unsaid = true;
+            }
+        }
         let known_share = if total > 0.0 { (known / total).min(1.0) } else { 0.0 };
         let weighty = terms.iter().filter(|t| t.weight > 0.0 && !t.stop).count();
         let length = weighty.min(6) as f32 / 6.0;
@@ -3145,6 +3172,51 @@ quotes = ["q"]
         // An open question naming the programme is read with it, and still
         // leaves the host open.
         assert_eq!(answered("who hosted face the nation when rubio was on"), None);
+    }
+
+    #[test]
+    fn a_question_across_both_articles_is_answered_only_by_a_fact_from_both() {
+        let dir = std::path::PathBuf::from("kb");
+        let sources = "[[source]]\nid = \"march\"\noutlet = \"Wire\"\ndate = \"2025-03-16\"\n\n\
+                       [[source]]\nid = \"may\"\noutlet = \"Post\"\ndate = \"2025-05-18\"\n";
+        let facts = r#"
+[[fact]]
+id = "call"
+questions = ["Was a Trump-Putin phone call expected?", "Is Trump expected to call Putin?"]
+answer = "A Trump-Putin phone call was expected this week."
+sources = ["march"]
+quotes = ["q"]
+
+[[fact]]
+id = "shows"
+questions = ["Which shows was Rubio on?", "What TV shows did Rubio appear on?"]
+answer = "Rubio was on Face the Nation in March and on Meet the Press in May."
+sources = ["march", "may"]
+quotes = ["q", { source = "may", text = "q" }]
+"#;
+        let files = vec![
+            (dir.join("sources.toml"), sources.to_string()),
+            (dir.join("facts/all.toml"), facts.to_string()),
+        ];
+        let base = FactBase::from_files(&dir, &files).expect("a valid base");
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let answered = |q: &str| match matcher.ask(q).unwrap().outcome {
+            Outcome::Answer(facts) => Some(base.facts()[facts[0].fact].id.clone()),
+            _ => None,
+        };
+        assert_eq!(
+            answered("was a trump putin phone call expected").as_deref(),
+            Some("call")
+        );
+        assert_eq!(answered("was a trump putin phone call expected in both articles"), None);
+        let offered = matcher
+            .ask("was a trump putin phone call expected in both articles")
+            .unwrap();
+        assert!(matches!(offered.outcome, Outcome::Suggest(_)), "{:?}", offered.outcome);
+        assert_eq!(
+            answered("which shows was rubio on in both articles").as_deref(),
+            Some("shows")
+        );
     }
 
     /// A fact that asks "when" itself, with open questions that ask "when"
