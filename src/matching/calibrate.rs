@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -19.581,
-            coverage: 3.503,
-            typicality: -4.937,
-            margin: 2.795,
-            known: 4.776,
-            length: 1.093,
-            checks: 11.633,
-            missing: -7.148,
-            surface: -0.733,
-            direct: 0.553,
-            speaker: -2.758,
-            nearest: 5.856,
+            bias: -19.764,
+            coverage: 3.522,
+            typicality: -4.927,
+            margin: 2.778,
+            known: 4.774,
+            length: 1.102,
+            checks: 11.805,
+            missing: -7.158,
+            surface: -0.711,
+            direct: 0.546,
+            speaker: -2.766,
+            nearest: 5.839,
         }
     }
 }

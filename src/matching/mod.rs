@@ -420,6 +420,12 @@ struct AnswerKinds {
     /// bit of work") answers as well as a number; of an answer: it tells
     /// one in words.
     amount: bool,
+    /// Of a question: it asks how something turned out, in the past ("did
+    /// the swap actually go through", "did the senate pass them in the
+    /// end"); of an answer: it tells nothing as only to come ("1,000
+    /// prisoners were going to be exchanged", "the Senate will act"), which
+    /// cannot say that it came about.
+    past: bool,
 }
 
 /// Words that ask who wrote a story, as typed.
@@ -447,6 +453,10 @@ const AUTHOR_WORDS: &[&str] = &[
 const CHAT_OPENERS: &[&str] = &[
     "so", "and", "but", "ok", "okay", "wait", "hey", "also", "then", "um", "well", "oh", "yo",
 ];
+
+/// Words by which an answer tells of something to come ("will", "would"),
+/// and "going to": it cannot say how that turned out.
+const FORETELLING_WORDS: &[&str] = &["will", "would", "gonna"];
 
 /// Stems of the words by which an answer says something was still to come:
 /// "Trump was expected to speak with Putin on Monday" does not say how the
@@ -659,6 +669,7 @@ impl AnswerKinds {
                 outlet: true,
                 reason: true,
                 amount: true,
+                past: true,
             };
             return (all, Vec::new());
         }
@@ -729,6 +740,13 @@ impl AnswerKinds {
                 matches!(pair, [text::Token::Word(a), text::Token::Word(b)]
                     if a == "a" && matches!(b.as_str(), "little" | "lot" | "bit"))
             }),
+            past: !tokens.iter().enumerate().any(|(i, t)| match t {
+                text::Token::Word(w) => {
+                    FORETELLING_WORDS.contains(&w.as_str())
+                        || (w == "going" && matches!(tokens.get(i + 1), Some(text::Token::Word(to)) if to == "to"))
+                }
+                _ => false,
+            }),
         };
         (kinds, numbers)
     }
@@ -765,15 +783,10 @@ impl AnswerKinds {
             (p[0].text == "what" || p[0].text == "which")
                 && ["date", "day", "month", "year"].contains(&p[1].text.as_str())
         });
-        AnswerKinds {
-            time: asks_when(terms) || what_time || what_day,
-            count: has("how") && (has("many") || has("much")),
-            clock: what_time,
-            span: terms.windows(2).any(|p| p[0].text == "how" && p[1].text == "long"),
-            // "go" as typed: "how is trump going to call" asks how, not how it went.
-            // "Did it end up happening", "did it actually happen", "did they
-            // eventually meet" ask whether it came about.
-            outcome: (has("how") && typed(&["go", "goes", "went", "gone"]))
+        // "go" as typed: "how is trump going to call" asks how, not how it went.
+        // "Did it end up happening", "did it actually happen", "did they
+        // eventually meet" ask whether it came about.
+        let outcome = (has("how") && typed(&["go", "goes", "went", "gone"]))
                 || has("outcome")
                 || has("result")
                 || typed_pair(&["end", "ended", "ends"], "up")
@@ -783,16 +796,35 @@ impl AnswerKinds {
                 // of the past; "will it go ahead" asks what is expected.
                 || (asks_past
                     && (terms.windows(3).any(|p| p[0].raw == "in" && p[1].raw == "the" && p[2].raw == "end")
-                        || typed_pair(&["go", "went", "gone"], "ahead")))
+                        || typed_pair(&["go", "went", "gone"], "ahead")
+                        || typed_pair(&["go", "went", "gone"], "through")))
                 || typed_pair(&["pan", "panned", "pans"], "out")
                 || (whether_past
                     && (typed(&["happen", "happened"]) || typed_pair(&["take", "taken", "took"], "place")))
-                || ((has("came") || has("come")) && has("out")),
+                || ((has("came") || has("come")) && has("out"));
+        AnswerKinds {
+            time: asks_when(terms) || what_time || what_day,
+            count: has("how") && (has("many") || has("much")),
+            clock: what_time,
+            span: terms.windows(2).any(|p| p[0].text == "how" && p[1].text == "long"),
+            outcome,
             date: has("date"),
             // Set from the question as typed: its words are left out.
             outlet: false,
             reason: has("why") || has("reason") || typed_pair(&["how"], "come"),
             amount: has("how") && has("much") && !has("many"),
+            // Whether it came about at all, not how it went ("how did the
+            // talks go", "what came out of them"), which an answer telling
+            // what was agreed to come may say.
+            past: asks_past
+                && !typed(FORETELLING_WORDS)
+                && !typed(&["going", "gonna"])
+                && (typed_pair(&["end", "ended"], "up")
+                    || terms
+                        .windows(3)
+                        .any(|p| p[0].raw == "in" && p[1].raw == "the" && p[2].raw == "end")
+                    || typed_pair(&["go", "went", "gone"], "through")
+                    || typed_pair(&["go", "went", "gone"], "ahead")),
         }
     }
 
@@ -817,6 +849,7 @@ impl AnswerKinds {
             && (!asked.clock || self.clock)
             && (!asked.span || self.span)
             && (!asked.outcome || self.outcome)
+            && (!asked.past || self.past)
             && (!asked.date || self.date)
             && (!asked.outlet || self.outlet)
     }
@@ -3729,6 +3762,36 @@ quotes = ["q"]
         assert!(expected.can_answer(asks("will they go ahead with the call")));
         assert!(expected.can_answer(asks("what did witkoff expect to happen that week")));
         assert!(expected.can_answer(asks("when did he say the call would happen")));
+    }
+
+    #[test]
+    fn whether_something_came_about_is_not_told_by_an_answer_that_foretold_it() {
+        let answer = |text: &str| AnswerKinds::of_answer(text, &mut hash::WordMap::default()).0;
+        let foretold = [
+            answer("Rubio said 1,000 prisoners were going to be exchanged."),
+            answer("The Senate will ultimately act on sanctions."),
+            answer("A meeting would require a little bit of work."),
+        ];
+        let held = answer("Witkoff met Putin in Moscow on 13 March.");
+        for q in [
+            "did the prisoner swap actually go through",
+            "did the senate pass the sanctions in the end",
+            "did trump and putin end up meeting",
+            "did the meeting go ahead",
+        ] {
+            assert!(foretold.iter().all(|a| !a.can_answer(asks(q))), "{q}");
+            assert!(held.can_answer(asks(q)), "{q}");
+        }
+        // How it went, or what is to come, an answer that foretold may tell.
+        for q in [
+            "how did the talks in turkey go",
+            "what came out of the talks",
+            "will the senate act in the end",
+            "is the swap going to go ahead",
+            "how many prisoners will be exchanged",
+        ] {
+            assert!(foretold[0].can_answer(asks(q)), "{q}");
+        }
     }
 
     #[test]
