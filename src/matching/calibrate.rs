@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -19.764,
-            coverage: 3.522,
-            typicality: -4.927,
-            margin: 2.778,
-            known: 4.774,
-            length: 1.102,
-            checks: 11.805,
-            missing: -7.158,
-            surface: -0.711,
-            direct: 0.546,
-            speaker: -2.766,
-            nearest: 5.839,
+            bias: -19.989,
+            coverage: 3.581,
+            typicality: -5.01,
+            margin: 2.745,
+            known: 4.815,
+            length: 1.079,
+            checks: 12.008,
+            missing: -7.249,
+            surface: -0.697,
+            direct: 0.529,
+            speaker: -2.785,
+            nearest: 5.882,
         }
     }
 }

@@ -1136,6 +1136,19 @@ impl Matcher {
             .iter()
             .map(|f| AnswerKinds::of_answer(&f.answer, &mut stems))
             .unzip();
+        // An answer saying its sources give no date ("the article does not
+        // give the date of the inauguration") gives none, whatever day it
+        // names besides (the day of the report): "what date was the
+        // inauguration" is left open.
+        for (k, clauses) in kinds.iter_mut().zip(&disclaimers) {
+            if clauses.iter().any(|clause| {
+                text::normalize_question(clause)
+                    .split(' ')
+                    .any(|w| w == "date" || w == "dates")
+            }) {
+                k.date = false;
+            }
+        }
         let fact_dates = base
             .facts()
             .iter()
@@ -3762,6 +3775,39 @@ quotes = ["q"]
         assert!(expected.can_answer(asks("will they go ahead with the call")));
         assert!(expected.can_answer(asks("what did witkoff expect to happen that week")));
         assert!(expected.can_answer(asks("when did he say the call would happen")));
+    }
+
+    #[test]
+    fn an_answer_saying_its_source_gives_no_date_answers_no_date_asked() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "pope"
+questions = ["Who is Pope Leo?", "Pope Leo's inauguration?"]
+answer = "Pope Leo XIV is the pope whose inauguration Rubio was in Rome for, Newsmax reported on 18 May 2025; the article does not give the date of the inauguration."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "call"
+questions = ["When is the call?"]
+answer = "Trump was expected to call Putin on Monday (19 May 2025)."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        assert!(
+            !matcher.kinds[0].date,
+            "the report's day is no date of the inauguration"
+        );
+        assert!(matcher.kinds[1].date);
+        let verdict = matcher.ask("what date was pope leo's inauguration").unwrap();
+        assert!(!matches!(verdict.outcome, Outcome::Answer(_)), "{:?}", verdict.outcome);
+        assert!(matches!(
+            matcher.ask("who is pope leo").unwrap().outcome,
+            Outcome::Answer(_)
+        ));
     }
 
     #[test]
