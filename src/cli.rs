@@ -82,7 +82,8 @@ pub enum Command {
             "tests/eval/dev13.toml",
             "tests/eval/dev14.toml",
             "tests/eval/dev15.toml",
-            "tests/eval/dev16.toml"
+            "tests/eval/dev16.toml",
+            "tests/eval/dev17.toml"
         ])]
         files: Vec<PathBuf>,
         /// Write the fitted weights into the config file's [matcher.calibration].

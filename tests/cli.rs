@@ -482,6 +482,7 @@ fn the_bundled_calibration_is_what_calibrating_the_dev_sets_gives_and_calibratin
         "dev14",
         "dev15",
         "dev16",
+        "dev17",
     ]
     .iter()
     .map(|f| repo().join(format!("tests/eval/{f}.toml")).display().to_string())

@@ -15,16 +15,17 @@ fn the_labelled_question_set_passes_its_marks() {
 }
 
 /// The blind questions (written from the articles alone, never the fact base):
-/// the sixteen dev sets (all in the calibration fit since the eleventh session;
-/// dev8 since the fourteenth, dev9 since the sixteenth, dev10 since the
-/// seventeenth, dev11 since the eighteenth, dev12 since the nineteenth, dev13
-/// and dev14 since the twentieth, dev15 and dev16 since the twenty-first),
+/// the seventeen dev sets (all in the calibration fit since the eleventh
+/// session; dev8 since the fourteenth, dev9 since the sixteenth, dev10 since
+/// the seventeenth, dev11 since the eighteenth, dev12 since the nineteenth,
+/// dev13 and dev14 since the twentieth, dev15 and dev16 since the
+/// twenty-first, dev17 since the twenty-second),
 /// and the test split, which nothing is tuned on.
 #[test]
 fn the_blind_question_sets_pass_their_marks() {
     for name in [
         "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "dev13",
-        "dev14", "dev15", "dev16", "test",
+        "dev14", "dev15", "dev16", "dev17", "test",
     ] {
         let file = talksbot::eval::load(&repo().join(format!("tests/eval/{name}.toml"))).expect("question file loads");
         let near_misses = file
@@ -119,7 +120,8 @@ fn the_blind_question_sets_pass_their_marks() {
 /// their sources give no date stopped answering "what date ..." gives typed
 /// dev13 one more (93 of 101: "when does the new gt come out", its "gta"
 /// typed short, answered with "is leo xiv the new pope" at 0.697), so that
-/// floor is 0.92.
+/// floor is 0.92. dev17 joined in the same session just under its seed-1
+/// level (90 of 140 right, 93 of 100 declined; 89 with it in the fit).
 #[test]
 fn questions_typed_with_typos_are_still_answered_and_still_declined() {
     // (file, answered right at least, declined at least)
@@ -140,6 +142,7 @@ fn questions_typed_with_typos_are_still_answered_and_still_declined() {
         ("dev14", 0.64, 0.90),
         ("dev15", 0.65, 0.91),
         ("dev16", 0.70, 0.94),
+        ("dev17", 0.63, 0.93),
     ] {
         let file = talksbot::eval::load(&repo().join(format!("tests/eval/{name}.toml"))).expect("question file loads");
         let typed = talksbot::eval::with_typos(&file, 0.3, 1);

@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -19.989,
-            coverage: 3.581,
-            typicality: -5.01,
-            margin: 2.745,
-            known: 4.815,
-            length: 1.079,
-            checks: 12.008,
-            missing: -7.249,
-            surface: -0.697,
-            direct: 0.529,
-            speaker: -2.785,
-            nearest: 5.882,
+            bias: -20.205,
+            coverage: 3.77,
+            typicality: -5.065,
+            margin: 2.502,
+            known: 4.795,
+            length: 1.13,
+            checks: 12.163,
+            missing: -7.085,
+            surface: -0.835,
+            direct: 0.507,
+            speaker: -2.624,
+            nearest: 5.929,
         }
     }
 }
