@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -20.205,
-            coverage: 3.77,
-            typicality: -5.065,
-            margin: 2.502,
-            known: 4.795,
-            length: 1.13,
-            checks: 12.163,
-            missing: -7.085,
-            surface: -0.835,
-            direct: 0.507,
-            speaker: -2.624,
-            nearest: 5.929,
+            bias: -20.034,
+            coverage: 3.763,
+            typicality: -5.074,
+            margin: 2.523,
+            known: 4.8,
+            length: 1.129,
+            checks: 11.999,
+            missing: -7.121,
+            surface: -0.885,
+            direct: 0.48,
+            speaker: -2.64,
+            nearest: 6.0,
         }
     }
 }

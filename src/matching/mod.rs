@@ -321,6 +321,11 @@ pub struct Matcher {
     /// Per index text, the question word of `question_words` that a stored
     /// question opens with, if any ("Who said ...?").
     opens_with: Vec<Option<u32>>,
+    /// Per index text, the two parties of one kind a stored question names
+    /// with something between them, in its order ("Does Putin want to meet
+    /// Trump?": Putin, then Trump): asked the other way round ("does trump
+    /// want to meet putin"), its words are the same and its question is not.
+    roles: Vec<Option<Roles>>,
     /// Per index text, whether it asks who wrote something ("Who wrote about
     /// the lapsed exemption?"): a question asking nothing of authors asks
     /// something else of the same words.
@@ -984,6 +989,37 @@ fn with_gaps<T: Clone>(mut per_fact: Vec<T>, owners: &[u32]) -> Vec<T> {
     per_fact
 }
 
+/// Two parties of one kind, in the order a text names them: the contrast
+/// group, then the members named first and second.
+pub(crate) type Roles = (usize, usize, usize);
+
+/// The two parties of one contrast group that a text names with something
+/// between them (`terms`: per term in order, the index terms it may be; a
+/// stop word is none), in that order. None when it names them side by side
+/// ("trump putin call"), names more of the kind, or none.
+fn roles_in(terms: impl Iterator<Item = Vec<u32>>, contrasts: &[Vec<Vec<u32>>]) -> Option<Roles> {
+    let mut named: Vec<(usize, usize, usize)> = Vec::new();
+    for (at, ids) in terms.enumerate() {
+        for (g, group) in contrasts.iter().enumerate() {
+            if let Some(m) = group.iter().position(|member| ids.iter().any(|id| member.contains(id))) {
+                if !named.iter().any(|&(_, ng, nm)| ng == g && nm == m) {
+                    named.push((at, g, m));
+                }
+            }
+        }
+    }
+    let mut found = None;
+    for g in 0..contrasts.len() {
+        let of_group: Vec<&(usize, usize, usize)> = named.iter().filter(|n| n.1 == g).collect();
+        match of_group[..] {
+            [] => {}
+            [first, second] if second.0 > first.0 + 1 && found.is_none() => found = Some((g, first.2, second.2)),
+            _ => return None,
+        }
+    }
+    found
+}
+
 /// Who tells whom, as index terms: the teller's, then the listener's.
 type Telling = (Vec<String>, Vec<String>);
 
@@ -1192,7 +1228,7 @@ impl Matcher {
             .copied()
             .filter(|&t| index.fact_share(t) <= DISTINCTIVE_ENTITY_SHARE)
             .collect();
-        let contrasts = base
+        let contrasts: Vec<Vec<Vec<u32>>> = base
             .contrasts()
             .iter()
             .map(|g| {
@@ -1229,6 +1265,16 @@ impl Matcher {
                 let first = text.split(' ').next().map(text::stem)?;
                 let id = index.term(&first)?;
                 question_words.iter().flatten().any(|&w| w == id).then_some(id)
+            })
+            .collect();
+        let roles = (0..index.doc_count() as u32)
+            .map(|d| {
+                let doc = index.doc(d);
+                let text = &normalized[doc.fact as usize][doc.question? as usize];
+                let ids = analyzer::index_terms(text, &synonyms)
+                    .into_iter()
+                    .map(|t| index.term(&t));
+                roles_in(ids.map(|id| id.into_iter().collect()), &contrasts)
             })
             .collect();
         let asks_author = (0..index.doc_count() as u32)
@@ -1339,6 +1385,7 @@ impl Matcher {
             contrasts,
             question_words,
             opens_with,
+            roles,
             asks_author,
             author_terms,
             fact_outlets: with_gaps(fact_outlets, &gap_owners),
@@ -3775,6 +3822,41 @@ quotes = ["q"]
         assert!(expected.can_answer(asks("will they go ahead with the call")));
         assert!(expected.can_answer(asks("what did witkoff expect to happen that week")));
         assert!(expected.can_answer(asks("when did he say the call would happen")));
+    }
+
+    #[test]
+    fn a_stored_question_naming_the_two_parties_the_other_way_round_asks_something_else() {
+        let base = base_with_synonyms(
+            "[[contrast]]\nterms = [\"putin\", \"trump\", \"rubio\"]\n",
+            r#"
+[[fact]]
+id = "russia-willing"
+questions = ["Does Putin want to meet Trump?"]
+answer = "Rubio said the Russian side has expressed a willingness to meet."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "trump-wants"
+questions = ["Does Trump want to meet with Putin soon?"]
+answer = "Rubio said Trump wants to meet Putin as soon as feasible."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let top = |q: &str| base.facts()[matcher.ask(q).unwrap().candidates[0].fact].id.clone();
+        assert_eq!(top("does trump want to meet putin"), "trump-wants");
+        assert_eq!(top("does putin want to meet trump"), "russia-willing");
+        // Side by side, neither comes first.
+        assert_eq!(
+            roles_in([vec![1], vec![2]].into_iter(), &[vec![vec![1], vec![2]]]),
+            None
+        );
+        assert_eq!(
+            roles_in([vec![2], vec![7], vec![1]].into_iter(), &[vec![vec![1], vec![2]]]),
+            Some((0, 1, 0))
+        );
     }
 
     #[test]

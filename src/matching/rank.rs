@@ -68,6 +68,9 @@ pub(super) struct Asked<'a> {
     /// Per term, whether it names the kind of answer asked for ("what day",
     /// "what number"): an answer of that kind need not use the word.
     kind_words: Vec<bool>,
+    /// The two parties of one kind the question names with something
+    /// between them, in its order (see [`Matcher::roles`]).
+    roles: Option<super::Roles>,
     /// Pairs of terms offered as alternatives ("optimistic or pessimistic"):
     /// a fact holding one is not marked down for lacking the other.
     alternatives: Vec<(usize, usize)>,
@@ -217,6 +220,20 @@ impl<'a> Asked<'a> {
                 })
                 .collect(),
             alternatives,
+            roles: super::roles_in(
+                terms.iter().map(|t| {
+                    if t.stop {
+                        Vec::new()
+                    } else {
+                        t.variants
+                            .iter()
+                            .filter(|v| v.1 >= super::PART_SIMILARITY)
+                            .map(|v| v.0)
+                            .collect()
+                    }
+                }),
+                &matcher.contrasts,
+            ),
             quoted,
             least_total: least_total.max(f32::MIN_POSITIVE),
         }
@@ -1076,6 +1093,13 @@ impl Matcher {
             }
             if self.contrasted(asked, doc_id) {
                 checks *= self.config.contrast_penalty;
+            }
+            // "Does Putin want to meet Trump?" is not what "does trump want
+            // to meet putin" asks, though its words are the same.
+            if let (Some((group, first, second)), Some(stored)) = (asked.roles, self.roles[doc_id as usize]) {
+                if stored == (group, second, first) {
+                    checks *= ASKS_OTHERWISE_FACTOR;
+                }
             }
             // A question asking why is not what a phrasing asking who asks,
             // though every other word be the same ("rubio said we dont have
