@@ -1108,7 +1108,7 @@ impl Matcher {
             questions: base.facts()[f as usize].unsaid.iter().map(String::as_str).collect(),
             body: String::new(),
         });
-        let index = Index::build(texts.chain(gaps), &synonyms, config.stop_word_weight.max(0.0));
+        let (index, in_order) = Index::build_in_order(texts.chain(gaps), &synonyms, config.stop_word_weight.max(0.0));
         let gap_asks = gap_owners
             .iter()
             .map(|&f| {
@@ -1269,12 +1269,9 @@ impl Matcher {
             .collect();
         let roles = (0..index.doc_count() as u32)
             .map(|d| {
-                let doc = index.doc(d);
-                let text = &normalized[doc.fact as usize][doc.question? as usize];
-                let ids = analyzer::index_terms(text, &synonyms)
-                    .into_iter()
-                    .map(|t| index.term(&t));
-                roles_in(ids.map(|id| id.into_iter().collect()), &contrasts)
+                index.doc(d).question?;
+                let words = in_order[d as usize].iter().filter(|&&id| !index.is_stop(id));
+                roles_in(words.map(|&id| vec![id]), &contrasts)
             })
             .collect();
         let asks_author = (0..index.doc_count() as u32)
