@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -20.034,
-            coverage: 3.763,
-            typicality: -5.074,
-            margin: 2.523,
-            known: 4.8,
-            length: 1.129,
-            checks: 11.999,
-            missing: -7.121,
-            surface: -0.885,
-            direct: 0.48,
-            speaker: -2.64,
-            nearest: 6.0,
+            bias: -20.025,
+            coverage: 3.79,
+            typicality: -5.092,
+            margin: 2.527,
+            known: 4.793,
+            length: 1.126,
+            checks: 11.989,
+            missing: -7.114,
+            surface: -0.857,
+            direct: 0.483,
+            speaker: -2.639,
+            nearest: 5.961,
         }
     }
 }

@@ -3836,7 +3836,7 @@ quotes = ["q"]
 [[fact]]
 id = "trump-wants"
 questions = ["Does Trump want to meet with Putin soon?"]
-answer = "Rubio said Trump wants to meet Putin as soon as feasible."
+answer = "Rubio said Trump wants to meet Putin, and as soon as feasible."
 sources = ["s"]
 quotes = ["q"]
 "#,
@@ -3845,6 +3845,19 @@ quotes = ["q"]
         let top = |q: &str| base.facts()[matcher.ask(q).unwrap().candidates[0].fact].id.clone();
         assert_eq!(top("does trump want to meet putin"), "trump-wants");
         assert_eq!(top("does putin want to meet trump"), "russia-willing");
+        // Joined by "and", the two are named side by side, as in a phrasing.
+        let checks = |q: &str| {
+            let verdict = matcher.ask(q).unwrap();
+            verdict
+                .candidates
+                .iter()
+                .find(|c| c.fact == 0)
+                .expect("ranked")
+                .features
+                .checks
+        };
+        assert_eq!(checks("did trump and putin want to meet"), 1.0);
+        assert!(checks("did trump want to meet putin") < 1.0);
         // Side by side, neither comes first.
         assert_eq!(
             roles_in([vec![1], vec![2]].into_iter(), &[vec![vec![1], vec![2]]]),

@@ -220,17 +220,15 @@ impl<'a> Asked<'a> {
                 })
                 .collect(),
             alternatives,
+            // Stop words left out, as the phrasings' orders leave them:
+            // "trump and putin" names the two side by side.
             roles: super::roles_in(
-                terms.iter().map(|t| {
-                    if t.stop {
-                        Vec::new()
-                    } else {
-                        t.variants
-                            .iter()
-                            .filter(|v| v.1 >= super::PART_SIMILARITY)
-                            .map(|v| v.0)
-                            .collect()
-                    }
+                terms.iter().filter(|t| !t.stop).map(|t| {
+                    t.variants
+                        .iter()
+                        .filter(|v| v.1 >= super::PART_SIMILARITY)
+                        .map(|v| v.0)
+                        .collect()
                 }),
                 &matcher.contrasts,
             ),
