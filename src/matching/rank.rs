@@ -76,12 +76,13 @@ pub(super) struct Asked<'a> {
     alternatives: Vec<(usize, usize)>,
     /// The words of each span the question quotes ("who said 'a bit of
     /// work'"), with the facts whose quotes or answer hold that span,
-    /// sorted: such a fact is measured against the rest of the question,
-    /// the quoted words being its own though its texts lack them.
+    /// sorted: each text of such a fact is read as holding the quoted words
+    /// (see [`Asked::quoted_slots`]), and it is not measured against those
+    /// the base does not know.
     quoted: Vec<(Vec<usize>, &'a [u32])>,
     /// The least weight of the question a fact is measured against, once
-    /// the alternatives it lacks and the quoted words it holds are set
-    /// aside: what bounds divide by.
+    /// the alternatives it lacks and the quoted words the base does not
+    /// know are set aside: what bounds divide by.
     least_total: f32,
 }
 
@@ -176,7 +177,12 @@ impl<'a> Asked<'a> {
         let mut either: Vec<usize> = alternatives
             .iter()
             .flat_map(|&(a, b)| [a, b])
-            .chain(quoted.iter().flat_map(|q| q.0.iter().copied()))
+            .chain(
+                quoted
+                    .iter()
+                    .flat_map(|q| q.0.iter().copied())
+                    .filter(|&i| terms[i].variants.is_empty()),
+            )
             .collect();
         either.sort_unstable();
         either.dedup();
