@@ -341,9 +341,10 @@ pub struct Matcher {
     fact_outlets: Vec<Vec<u32>>,
     /// Every outlet term of the base, sorted.
     outlets: Vec<u32>,
-    /// Per fact, how many outlets its sources are from: a question asking
-    /// across the articles ("was a call expected in both articles") is
-    /// answered only by a fact from more than one.
+    /// Per fact of the base, how many outlets its sources are from: a
+    /// question asking across the articles ("was a call expected in both
+    /// articles") is answered only by a fact from more than one. Read after
+    /// the open questions are settled, so only of the base's facts.
     outlets_told: Vec<usize>,
     /// Per fact, the numbers its answer gives that are not years, as terms
     /// ("#1000"), with the unit when they count a span of time ("#30 day").
@@ -788,6 +789,13 @@ impl AnswerKinds {
             (p[0].text == "what" || p[0].text == "which")
                 && ["date", "day", "month", "year"].contains(&p[1].text.as_str())
         });
+        // "Did they meet in the end", "did the call go ahead", "did the swap
+        // go through": asked of the past, whether it came about.
+        let in_the_end = terms
+            .windows(3)
+            .any(|p| p[0].raw == "in" && p[1].raw == "the" && p[2].raw == "end");
+        let went_ahead = typed_pair(&["go", "went", "gone"], "ahead");
+        let went_through = typed_pair(&["go", "went", "gone"], "through");
         // "go" as typed: "how is trump going to call" asks how, not how it went.
         // "Did it end up happening", "did it actually happen", "did they
         // eventually meet" ask whether it came about.
@@ -799,10 +807,7 @@ impl AnswerKinds {
                 || typed(&["eventually", "ultimately", "finally"])
                 // "Did they meet in the end", "did the call go ahead": asked
                 // of the past; "will it go ahead" asks what is expected.
-                || (asks_past
-                    && (terms.windows(3).any(|p| p[0].raw == "in" && p[1].raw == "the" && p[2].raw == "end")
-                        || typed_pair(&["go", "went", "gone"], "ahead")
-                        || typed_pair(&["go", "went", "gone"], "through")))
+                || (asks_past && (in_the_end || went_ahead || went_through))
                 || typed_pair(&["pan", "panned", "pans"], "out")
                 || (whether_past
                     && (typed(&["happen", "happened"]) || typed_pair(&["take", "taken", "took"], "place")))
@@ -824,12 +829,7 @@ impl AnswerKinds {
             past: asks_past
                 && !typed(FORETELLING_WORDS)
                 && !typed(&["going", "gonna"])
-                && (typed_pair(&["end", "ended"], "up")
-                    || terms
-                        .windows(3)
-                        .any(|p| p[0].raw == "in" && p[1].raw == "the" && p[2].raw == "end")
-                    || typed_pair(&["go", "went", "gone"], "through")
-                    || typed_pair(&["go", "went", "gone"], "ahead")),
+                && (typed_pair(&["end", "ended"], "up") || in_the_end || went_through || went_ahead),
         }
     }
 
@@ -994,8 +994,8 @@ fn with_gaps<T: Clone>(mut per_fact: Vec<T>, owners: &[u32]) -> Vec<T> {
 pub(crate) type Roles = (usize, usize, usize);
 
 /// The two parties of one contrast group that a text names with something
-/// between them (`terms`: per term in order, the index terms it may be; a
-/// stop word is none), in that order. None when it names them side by side
+/// between them (`terms`: per word in order, stop words left out, the index
+/// terms it may be), in that order. None when it names them side by side
 /// ("trump putin call"), names more of the kind, or none.
 fn roles_in(terms: impl Iterator<Item = Vec<u32>>, contrasts: &[Vec<Vec<u32>>]) -> Option<Roles> {
     let mut named: Vec<(usize, usize, usize)> = Vec::new();
@@ -1386,7 +1386,7 @@ impl Matcher {
             asks_author,
             author_terms,
             fact_outlets: with_gaps(fact_outlets, &gap_owners),
-            outlets_told: with_gaps(outlets_told, &gap_owners),
+            outlets_told,
             outlets,
             fact_numbers: with_gaps(fact_numbers, &gap_owners),
             real_facts: base.facts().len(),
@@ -2159,8 +2159,8 @@ impl Matcher {
     }
 
     /// The spans the question quotes that some fact's quotes or answer
-    /// hold word for word: each span's terms, as the question's are read,
-    /// with those facts. "who said 'get the shooting to stop'" asks for the
+    /// hold (see [`quotes_in`]): each span's terms, as the question's are
+    /// read, with those facts. "who said 'get the shooting to stop'" asks for the
     /// fact quoting it, whatever its phrasings say.
     fn quoted(&self, question: &str) -> Vec<(Vec<String>, Vec<u32>)> {
         text::quoted_spans(question)
