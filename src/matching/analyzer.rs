@@ -92,6 +92,7 @@ const STOP_WORDS: &[&str] = &[
     "either",
     "else",
     "etc",
+    "even",
     "ever",
     "everybody",
     "everyone",
@@ -1651,6 +1652,9 @@ mod tests {
             ("youve seen the headline", "seen the headline"),
             // "re" is "about" in chat, no word of its own.
             ("what did rubio say re the vatican", "what did rubio say the vatican"),
+            // "even" as chat uses it stresses the question, like "actually":
+            // rare in the base, it had weighed more than "want" or "putin".
+            ("does trump even want to meet putin", "does trump want to meet putin"),
         ] {
             assert_eq!(index_terms(contracted, &syn), index_terms(bare, &syn), "{contracted}");
         }
