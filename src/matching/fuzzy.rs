@@ -323,10 +323,14 @@ pub fn slips(typed: &str) -> Vec<String> {
     out
 }
 
+/// Vowels, any of which is written for another in a word spelt by ear.
+const VOWELS: &str = "aeiou";
+
 /// The words that one keyboard slip turns into `typed`: a key replaced by
 /// its neighbour, a letter left out, a neighbouring key struck beside a
-/// letter or a key struck twice, two letters swapped. For a real word that
-/// the fact base does not know: "dare" typed for "date", "bud" for "bus".
+/// letter or a key struck twice, two letters swapped, a vowel for another.
+/// For a real word that the fact base does not know: "dare" typed for
+/// "date", "bud" for "bus", "meat" for "meet".
 pub fn slipped_from(typed: &str) -> Vec<String> {
     let chars: Vec<char> = typed.chars().collect();
     if chars.len() < 2 || !chars.iter().all(|c| c.is_ascii_lowercase()) {
@@ -338,6 +342,15 @@ pub fn slipped_from(typed: &str) -> Vec<String> {
             let mut w = chars.clone();
             w[i] = n;
             out.push(w.into_iter().collect());
+        }
+        // A vowel written for another, as the word sounds: "meat" for
+        // "meet", "pease" for "peace".
+        if VOWELS.contains(c) {
+            for v in VOWELS.chars().filter(|&v| v != c) {
+                let mut w = chars.clone();
+                w[i] = v;
+                out.push(w.into_iter().collect());
+            }
         }
         let beside = |j: usize| chars.get(j).is_some_and(|&d| keyboard_neighbours(d).contains(c));
         // A key struck twice ("thee" for "the") is a slip as one beside it is.
@@ -482,6 +495,8 @@ mod tests {
             ("hopping", "shopping"),
             // A key struck twice.
             ("thee", "the"),
+            // A vowel spelt by ear.
+            ("meat", "meet"),
         ] {
             assert!(slipped_from(typed).iter().any(|w| w == meant), "{typed}");
         }

@@ -3358,7 +3358,7 @@ quotes = ["q"]
             r#"
 [[fact]]
 id = "talks-date"
-questions = ["What is the date of the talks?", "When are the talks?"]
+questions = ["What is the date of the talks?", "When are the talks?", "When did they meet?"]
 answer = "The talks are on 13 March 2025."
 sources = ["s"]
 quotes = ["q"]
@@ -3421,6 +3421,9 @@ entities = ["Trump", "Putin"]
             hat.as_ref().is_none_or(|h| h.matches.is_empty() && h.weight == 0.0),
             "{hat:?}"
         );
+        // A vowel spelt by ear: "meat" is "meet", far commoner in English.
+        let meat = reading(&matcher, "when did they meat for talks", "meat").expect("read");
+        assert_eq!(meat.matches, [("meet".to_string(), REAL_SLIP_SIMILARITY)]);
         // "eat" is about as common as "sat": meant as typed.
         let eat = reading(&matcher, "what did they eat at the talks", "eat").expect("read");
         assert!(eat.matches.is_empty(), "{:?}", eat.matches);
