@@ -1878,6 +1878,8 @@ impl Matcher {
             // stemmed, stopped and joined into phrases as if typed apart.
             let spaced = respaced(question, &run_together);
             analyzed = analyzer::analyze(&spaced, &self.synonyms, self.config.max_question_words);
+        } else if let Some(joined) = self.typed_apart(question) {
+            analyzed = analyzer::analyze(&joined, &self.synonyms, self.config.max_question_words);
         }
         for term in &mut analyzed {
             if let Some(other) = term.other_reading.take() {
@@ -1891,6 +1893,54 @@ impl Matcher {
             }
         }
         analyzed
+    }
+
+    /// The question, folded, with two words typed apart that make one word
+    /// of the base ("counter part") written as that word: only where one of
+    /// them is no word of the base's, so that two words the base uses side
+    /// by side stay two.
+    fn typed_apart(&self, question: &str) -> Option<String> {
+        let folded = text::fold(question);
+        let piece = |w: &str| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_lowercase()) && !analyzer::is_stop_word(w);
+        let unknown = |w: &str| self.index.term(&text::stem(w)).is_none();
+        // Each word with what is typed between it and the one before.
+        let mut words: Vec<(String, String)> = vec![(String::new(), String::new())];
+        for c in folded.chars() {
+            let last = words.last_mut().expect("never empty");
+            if c.is_alphanumeric() {
+                last.1.push(c);
+            } else if last.1.is_empty() {
+                last.0.push(c);
+            } else {
+                words.push((c.to_string(), String::new()));
+            }
+        }
+        let mut out = String::with_capacity(folded.len());
+        let mut joined_any = false;
+        let mut i = 0;
+        while i < words.len() {
+            let (before, word) = &words[i];
+            out.push_str(before);
+            out.push_str(word);
+            if let Some((between, next)) = words.get(i + 1) {
+                let whole = format!("{word}{next}");
+                if between == " "
+                    && piece(word)
+                    && piece(next)
+                    && whole.len() >= RUN_TOGETHER_MIN_LEN
+                    && (unknown(word) || unknown(next))
+                    && !analyzer::is_stop_word(&whole)
+                    && self.index.spells(&whole)
+                {
+                    out.push_str(next);
+                    joined_any = true;
+                    i += 2;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        joined_any.then_some(out)
     }
 
     /// Two words typed without the space between them ("thinkabout",
@@ -3539,6 +3589,39 @@ quotes = ["q"]
         let heat = reading(&matcher, "heat time", "heat").expect("read");
         assert!(what.weight < heat.weight);
         assert_eq!(hwat.weight, what.weight);
+    }
+
+    #[test]
+    fn two_words_typed_apart_read_as_the_one_word_of_the_base_they_make() {
+        let facts = |also: &str| {
+            base_of(&format!(
+                r#"
+[[fact]]
+id = "counterpart"
+questions = ["Who is Rubio's counterpart?"]
+answer = "Lavrov."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "parts"
+questions = ["Which part of the plan is hard?"{also}]
+answer = "The second."
+sources = ["s"]
+quotes = ["q"]
+"#
+            ))
+        };
+        let base = facts("");
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        let asked = matcher.ask("who is rubio's counter part?").unwrap();
+        assert!(matches!(asked.outcome, Outcome::Answer(_)), "{:?}", asked.outcome);
+        assert_eq!(base.facts()[asked.candidates[0].fact].id, "counterpart");
+        // Two words the base uses each on its own stay two.
+        let base = facts(r#", "Did they counter the offer?""#);
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        assert!(reading(&matcher, "who is rubio's counter part?", "counterpart").is_none());
+        assert!(reading(&matcher, "who is rubio's counter part?", "counter").is_some());
     }
 
     #[test]
