@@ -746,10 +746,12 @@ fn fold_dates(mut tokens: Vec<Token>) -> Vec<Token> {
                 continue;
             }
         }
-        if let Some(m) = month_at(i) {
+        let after_in_or_of = i > 0 && (moved_in_or_of == Some(i - 1) || is_word(i - 1, "in") || is_word(i - 1, "of"));
+        // A slipped month alone is one after "in" or "of", as "may" is:
+        // "in marhc"; "a match" stays a match.
+        let month = month_at(i).or_else(|| slipped_month_at(i).filter(|_| after_in_or_of));
+        if let Some(m) = month {
             let is_may = is_word(i, "may");
-            let after_in_or_of =
-                i > 0 && (moved_in_or_of == Some(i - 1) || is_word(i - 1, "in") || is_word(i - 1, "of"));
             let dated = year_at(i + 1).is_some() || after_in_or_of;
             if !is_may || dated {
                 out.push(Token::Month(m));
@@ -1031,8 +1033,12 @@ mod tests {
         for typed in ["mrach 13", "13th of marhc", "13th of marchh", "match 13"] {
             assert_eq!(terms(typed), terms("March 13"), "{typed}");
         }
-        // Alone, a word is only itself.
+        // Alone, a word is only itself; after "in" or "of", as a month
+        // alone is read, it is the month.
         assert_ne!(terms("match"), terms("march"));
+        assert_eq!(terms("met in marhc"), terms("met in march"));
+        assert_eq!(terms("the end of febuary"), terms("the end of february"));
+        assert_ne!(terms("a match"), terms("a march"));
     }
 
     #[test]
