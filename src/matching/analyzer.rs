@@ -133,6 +133,7 @@ const STOP_WORDS: &[&str] = &[
     "here",
     "hers",
     "herself",
+    "hes",
     "hey",
     "hi",
     "him",
@@ -242,6 +243,7 @@ const STOP_WORDS: &[&str] = &[
     "rn",
     "shall",
     "she",
+    "shes",
     "should",
     "shoulda",
     "shouldnt",
@@ -370,6 +372,7 @@ const STOP_WORDS: &[&str] = &[
     "youd",
     "youll",
     "your",
+    "youre",
     "yours",
     "yourself",
     "youve",
@@ -529,6 +532,11 @@ impl Synonyms {
                 return Some(true);
             }
             if !t.is_word || t.canonical {
+                return None;
+            }
+            // A stop word typed is meant as typed: "hes" (he's) is no slip
+            // for "yes" in "say yes".
+            if t.stop {
                 return None;
             }
             let (stemmed, typed) = &letters[i];
@@ -1458,8 +1466,13 @@ mod tests {
             &["face the nation", "ftn"],
             &["rubio", "marco rubio"],
             &["cbs", "cbs news"],
+            &["agree", "say yes"],
         ]));
         let read = |q: &str| -> Vec<String> { analyze(q, &syn, 64).into_iter().map(|t| t.text).collect() };
+        // A stop word typed is meant as typed: "hes" is "he's", no slip
+        // for "yes".
+        assert_eq!(read("did he say yes"), ["do", "he", "agre"]);
+        assert!(!read("does rubio say hes sure").contains(&"agre".to_string()));
         let ftn = stems("face the nation").join("_");
         assert_eq!(read("rubio on fcae te natio"), ["rubio", "on", ftn.as_str()]);
         assert_eq!(read("face the nationn"), [ftn.as_str()]);

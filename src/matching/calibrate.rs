@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -20.025,
-            coverage: 3.79,
-            typicality: -5.092,
-            margin: 2.527,
-            known: 4.793,
-            length: 1.126,
-            checks: 11.989,
-            missing: -7.114,
-            surface: -0.857,
-            direct: 0.483,
+            bias: -20.109,
+            coverage: 3.725,
+            typicality: -5.089,
+            margin: 2.551,
+            known: 4.892,
+            length: 1.116,
+            checks: 12.07,
+            missing: -7.258,
+            surface: -0.903,
+            direct: 0.47,
             speaker: -2.639,
-            nearest: 5.961,
+            nearest: 5.957,
         }
     }
 }
