@@ -991,6 +991,10 @@ pub fn polite_words(words: &[&str]) -> Vec<bool> {
         let idiom = match (at(0), at(1), at(2)) {
             ("the", "deal", "with") if asks_what(&words[..i]) => 3,
             ("up", "with", _) if asks_what(&words[..i]) => 2,
+            // "what is rubio hoping for when it comes to the vatican": about
+            // the Vatican; no time is asked.
+            ("when", "it", "comes" | "came") if at(3) == "to" => 4,
+            ("in", "terms", "of") => 3,
             _ => 0,
         };
         // "my uncle keeps saying ...", "my cousin says ...": hearsay
@@ -1342,6 +1346,15 @@ mod tests {
             ("whats the deal with the exemption", "whats the exemption"),
             ("what's the deal with the exemption", "what's the exemption"),
             ("what is up with the vatican", "what is the vatican"),
+            // No time asked, nor terms.
+            (
+                "what does rubio hope for when it comes to the vatican",
+                "what does rubio hope for the vatican",
+            ),
+            (
+                "how is russia doing in terms of sanctions",
+                "how is russia doing sanctions",
+            ),
         ] {
             assert_eq!(index_terms(idiom, &syn), index_terms(bare, &syn), "{idiom}");
         }
