@@ -35,6 +35,12 @@ fn typos_and_other_date_forms_find_the_same_fact() {
 }
 
 #[test]
+fn a_proposal_put_forward_is_the_one_proposed() {
+    let (answer, _) = answer_to("what ceasefire did washington put forward to kyiv");
+    assert!(answer.contains("30-day"), "{answer}");
+}
+
+#[test]
 fn a_slip_at_the_start_of_a_word_is_read_as_the_word_meant() {
     // A first letter left out, or a neighbouring key struck instead: no
     // word at all, which used to weigh like an unknown name and sink the
