@@ -796,6 +796,14 @@ impl AnswerKinds {
             .any(|p| p[0].raw == "in" && p[1].raw == "the" && p[2].raw == "end");
         let went_ahead = typed_pair(&["go", "went", "gone"], "ahead");
         let went_through = typed_pair(&["go", "went", "gone"], "through");
+        // "did the swap actually happen (yet)", "did the call happen", "has
+        // it taken place": whether it came about.
+        // Not "has trump said he wants the call to happen": what he wants.
+        let happen = terms.iter().enumerate().any(|(i, t)| {
+            ["happen", "happened", "happens"].contains(&t.raw.as_str()) && (i == 0 || terms[i - 1].raw != "to")
+        });
+        let happened = (happen && (typed(&["actually", "ever", "really", "yet"]) || whether_past))
+            || (whether_past && typed_pair(&["take", "taken", "took"], "place"));
         // "go" as typed: "how is trump going to call" asks how, not how it went.
         // "Did it end up happening", "did it actually happen", "did they
         // eventually meet" ask whether it came about.
@@ -803,14 +811,12 @@ impl AnswerKinds {
                 || has("outcome")
                 || has("result")
                 || typed_pair(&["end", "ended", "ends"], "up")
-                || (typed(&["happen", "happened", "happens"]) && typed(&["actually", "ever", "really"]))
+                || happened
                 || typed(&["eventually", "ultimately", "finally"])
                 // "Did they meet in the end", "did the call go ahead": asked
                 // of the past; "will it go ahead" asks what is expected.
                 || (asks_past && (in_the_end || went_ahead || went_through))
                 || typed_pair(&["pan", "panned", "pans"], "out")
-                || (whether_past
-                    && (typed(&["happen", "happened"]) || typed_pair(&["take", "taken", "took"], "place")))
                 || ((has("came") || has("come")) && has("out"));
         AnswerKinds {
             time: asks_when(terms) || what_time || what_day,
@@ -829,7 +835,7 @@ impl AnswerKinds {
             past: asks_past
                 && !typed(FORETELLING_WORDS)
                 && !typed(&["going", "gonna"])
-                && (typed_pair(&["end", "ended"], "up") || in_the_end || went_through || went_ahead),
+                && (typed_pair(&["end", "ended"], "up") || in_the_end || went_through || went_ahead || happened),
         }
     }
 
@@ -4002,6 +4008,9 @@ quotes = ["q"]
             "did the senate pass the sanctions in the end",
             "did trump and putin end up meeting",
             "did the meeting go ahead",
+            "did the prisoner swap happen yet",
+            "has the exchange actually happened",
+            "did the swap take place",
         ] {
             assert!(foretold.iter().all(|a| !a.can_answer(asks(q))), "{q}");
             assert!(held.can_answer(asks(q)), "{q}");
@@ -4013,6 +4022,7 @@ quotes = ["q"]
             "will the senate act in the end",
             "is the swap going to go ahead",
             "how many prisoners will be exchanged",
+            "has rubio said he wants the swap to happen",
         ] {
             assert!(foretold[0].can_answer(asks(q)), "{q}");
         }
