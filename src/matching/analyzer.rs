@@ -705,6 +705,16 @@ fn read_word(word: &str) -> (String, bool) {
         "tmrw" | "tmr" => "tomorrow",
         "b4" => "before",
         "msg" => "message",
+        "diff" => "different",
+        "prob" | "probs" | "prolly" => "probably",
+        "def" | "defo" | "deffo" => "definitely",
+        "rly" | "rlly" => "really",
+        "esp" => "especially",
+        "approx" => "approximately",
+        "pics" => "pictures",
+        "dept" => "department",
+        "intl" => "international",
+        "natl" => "national",
         // "meet w/ trump": "with", not a letter weighed like a rare word.
         "w" => "with",
         "whos" => "who",
@@ -1544,6 +1554,10 @@ mod tests {
             index_terms("what did the government do before the talks", &syn)
         );
         assert_eq!(index_terms("how many yrs", &syn), index_terms("how many years", &syn));
+        assert_eq!(
+            index_terms("i keep seeing diff things, prob wrong", &syn),
+            index_terms("i keep seeing different things, probably wrong", &syn)
+        );
         // "w" and "w/" are "with", a function word, not a name.
         assert_eq!(
             index_terms("did rubio speak w lavrov", &syn),
