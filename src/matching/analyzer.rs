@@ -508,8 +508,8 @@ impl Synonyms {
     /// does the phrase typed right: broken up, its words would each mean
     /// something else ("face", a nation). Each word of four letters or more
     /// may be one edit off, as typed or stemmed; a shorter one must be
-    /// exact, unless it is a stop word ("the", "of"), which may be one edit
-    /// off too. At least one word must be exact or the phrase have three
+    /// exact, unless it is a stop word ("the", "of") in a phrase of three
+    /// words or more, which may be one edit off too. At least one word must be exact or the phrase have three
     /// words, so that two slips do not make a phrase of two other words.
     /// Questions only: the fact base's own texts are spelt as curated.
     fn apply_misspelt(&self, terms: Vec<Term>) -> Vec<Term> {
@@ -526,17 +526,12 @@ impl Synonyms {
             .collect();
         // Whether term `i` is the phrase's word: exactly (true), one slip
         // off (false), or not at all (None).
-        let near = |i: usize, word: &PhraseWord| -> Option<bool> {
+        let near = |i: usize, word: &PhraseWord, long_phrase: bool| -> Option<bool> {
             let t = &terms[i];
             if t.text == word.text || (t.is_word && t.raw == word.text) {
                 return Some(true);
             }
             if !t.is_word || t.canonical {
-                return None;
-            }
-            // A stop word typed is meant as typed: "hes" (he's) is no slip
-            // for "yes" in "say yes".
-            if t.stop {
                 return None;
             }
             let (stemmed, typed) = &letters[i];
@@ -549,7 +544,10 @@ impl Synonyms {
                 };
                 starts_alike && typed.len().abs_diff(w.len()) <= 1 && super::fuzzy::osa_within(typed, w, 1).is_some()
             };
-            let may_slip = word.letters.len() >= 4 || (word.stop && typed.len() <= 4);
+            // A stop word one slip off only inside a phrase of three words
+            // or more: "eet he press" is "meet the press", but "say hes"
+            // (he's) is no "say yes".
+            let may_slip = word.letters.len() >= 4 || (word.stop && typed.len() <= 4 && long_phrase);
             (may_slip && (off(stemmed) || off(typed))).then_some(false)
         };
         let found = |at: usize, key: &[PhraseWord]| -> bool {
@@ -558,7 +556,7 @@ impl Synonyms {
             }
             let mut exact = 0;
             for (k, word) in key.iter().enumerate() {
-                match near(at + k, word) {
+                match near(at + k, word, key.len() >= 3) {
                     Some(true) => exact += 1,
                     Some(false) => {}
                     None => return false,
@@ -1490,12 +1488,15 @@ mod tests {
             &["rubio", "marco rubio"],
             &["cbs", "cbs news"],
             &["agree", "say yes"],
+            &["meet the press"],
         ]));
         let read = |q: &str| -> Vec<String> { analyze(q, &syn, 64).into_iter().map(|t| t.text).collect() };
         // A stop word typed is meant as typed: "hes" is "he's", no slip
         // for "yes".
         assert_eq!(read("did he say yes"), ["do", "he", "agre"]);
         assert!(!read("does rubio say hes sure").contains(&"agre".to_string()));
+        // In a phrase of three words, a stop word one slip off is the phrase's.
+        assert_eq!(read("eet he press"), [stems("meet the press").join("_")]);
         let ftn = stems("face the nation").join("_");
         assert_eq!(read("rubio on fcae te natio"), ["rubio", "on", ftn.as_str()]);
         assert_eq!(read("face the nationn"), [ftn.as_str()]);

@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -20.109,
-            coverage: 3.725,
-            typicality: -5.089,
-            margin: 2.551,
-            known: 4.892,
-            length: 1.116,
-            checks: 12.07,
-            missing: -7.258,
-            surface: -0.903,
-            direct: 0.47,
-            speaker: -2.639,
-            nearest: 5.957,
+            bias: -20.093,
+            coverage: 3.713,
+            typicality: -5.077,
+            margin: 2.537,
+            known: 4.893,
+            length: 1.115,
+            checks: 12.05,
+            missing: -7.237,
+            surface: -0.926,
+            direct: 0.481,
+            speaker: -2.617,
+            nearest: 5.979,
         }
     }
 }
