@@ -509,8 +509,9 @@ impl Synonyms {
     /// something else ("face", a nation). Each word of four letters or more
     /// may be one edit off, as typed or stemmed; a shorter one must be
     /// exact, unless it is a stop word ("the", "of") in a phrase of three
-    /// words or more, which may be one edit off too. At least one word must be exact or the phrase have three
-    /// words, so that two slips do not make a phrase of two other words.
+    /// words or more, which may be one edit off too. At least one word must
+    /// be exact or the phrase have three words, so that two slips do not
+    /// make a phrase of two other words.
     /// Questions only: the fact base's own texts are spelt as curated.
     fn apply_misspelt(&self, terms: Vec<Term>) -> Vec<Term> {
         if self.multi.is_empty() {
@@ -1491,8 +1492,8 @@ mod tests {
             &["meet the press"],
         ]));
         let read = |q: &str| -> Vec<String> { analyze(q, &syn, 64).into_iter().map(|t| t.text).collect() };
-        // A stop word typed is meant as typed: "hes" is "he's", no slip
-        // for "yes".
+        // In a phrase of two words, a stop word must be exact: "hes" (he's)
+        // is no slip for "yes".
         assert_eq!(read("did he say yes"), ["do", "he", "agre"]);
         assert!(!read("does rubio say hes sure").contains(&"agre".to_string()));
         // In a phrase of three words, a stop word one slip off is the phrase's.

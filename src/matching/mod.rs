@@ -1003,11 +1003,14 @@ pub(crate) type Roles = (usize, usize, usize);
 /// between them (`terms`: per word in order, stop words left out, the index
 /// terms it may be), in that order. None when it names them side by side
 /// ("trump putin call"), names more of the kind, or none.
-fn roles_in(terms: impl Iterator<Item = Vec<u32>>, contrasts: &[Vec<Vec<u32>>]) -> Option<Roles> {
+fn roles_in<T: AsRef<[u32]>>(terms: impl Iterator<Item = T>, contrasts: &[Vec<Vec<u32>>]) -> Option<Roles> {
     let mut named: Vec<(usize, usize, usize)> = Vec::new();
     for (at, ids) in terms.enumerate() {
         for (g, group) in contrasts.iter().enumerate() {
-            if let Some(m) = group.iter().position(|member| ids.iter().any(|id| member.contains(id))) {
+            if let Some(m) = group
+                .iter()
+                .position(|member| ids.as_ref().iter().any(|id| member.contains(id)))
+            {
                 if !named.iter().any(|&(_, ng, nm)| ng == g && nm == m) {
                     named.push((at, g, m));
                 }
@@ -1277,7 +1280,7 @@ impl Matcher {
             .map(|d| {
                 index.doc(d).question?;
                 let words = in_order[d as usize].iter().filter(|&&id| !index.is_stop(id));
-                roles_in(words.map(|&id| vec![id]), &contrasts)
+                roles_in(words.map(std::slice::from_ref), &contrasts)
             })
             .collect();
         let asks_author = (0..index.doc_count() as u32)
@@ -1908,7 +1911,7 @@ impl Matcher {
     fn typed_apart(&self, question: &str) -> Option<String> {
         let folded = text::fold(question);
         let piece = |w: &str| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_lowercase()) && !analyzer::is_stop_word(w);
-        let unknown = |w: &str| self.index.term(&text::stem(w)).is_none();
+        let unknown = |w: &str| self.word_term(&text::stem(w)).is_none();
         // Each word with what is typed between it and the one before.
         let mut words: Vec<(String, String)> = vec![(String::new(), String::new())];
         for c in folded.chars() {

@@ -234,7 +234,7 @@ impl<'a> Asked<'a> {
                         .iter()
                         .filter(|v| v.1 >= super::PART_SIMILARITY)
                         .map(|v| v.0)
-                        .collect()
+                        .collect::<Vec<u32>>()
                 }),
                 &matcher.contrasts,
             ),
