@@ -621,7 +621,11 @@ fn fold_number_words(mut tokens: Vec<Token>) -> Vec<Token> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
-        if let Some((value, used)) = read_number_words(&tokens[i..]) {
+        // "the may one, not the march one": after a month, "one" alone is
+        // the pronoun; a first of the month is typed "may 1" or "may first".
+        let pronoun = matches!(out.last(), Some(Token::Word(m)) if month_number(m).is_some())
+            && matches!(&tokens[i], Token::Word(w) if w == "one");
+        if let Some((value, used)) = read_number_words(&tokens[i..]).filter(|&(_, used)| !(pronoun && used == 1)) {
             out.push(Token::Number(value));
             i += used;
         } else {
@@ -753,7 +757,8 @@ fn fold_dates(mut tokens: Vec<Token>) -> Vec<Token> {
         let month = month_at(i).or_else(|| if after_in_or_of { slipped_month_at(i) } else { None });
         if let Some(m) = month {
             let is_may = is_word(i, "may");
-            let dated = year_at(i + 1).is_some() || after_in_or_of;
+            let dated =
+                year_at(i + 1).is_some() || after_in_or_of || matches!(out.last(), Some(Token::Word(w)) if w == "the");
             if !is_may || dated {
                 out.push(Token::Month(m));
                 i += 1;
@@ -1040,6 +1045,20 @@ mod tests {
         assert_eq!(terms("met in marhc"), terms("met in march"));
         assert_eq!(terms("the end of febuary"), terms("the end of february"));
         assert_ne!(terms("a match"), terms("a march"));
+    }
+
+    #[test]
+    fn the_may_one_is_the_may_call_not_the_first_of_may() {
+        // "one" after a month is the pronoun: no first of the month.
+        assert_eq!(
+            terms("the may one, not the march one"),
+            vec!["the", "@m05", "one", "not", "the", "@m03", "one"]
+        );
+        assert_eq!(terms("march first"), vec!["@03-01"]);
+        assert_eq!(terms("march 1"), vec!["@03-01"]);
+        // "may" after "the" is the month; elsewhere it is still the verb.
+        assert_eq!(terms("in the may interview"), vec!["in", "the", "@m05", "interview"]);
+        assert_eq!(terms("he may call"), vec!["he", "may", "call"]);
     }
 
     #[test]
