@@ -131,6 +131,9 @@ pub struct Ranked {
     pub confidence: f32,
     /// The stored question that matched, or `None` when it was the answer text.
     pub matched: Option<String>,
+    /// `matched` is a question someone asked (`asked/`), not one of the
+    /// fact's own: fine to explain a match with, not to offer to people.
+    pub asked: bool,
 }
 
 impl Reply {
@@ -178,6 +181,7 @@ impl Reply {
                 "fact_id": r.fact_id,
                 "confidence": rounded(r.confidence),
                 "matched": r.matched,
+                "asked": r.asked,
             })).collect::<Vec<_>>(),
         })
     }
@@ -237,10 +241,18 @@ impl Knowledge {
             ranking: verdict
                 .candidates
                 .iter()
-                .map(|c| Ranked {
-                    fact_id: facts[c.fact].id.clone(),
-                    confidence: c.confidence,
-                    matched: c.question.map(|q| facts[c.fact].questions[q].clone()),
+                .map(|c| {
+                    let fact = &facts[c.fact];
+                    let own = fact.questions.len();
+                    Ranked {
+                        fact_id: fact.id.clone(),
+                        confidence: c.confidence,
+                        matched: c.question.and_then(|q| match q.checked_sub(own) {
+                            None => Some(fact.questions[q].clone()),
+                            Some(a) => self.base.asked(c.fact).get(a).cloned(),
+                        }),
+                        asked: c.question.is_some_and(|q| q >= own),
+                    }
                 })
                 .collect(),
             response,

@@ -83,7 +83,9 @@ pub enum Command {
             "tests/eval/dev14.toml",
             "tests/eval/dev15.toml",
             "tests/eval/dev16.toml",
-            "tests/eval/dev17.toml"
+            "tests/eval/dev17.toml",
+            "tests/eval/dev18.toml",
+            "tests/eval/dev19.toml"
         ])]
         files: Vec<PathBuf>,
         /// Write the fitted weights into the config file's [matcher.calibration].
@@ -782,10 +784,14 @@ fn explanation_text(knowledge: &Knowledge, reply: &crate::answers::Reply) -> Str
     }
     out.push_str("Best candidates:\n");
     for r in reply.ranking.iter().take(5) {
-        let matched = r.matched.as_deref().unwrap_or("(its answer text)");
+        let matched = match (&r.matched, r.asked) {
+            (Some(q), false) => format!("{q:?}"),
+            (Some(q), true) => format!("{q:?} (asked)"),
+            (None, _) => "(its answer text)".to_string(),
+        };
         let _ = writeln!(
             out,
-            "  {:.3} {}  via {matched:?}",
+            "  {:.3} {}  via {matched}",
             crate::answers::rounded(r.confidence),
             r.fact_id
         );

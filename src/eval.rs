@@ -12,6 +12,11 @@ use crate::config::EvalConfig;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvalFile {
+    /// The file's name without `.toml`, when it was read from a file: the
+    /// questions asked from it (`asked/<name>.toml`) are left out of the
+    /// base it is measured on.
+    #[serde(skip)]
+    pub name: Option<String>,
     pub thresholds: Option<EvalThresholds>,
     #[serde(rename = "case", default)]
     pub cases: Vec<EvalCase>,
@@ -236,10 +241,21 @@ pub fn load(path: &Path) -> Result<EvalFile, EvalError> {
         path: path.to_path_buf(),
         source,
     })?;
-    toml::from_str(&text).map_err(|e| EvalError::Invalid {
+    let mut file: EvalFile = toml::from_str(&text).map_err(|e| EvalError::Invalid {
         path: path.to_path_buf(),
         message: e.to_string(),
-    })
+    })?;
+    file.name = path.file_stem().and_then(|s| s.to_str()).map(str::to_string);
+    Ok(file)
+}
+
+/// The base `file` is measured on, when it is not `knowledge` itself: a
+/// copy without the questions asked from that very file (`asked/dev7.toml`
+/// for `dev7.toml`), which would otherwise be asked of a base that holds
+/// them word for word. `None` when the base holds none of them.
+pub fn without_own_asked(knowledge: &Knowledge, file: &EvalFile) -> Option<Knowledge> {
+    let base = knowledge.base.without_asked(file.name.as_deref()?)?;
+    Some(Knowledge::new(base, knowledge.matcher.config()))
 }
 
 /// The same questions with seeded keyboard typos in about `rate` of their
@@ -292,10 +308,12 @@ pub fn fit_typists() -> impl Iterator<Item = (crate::typos::Typist, f64)> {
 /// [`top_features`] of each question as written and of each typed copy (see
 /// [`FIT_TYPO_RATE`]), with the weight of each, 1 for a question as written.
 pub fn fit_examples(knowledge: &Knowledge, file: &EvalFile) -> Result<(Vec<Example>, Vec<f64>), String> {
-    let mut examples = top_features(knowledge, file)?;
+    let own = without_own_asked(knowledge, file);
+    let knowledge = own.as_ref().unwrap_or(knowledge);
+    let mut examples = features_on(knowledge, file)?;
     let mut weights = vec![1.0; examples.len()];
     for (typist, weight) in fit_typists() {
-        let typed = top_features(knowledge, &typed_by(file, typist))?;
+        let typed = features_on(knowledge, &typed_by(file, typist))?;
         weights.extend(std::iter::repeat_n(weight, typed.len()));
         examples.extend(typed);
     }
@@ -305,6 +323,8 @@ pub fn fit_examples(knowledge: &Knowledge, file: &EvalFile) -> Result<(Vec<Examp
 /// Runs every case. Labels naming facts the base does not have are an
 /// error: a renamed fact would otherwise quietly turn into misses.
 pub fn run(knowledge: &Knowledge, file: &EvalFile, defaults: EvalConfig) -> Result<EvalReport, String> {
+    let own = without_own_asked(knowledge, file);
+    let knowledge = own.as_ref().unwrap_or(knowledge);
     let unknown: Vec<&str> = file
         .cases
         .iter()
@@ -410,6 +430,12 @@ pub type Example = (crate::matching::Features, bool);
 /// is empty): the examples the calibration is fitted on. (The bot's answer
 /// is that candidate unless the confidence put a close one before it.)
 pub fn top_features(knowledge: &Knowledge, file: &EvalFile) -> Result<Vec<Example>, String> {
+    let own = without_own_asked(knowledge, file);
+    features_on(own.as_ref().unwrap_or(knowledge), file)
+}
+
+/// [`top_features`] on `knowledge` as it is.
+fn features_on(knowledge: &Knowledge, file: &EvalFile) -> Result<Vec<Example>, String> {
     let mut out = Vec::new();
     for case in &file.cases {
         let verdict = knowledge

@@ -280,11 +280,11 @@ fn chat_answers_each_line_and_ends_at_end_of_input() {
 
 #[test]
 fn explain_shows_how_a_question_was_read() {
-    let out = talksbot(&["ask", "--explain", "how many prisners were swapped"], None);
+    let out = talksbot(&["ask", "--explain", "how many prissoners were swapped"], None);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("prisner: prison"),
+        text.contains("prisson: prison"),
         "a typo is shown with what it matched: {text}"
     );
     assert!(text.contains("Best candidates"), "{text}");
@@ -300,7 +300,7 @@ fn json_lines(o: &Output) -> Vec<serde_json::Value> {
 
 #[test]
 fn ask_json_with_explain_prints_only_json_with_the_explanation_inside() {
-    let question = "how many prisners were swapped";
+    let question = "how many prissoners were swapped";
     let from_argument = talksbot(&["ask", "--json", "--explain", question], None);
     let from_stdin = talksbot(&["ask", "--json", "--explain"], Some(&format!("{question}\n")));
     for out in [from_argument, from_stdin] {
@@ -310,7 +310,7 @@ fn ask_json_with_explain_prints_only_json_with_the_explanation_inside() {
         let terms = lines[0]["explain"]["terms"].as_array().expect("explain.terms");
         let typo = terms
             .iter()
-            .find(|t| t["term"] == "prisner")
+            .find(|t| t["term"] == "prisson")
             .unwrap_or_else(|| panic!("the typo is explained: {terms:?}"));
         assert_eq!(typo["matches"][0]["term"], "prison");
         assert!(typo["weight"].as_f64().unwrap() > 0.0);
@@ -328,13 +328,13 @@ fn json_lines_carry_no_explanation_unless_asked() {
 fn explain_shows_how_each_question_from_standard_input_was_read() {
     let out = talksbot(
         &["ask", "--explain"],
-        Some("how many prisners were swapped\nwho met putin on march 13\n"),
+        Some("how many prissoners were swapped\nwho met putin on march 13\n"),
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert_eq!(text.matches("How the question was read").count(), 2, "{text}");
     assert_eq!(text.matches("Best candidates").count(), 2, "{text}");
-    assert!(text.contains("prisner: prison"), "{text}");
+    assert!(text.contains("prisson: prison"), "{text}");
     assert!(
         text.contains("1,000") && text.contains("Witkoff"),
         "both answered: {text}"
@@ -373,7 +373,7 @@ fn decimals_after(text: &str, key: &str) -> Vec<String> {
 
 #[test]
 fn confidences_are_printed_with_three_decimals_in_json_and_text() {
-    let questions = "how many prisners were swapped\nwho met putin on march 13\nwhat did rubio say\n";
+    let questions = "how many prissoners were swapped\nwho met putin on march 13\nwhat did rubio say\n";
     let out = talksbot(&["ask", "--json", "--explain"], Some(questions));
     let text = stdout(&out);
     for key in ["\"confidence\":", "\"similarity\":", "\"weight\":"] {
@@ -483,6 +483,8 @@ fn the_bundled_calibration_is_what_calibrating_the_dev_sets_gives_and_calibratin
         "dev15",
         "dev16",
         "dev17",
+        "dev18",
+        "dev19",
     ]
     .iter()
     .map(|f| repo().join(format!("tests/eval/{f}.toml")).display().to_string())

@@ -107,13 +107,21 @@ pub fn convert_clinc(path: &Path, outdir: &Path) -> Result<()> {
 /// eval cases as queries: the first expected id is `expected`, the others
 /// `also`; a case expecting nothing is out of scope.
 pub fn export_knowledge(dir: &Path, evals: &[PathBuf], out: &Path) -> Result<()> {
-    let base = talksbot::knowledge::FactBase::load(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+    let mut base = talksbot::knowledge::FactBase::load(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+    // The questions asked from an exported eval file are not stored: the
+    // engines would otherwise be asked what they hold word for word.
+    for name in evals.iter().filter_map(|p| p.file_stem().and_then(|s| s.to_str())) {
+        if let Some(without) = base.without_asked(name) {
+            base = without;
+        }
+    }
     let faq: Vec<Entry> = base
         .facts()
         .iter()
-        .map(|f| Entry {
+        .enumerate()
+        .map(|(i, f)| Entry {
             id: f.id.clone(),
-            questions: f.questions.clone(),
+            questions: f.questions.iter().chain(base.asked(i)).cloned().collect(),
         })
         .collect();
     let mut queries = Vec::new();

@@ -47,8 +47,11 @@ pub fn run(dir: &Path, config: Option<&Path>, evals: &[PathBuf], rounds: usize) 
     latencies.sort();
     let total: Duration = latencies.iter().sum();
     let stored: usize = knowledge.base.facts().iter().map(|f| f.questions.len()).sum();
+    let asked: usize = (0..knowledge.base.facts().len())
+        .map(|f| knowledge.base.asked(f).len())
+        .sum();
     println!(
-        "load, check and index {}: {:.1} ms ({} facts, {stored} stored questions; the English lexicon before it {:.1} ms); the base and its index hold {:.1} MB",
+        "load, check and index {}: {:.1} ms ({} facts, {stored} stored questions and {asked} asked; the English lexicon before it {:.1} ms); the base and its index hold {:.1} MB",
         dir.display(),
         load.as_secs_f64() * 1e3,
         knowledge.base.facts().len(),

@@ -836,7 +836,9 @@ pub fn question_choices(knowledge: &Knowledge, partial: &str, value_is_fact_id: 
         if let Ok(reply) = knowledge.ask(partial) {
             for r in &reply.ranking {
                 if let Some(f) = knowledge.base.fact(&r.fact_id) {
-                    push(f, r.matched.as_deref().unwrap_or(&f.questions[0]), &mut picked);
+                    // A question someone once typed is no choice to offer.
+                    let own = r.matched.as_deref().filter(|_| !r.asked);
+                    push(f, own.unwrap_or(&f.questions[0]), &mut picked);
                 }
             }
         }

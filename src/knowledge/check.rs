@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use toml::Spanned;
 
 use super::raw::{self, RawFact, RawQuote, RawSource};
-use super::{Fact, KnowledgeError, Location, Quote, Source, SourceKind, SynonymGroup};
+use super::{AskedQuestion, Fact, KnowledgeError, Location, Quote, Source, SourceKind, SynonymGroup};
 use crate::matching::hash::WordMap;
 
 /// One thing wrong with the fact base.
@@ -190,6 +190,44 @@ pub(super) struct Parts {
     pub facts: Vec<Fact>,
     pub synonyms: Vec<SynonymGroup>,
     pub contrasts: Vec<SynonymGroup>,
+    pub asked: Vec<AskedQuestion>,
+}
+
+/// The questions of the `asked/` files. One naming a fact the base no
+/// longer has is left out, not a problem: removing a fact must not be
+/// refused for the questions people once asked of it.
+fn check_asked(files: &[(PathBuf, String)], problems: &mut Problems) -> Vec<AskedQuestion> {
+    let mut asked = Vec::new();
+    for (path, text) in files.iter().filter(|(path, _)| raw::in_dir(path, raw::ASKED_DIR)) {
+        let file = FileText::new(path, text);
+        let name = path.file_stem().and_then(|n| n.to_str()).unwrap_or_default();
+        for parsed in parse_tables::<raw::AskedFile>(&file, "asked", problems) {
+            for group in parsed.asked {
+                let group = group.into_inner();
+                let fact = group.fact.into_inner().trim().to_string();
+                let questions = group.questions.into_iter().map(|q| (q, false));
+                for (q, open) in questions.chain(group.unsaid.into_iter().map(|q| (q, true))) {
+                    let location = file.of(&q);
+                    let question = q.into_inner().trim().to_string();
+                    if question.is_empty() || question.contains('\n') {
+                        problems.add(
+                            location,
+                            "an asked question is empty or runs over more than one line",
+                            "write each question on one line, or delete it",
+                        );
+                        continue;
+                    }
+                    asked.push(AskedQuestion {
+                        file: name.to_string(),
+                        fact: fact.clone(),
+                        question,
+                        open,
+                    });
+                }
+            }
+        }
+    }
+    asked
 }
 
 /// Parses and checks every file; all problems are collected, not just the first.
@@ -205,11 +243,7 @@ pub(super) fn build(dir: &Path, files: &[(PathBuf, String)]) -> Result<Parts, Kn
     for (path, text) in files {
         let file = FileText::new(path, text);
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let in_facts_dir = path
-            .parent()
-            .and_then(Path::file_name)
-            .is_some_and(|p| p == raw::FACTS_DIR);
-        if in_facts_dir {
+        if raw::in_dir(path, raw::FACTS_DIR) || raw::in_dir(path, raw::ASKED_DIR) {
             continue;
         }
         match name {
@@ -279,11 +313,7 @@ pub(super) fn build(dir: &Path, files: &[(PathBuf, String)]) -> Result<Parts, Kn
 
     let fact_files: Vec<&(PathBuf, String)> = files
         .iter()
-        .filter(|(path, _)| {
-            path.parent()
-                .and_then(Path::file_name)
-                .is_some_and(|p| p == raw::FACTS_DIR)
-        })
+        .filter(|(path, _)| raw::in_dir(path, raw::FACTS_DIR))
         .collect();
     for (file_facts, file_problems) in check_fact_files(&fact_files, &source_ids) {
         facts.extend(file_facts);
@@ -301,6 +331,7 @@ pub(super) fn build(dir: &Path, files: &[(PathBuf, String)]) -> Result<Parts, Kn
         );
     }
     check_duplicate_facts(&facts, &mut problems);
+    let asked = check_asked(files, &mut problems);
 
     if problems.0.is_empty() {
         Ok(Parts {
@@ -308,6 +339,7 @@ pub(super) fn build(dir: &Path, files: &[(PathBuf, String)]) -> Result<Parts, Kn
             facts,
             synonyms,
             contrasts,
+            asked,
         })
     } else {
         Err(KnowledgeError::Invalid(problems.0))

@@ -4,7 +4,9 @@
 //! Layout of a knowledge folder:
 //! - `sources.toml`: `[[source]]` tables, one per article or headline;
 //! - `synonyms.toml` (optional): `[[synonyms]]` groups of words that mean the same;
-//! - `facts/*.toml`: `[[fact]]` tables, in as many files as curators like.
+//! - `facts/*.toml`: `[[fact]]` tables, in as many files as curators like;
+//! - `asked/*.toml` (optional): `[[asked]]` groups of questions people typed,
+//!   each with the fact that answers them (see [`AskedQuestion`]).
 
 pub mod articles;
 mod check;
@@ -92,6 +94,24 @@ pub struct Fact {
     pub location: Location,
 }
 
+/// A question someone typed, labelled with the fact that answers it (or,
+/// `open`, on whose subject it asks what the sources leave out), from
+/// `asked/<file>.toml`. The matcher reads it as one more way of asking for
+/// that fact (or as one more of its open questions); it is never shown as
+/// one of the fact's own questions. Its
+/// file's name ties it to the labelled question set it came from, so that
+/// measuring on that set can leave its own questions out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AskedQuestion {
+    /// The file's name without `.toml`.
+    pub file: String,
+    pub fact: String,
+    pub question: String,
+    /// Asked of the fact's subject, but not answered by it: labelled
+    /// unanswerable, it stands with the fact's open questions (`unsaid`).
+    pub open: bool,
+}
+
 /// Words and phrases the matcher treats as one; the first names the group.
 #[derive(Debug, Clone)]
 pub struct SynonymGroup {
@@ -109,6 +129,12 @@ pub struct FactBase {
     contrasts: Vec<SynonymGroup>,
     fact_index: HashMap<String, usize>,
     source_index: HashMap<String, usize>,
+    asked: Vec<AskedQuestion>,
+    /// Per fact, the asked questions naming it that none of its own
+    /// questions, nor an earlier asked one, already says.
+    asked_by_fact: Vec<Vec<String>>,
+    /// Per fact, the open ones likewise, apart from its `unsaid`.
+    asked_open_by_fact: Vec<Vec<String>>,
     /// The articles folder every quote was found in, if it was checked.
     verified_against: Option<PathBuf>,
 }
@@ -186,10 +212,11 @@ impl FactBase {
             facts,
             synonyms,
             contrasts,
+            asked,
         } = check::build(dir, files)?;
         let fact_index = facts.iter().enumerate().map(|(i, f)| (f.id.clone(), i)).collect();
         let source_index = sources.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
-        Ok(FactBase {
+        let mut base = FactBase {
             dir: dir.to_path_buf(),
             sources,
             facts,
@@ -197,8 +224,65 @@ impl FactBase {
             contrasts,
             fact_index,
             source_index,
+            asked: Vec::new(),
+            asked_by_fact: Vec::new(),
+            asked_open_by_fact: Vec::new(),
             verified_against: None,
-        })
+        };
+        base.set_asked(asked);
+        Ok(base)
+    }
+
+    fn set_asked(&mut self, asked: Vec<AskedQuestion>) {
+        let key = |q: &str| q.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut seen: Vec<std::collections::HashSet<String>> = self
+            .facts
+            .iter()
+            .map(|f| f.questions.iter().chain(&f.unsaid).map(|q| key(q)).collect())
+            .collect();
+        let mut by_fact = vec![Vec::new(); self.facts.len()];
+        let mut open_by_fact = vec![Vec::new(); self.facts.len()];
+        for a in &asked {
+            if let Some(&f) = self.fact_index.get(&a.fact) {
+                if seen[f].insert(key(&a.question)) {
+                    let into = if a.open { &mut open_by_fact } else { &mut by_fact };
+                    into[f].push(a.question.clone());
+                }
+            }
+        }
+        self.asked = asked;
+        self.asked_by_fact = by_fact;
+        self.asked_open_by_fact = open_by_fact;
+    }
+
+    /// The open questions people asked of the fact at `position`, after
+    /// its own `unsaid`.
+    pub fn asked_open(&self, position: usize) -> &[String] {
+        self.asked_open_by_fact.get(position).map_or(&[], Vec::as_slice)
+    }
+
+    /// The questions people asked of the fact at `position` (see
+    /// [`AskedQuestion`]), after its own.
+    pub fn asked(&self, position: usize) -> &[String] {
+        self.asked_by_fact.get(position).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every asked question as loaded, facts gone or not.
+    pub fn asked_questions(&self) -> &[AskedQuestion] {
+        &self.asked
+    }
+
+    /// This base without the asked questions of `asked/<file>.toml`, or
+    /// `None` when it has none: a labelled set is measured on a base that
+    /// never read its own questions.
+    pub fn without_asked(&self, file: &str) -> Option<FactBase> {
+        if !self.asked.iter().any(|a| a.file == file) {
+            return None;
+        }
+        let mut base = self.clone();
+        let kept = self.asked.iter().filter(|a| a.file != file).cloned().collect();
+        base.set_asked(kept);
+        Some(base)
     }
 
     /// Loads the folder and, given an articles folder, checks every quote
@@ -311,5 +395,70 @@ mod tests {
         assert!(did_you_mean("sanctions", ids).is_empty());
         assert_eq!(did_you_mean_hint("nothing-like", ids), "");
         assert!(did_you_mean_hint("rubio-met-the-press", ids).contains("did you mean \"rubio-meet-the-press\"?"));
+    }
+
+    const SOURCES: &str = "[[source]]\nid = \"paper\"\noutlet = \"The Paper\"\ndate = \"2025-03-16\"\n";
+    const FACTS: &str = r#"
+[[fact]]
+id = "talks"
+questions = ["Where were the talks?", "Talks in Turkey?"]
+answer = "The talks were in Turkey."
+sources = ["paper"]
+quotes = ["in Turkey"]
+unsaid = ["Which city hosted the talks?"]
+"#;
+
+    fn with_asked(asked: &[(&str, &str)]) -> Result<FactBase, KnowledgeError> {
+        let mut files = vec![
+            (PathBuf::from("kb/sources.toml"), SOURCES.to_string()),
+            (PathBuf::from("kb/facts/a.toml"), FACTS.to_string()),
+        ];
+        files.extend(
+            asked
+                .iter()
+                .map(|(name, text)| (PathBuf::from(format!("kb/asked/{name}.toml")), text.to_string())),
+        );
+        FactBase::from_files(Path::new("kb"), &files)
+    }
+
+    #[test]
+    fn questions_people_asked_widen_a_fact_without_becoming_its_own() {
+        let base = with_asked(&[
+            (
+                "dev1",
+                "[[asked]]\nfact = \"talks\"\nquestions = [\"where did they talk\", \"Talks in  turkey?\"]\nunsaid = [\"what date were the talks\"]\n",
+            ),
+            ("dev2", "[[asked]]\nfact = \"talks\"\nquestions = [\"turkey talks?\"]\n"),
+        ])
+        .unwrap();
+        let talks = base.fact_position("talks").unwrap();
+        // A fact's own questions stay as written; one it already has, however
+        // spaced or cased, is not asked again.
+        assert_eq!(base.facts()[talks].questions.len(), 2);
+        assert_eq!(base.asked(talks), ["where did they talk", "turkey talks?"]);
+        assert_eq!(base.asked_open(talks), ["what date were the talks"]);
+        // Measured on dev1, the base leaves dev1's questions out, and only those.
+        let without = base.without_asked("dev1").unwrap();
+        assert_eq!(without.asked(talks), ["turkey talks?"]);
+        assert!(without.asked_open(talks).is_empty());
+        assert!(base.without_asked("dev3").is_none());
+    }
+
+    #[test]
+    fn a_question_asked_of_a_fact_since_removed_is_left_out_not_refused() {
+        let base = with_asked(&[("dev1", "[[asked]]\nfact = \"gone\"\nquestions = [\"who went\"]\n")]).unwrap();
+        assert!(base.asked(0).is_empty());
+        assert_eq!(base.asked_questions().len(), 1);
+    }
+
+    #[test]
+    fn a_broken_asked_file_is_a_problem_with_its_place() {
+        let err = with_asked(&[("dev1", "[[asked]]\nfact = \"talks\"\nquestions = [\"  \"]\n")]).unwrap_err();
+        let problems = err.problems();
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.contains("empty"), "{}", problems[0]);
+        assert_eq!(problems[0].location.file, PathBuf::from("kb/asked/dev1.toml"));
+        let err = with_asked(&[("dev1", "[[asked]]\nfact = \"talks\"\nquestion = [\"where\"]\n")]).unwrap_err();
+        assert!(err.to_string().contains("unknown field"), "{err}");
     }
 }

@@ -56,6 +56,25 @@ pub struct RawFact {
     pub unsaid: Vec<Spanned<String>>,
 }
 
+/// `asked/*.toml`: questions people typed, each group with the fact that
+/// answers them.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AskedFile {
+    #[serde(default)]
+    pub asked: Vec<Spanned<RawAsked>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAsked {
+    pub fact: Spanned<String>,
+    #[serde(default)]
+    pub questions: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub unsaid: Vec<Spanned<String>>,
+}
+
 /// A quote is a plain string (from the fact's first source) or names its source.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
@@ -82,8 +101,10 @@ pub struct RawSynonyms {
 pub const SOURCES_FILE: &str = "sources.toml";
 pub const SYNONYMS_FILE: &str = "synonyms.toml";
 pub const FACTS_DIR: &str = "facts";
+pub const ASKED_DIR: &str = "asked";
 
-/// `sources.toml`, `synonyms.toml` if present, then `facts/*.toml` by name.
+/// `sources.toml`, `synonyms.toml` if present, then `facts/*.toml` by name,
+/// then `asked/*.toml` by name if that folder is there.
 pub fn list_files(dir: &Path) -> Result<Vec<PathBuf>, KnowledgeError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
@@ -102,7 +123,22 @@ pub fn list_files(dir: &Path) -> Result<Vec<PathBuf>, KnowledgeError> {
         .collect();
     facts.sort();
     files.extend(facts);
+    let asked_dir = dir.join(ASKED_DIR);
+    if asked_dir.is_dir() {
+        let mut asked: Vec<PathBuf> = std::fs::read_dir(&asked_dir)
+            .map_err(io(&asked_dir))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+            .collect();
+        asked.sort();
+        files.extend(asked);
+    }
     Ok(files)
+}
+
+/// Whether `path` is a file of the folder `name` of a knowledge folder.
+pub fn in_dir(path: &Path, name: &str) -> bool {
+    path.parent().and_then(Path::file_name).is_some_and(|p| p == name)
 }
 
 pub fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, KnowledgeError> {

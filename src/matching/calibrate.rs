@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -20.093,
-            coverage: 3.713,
-            typicality: -5.077,
-            margin: 2.537,
-            known: 4.893,
-            length: 1.115,
-            checks: 12.05,
-            missing: -7.237,
-            surface: -0.926,
-            direct: 0.481,
-            speaker: -2.617,
-            nearest: 5.979,
+            bias: -21.935,
+            coverage: 3.247,
+            typicality: -5.254,
+            margin: 3.125,
+            known: 3.961,
+            length: 0.372,
+            checks: 12.224,
+            missing: -5.01,
+            surface: -0.559,
+            direct: 0.875,
+            speaker: -2.017,
+            nearest: 9.242,
         }
     }
 }
