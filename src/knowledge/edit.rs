@@ -629,7 +629,7 @@ impl Editor {
 }
 
 fn is_facts_file(path: &Path) -> bool {
-    path.parent().and_then(Path::file_name).is_some_and(|p| p == FACTS_DIR)
+    raw::in_dir(path, FACTS_DIR)
 }
 
 fn parse(path: &Path, text: &str) -> Result<DocumentMut, EditError> {

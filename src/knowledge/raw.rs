@@ -106,33 +106,30 @@ pub const ASKED_DIR: &str = "asked";
 /// `sources.toml`, `synonyms.toml` if present, then `facts/*.toml` by name,
 /// then `asked/*.toml` by name if that folder is there.
 pub fn list_files(dir: &Path) -> Result<Vec<PathBuf>, KnowledgeError> {
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| KnowledgeError::Io { path, source }
-    };
     let mut files = vec![dir.join(SOURCES_FILE)];
     let synonyms = dir.join(SYNONYMS_FILE);
     if synonyms.exists() {
         files.push(synonyms);
     }
-    let facts_dir = dir.join(FACTS_DIR);
-    let mut facts: Vec<PathBuf> = std::fs::read_dir(&facts_dir)
-        .map_err(io(&facts_dir))?
+    files.extend(toml_files_in(&dir.join(FACTS_DIR))?);
+    let asked_dir = dir.join(ASKED_DIR);
+    if asked_dir.is_dir() {
+        files.extend(toml_files_in(&asked_dir)?);
+    }
+    Ok(files)
+}
+
+/// The `.toml` files of a folder, by name.
+fn toml_files_in(folder: &Path) -> Result<Vec<PathBuf>, KnowledgeError> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .map_err(|source| KnowledgeError::Io {
+            path: folder.to_path_buf(),
+            source,
+        })?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
         .collect();
-    facts.sort();
-    files.extend(facts);
-    let asked_dir = dir.join(ASKED_DIR);
-    if asked_dir.is_dir() {
-        let mut asked: Vec<PathBuf> = std::fs::read_dir(&asked_dir)
-            .map_err(io(&asked_dir))?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
-            .collect();
-        asked.sort();
-        files.extend(asked);
-    }
+    files.sort();
     Ok(files)
 }
 

@@ -1094,16 +1094,19 @@ impl Matcher {
         // compete with its phrasings on the same terms and weights; each
         // takes its fact's answer kinds, dates, speakers, outlets and numbers.
         // Its own open questions, then those people asked of it (`asked/`).
-        let open_questions: Vec<Vec<&str>> = (0..base.facts().len())
-            .map(|f| {
-                base.facts()[f]
-                    .unsaid
-                    .iter()
-                    .chain(base.asked_open(f))
-                    .map(String::as_str)
-                    .collect()
-            })
-            .collect();
+        let own_then_asked = |own: fn(&crate::knowledge::Fact) -> &[String],
+                              asked: fn(&FactBase, usize) -> &[String]| {
+            (0..base.facts().len())
+                .map(|f| {
+                    own(&base.facts()[f])
+                        .iter()
+                        .chain(asked(base, f))
+                        .map(String::as_str)
+                        .collect()
+                })
+                .collect::<Vec<Vec<&str>>>()
+        };
+        let open_questions = own_then_asked(|f| &f.unsaid, FactBase::asked_open);
         let gap_owners: Vec<u32> = (0..base.facts().len() as u32)
             .filter(|&f| !open_questions[f as usize].is_empty())
             .collect();
@@ -1125,16 +1128,7 @@ impl Matcher {
             .collect();
         // A fact's phrasings: its own questions, then those people asked of
         // it (`asked/`), which the index and every rule read alike.
-        let own_and_asked: Vec<Vec<&str>> = (0..base.facts().len())
-            .map(|f| {
-                base.facts()[f]
-                    .questions
-                    .iter()
-                    .chain(base.asked(f))
-                    .map(String::as_str)
-                    .collect()
-            })
-            .collect();
+        let own_and_asked = own_then_asked(|f| &f.questions, FactBase::asked);
         let texts = own_and_asked.iter().zip(&bodies).map(|(questions, body)| FactText {
             questions: questions.clone(),
             body: body.clone(),
