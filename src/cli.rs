@@ -85,7 +85,8 @@ pub enum Command {
             "tests/eval/dev16.toml",
             "tests/eval/dev17.toml",
             "tests/eval/dev18.toml",
-            "tests/eval/dev19.toml"
+            "tests/eval/dev19.toml",
+            "tests/eval/dev20.toml"
         ])]
         files: Vec<PathBuf>,
         /// Write the fitted weights into the config file's [matcher.calibration].

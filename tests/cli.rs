@@ -485,6 +485,7 @@ fn the_bundled_calibration_is_what_calibrating_the_dev_sets_gives_and_calibratin
         "dev17",
         "dev18",
         "dev19",
+        "dev20",
     ]
     .iter()
     .map(|f| repo().join(format!("tests/eval/{f}.toml")).display().to_string())

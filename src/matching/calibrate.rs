@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -21.935,
-            coverage: 3.247,
-            typicality: -5.254,
-            margin: 3.125,
-            known: 3.961,
-            length: 0.372,
-            checks: 12.224,
-            missing: -5.01,
-            surface: -0.559,
-            direct: 0.875,
-            speaker: -2.017,
-            nearest: 9.242,
+            bias: -20.352,
+            coverage: 4.106,
+            typicality: -5.483,
+            margin: 2.581,
+            known: 3.417,
+            length: 0.238,
+            checks: 11.212,
+            missing: -6.27,
+            surface: -0.856,
+            direct: 0.608,
+            speaker: -2.242,
+            nearest: 9.161,
         }
     }
 }

@@ -492,6 +492,25 @@ impl Index {
         if let Some(id) = lex.words.id(word) {
             return (vec![resolved(lex.targets[id as usize], 1.0)], 0);
         }
+        let near = self.likeliest_near(word);
+        let edits = near.first().map_or(0, |n| n.edits);
+        let found = near
+            .iter()
+            .take(3)
+            .map(|n| resolved(lex.targets[n.id as usize], n.similarity))
+            .collect();
+        (found, edits)
+    }
+
+    /// The word, as the texts spell it, that [`Index::resolve`] reads a
+    /// word it does not spell as first, with the edits it took.
+    pub fn likeliest_spelling(&self, word: &str) -> Option<(&str, usize)> {
+        let near = self.likeliest_near(word);
+        near.first().map(|n| (self.lexicon.words.word(n.id), n.edits))
+    }
+
+    fn likeliest_near(&self, word: &str) -> Vec<super::fuzzy::Near> {
+        let lex = &self.lexicon;
         let mut near = lex.words.nearest(word);
         // The likeliest first: slips of the fingers before far keys, and
         // then the word English uses most ("hwat" is "what" before "heat").
@@ -503,13 +522,7 @@ impl Index {
                 .then(count(b).total_cmp(&count(a)))
                 .then(a.id.cmp(&b.id))
         });
-        let edits = near.first().map_or(0, |n| n.edits);
-        let found = near
-            .iter()
-            .take(3)
-            .map(|n| resolved(lex.targets[n.id as usize], n.similarity))
-            .collect();
-        (found, edits)
+        near
     }
 
     pub fn idf(&self, term: u32) -> f32 {

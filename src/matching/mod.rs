@@ -1088,25 +1088,52 @@ fn is_specific(term: &analyzer::Term) -> bool {
 impl Matcher {
     pub fn new(base: &FactBase, config: MatcherConfig) -> Matcher {
         Lexicon::english().warm();
+        let per_fact = |asked: fn(&FactBase, usize) -> &[String]| -> Vec<Vec<String>> {
+            (0..base.facts().len()).map(|f| asked(base, f).to_vec()).collect()
+        };
+        let (mut asked, mut asked_open) = (per_fact(FactBase::asked), per_fact(FactBase::asked_open));
+        if !base.asked_questions().is_empty() {
+            // A slip people made ("prisners") would otherwise become a word
+            // of the base, which the same slip typed again matches exactly
+            // instead of being read, as every other slip is, as the word the
+            // curated base uses: asked questions are read with the slips of
+            // their own words respelt by a matcher of the curated base.
+            let curated = Matcher::new(&base.curated(), config.clone());
+            for question in asked.iter_mut().chain(&mut asked_open).flatten() {
+                *question = curated.respelt(question);
+            }
+        }
+        Matcher::with_asked(base, config, &asked, &asked_open)
+    }
+
+    fn with_asked(
+        base: &FactBase,
+        config: MatcherConfig,
+        asked: &[Vec<String>],
+        asked_open: &[Vec<String>],
+    ) -> Matcher {
         let synonyms = Synonyms::new(base.synonyms());
         // The questions a fact's sources leave open are indexed as one more
         // "fact" per fact that has them, after the real ones, so that they
         // compete with its phrasings on the same terms and weights; each
         // takes its fact's answer kinds, dates, speakers, outlets and numbers.
         // Its own open questions, then those people asked of it (`asked/`).
-        let own_then_asked = |own: fn(&crate::knowledge::Fact) -> &[String],
-                              asked: fn(&FactBase, usize) -> &[String]| {
+        fn own_then_asked<'a>(
+            base: &'a FactBase,
+            own: fn(&crate::knowledge::Fact) -> &[String],
+            asked: &'a [Vec<String>],
+        ) -> Vec<Vec<&'a str>> {
             (0..base.facts().len())
                 .map(|f| {
                     own(&base.facts()[f])
                         .iter()
-                        .chain(asked(base, f))
+                        .chain(&asked[f])
                         .map(String::as_str)
                         .collect()
                 })
-                .collect::<Vec<Vec<&str>>>()
-        };
-        let open_questions = own_then_asked(|f| &f.unsaid, FactBase::asked_open);
+                .collect()
+        }
+        let open_questions = own_then_asked(base, |f| &f.unsaid, asked_open);
         let gap_owners: Vec<u32> = (0..base.facts().len() as u32)
             .filter(|&f| !open_questions[f as usize].is_empty())
             .collect();
@@ -1128,7 +1155,7 @@ impl Matcher {
             .collect();
         // A fact's phrasings: its own questions, then those people asked of
         // it (`asked/`), which the index and every rule read alike.
-        let own_and_asked = own_then_asked(|f| &f.questions, FactBase::asked);
+        let own_and_asked = own_then_asked(base, |f| &f.questions, asked);
         let texts = own_and_asked.iter().zip(&bodies).map(|(questions, body)| FactText {
             questions: questions.clone(),
             body: body.clone(),
@@ -1433,6 +1460,46 @@ impl Matcher {
             phrasings,
             phrasing_starts,
         }
+    }
+
+    /// `question` with each word that is neither English nor one the base
+    /// spells written as the word a question's slip is read as: the base's
+    /// nearest spelling, unless English has one fewer edits away.
+    fn respelt(&self, question: &str) -> String {
+        let english = Lexicon::english();
+        let mut out = String::with_capacity(question.len());
+        let mut rest = question;
+        while let Some(start) = rest.find(|c: char| c.is_ascii_alphabetic()) {
+            out.push_str(&rest[..start]);
+            rest = &rest[start..];
+            let end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
+            let (word, after) = rest.split_at(end);
+            rest = after;
+            let folded = word.to_ascii_lowercase();
+            let sound = folded.len() < 3
+                || folded.bytes().any(|b| b.is_ascii_digit())
+                || english.is_real_word(&folded)
+                || analyzer::is_stop_word(&folded)
+                || self.index.spells(&folded)
+                || self.word_term(&text::stem(&folded)).is_some();
+            if sound {
+                out.push_str(word);
+                continue;
+            }
+            let in_base = self.index.likeliest_spelling(&folded);
+            let count = |w: &str| english.log_count(w).unwrap_or(0.0);
+            let in_english = english
+                .nearest_real(&folded)
+                .into_iter()
+                .max_by(|a, b| count(a.0).total_cmp(&count(b.0)).then(b.0.cmp(a.0)));
+            match (in_base, in_english) {
+                (Some((spelt, edits)), english) if english.is_none_or(|e| edits <= e.1) => out.push_str(spelt),
+                (_, Some((spelt, _, _))) => out.push_str(spelt),
+                _ => out.push_str(word),
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     pub fn config(&self) -> &MatcherConfig {
@@ -2796,6 +2863,51 @@ unsaid = ["is the senate acting on the sanctions this year"]
             outcome(&taught, near),
             (false, Some(("senate-will-act".to_string(), true)))
         );
+    }
+
+    #[test]
+    fn a_slip_in_a_question_people_asked_is_read_as_the_word_the_base_spells() {
+        let dir = std::path::PathBuf::from("kb");
+        let facts = r#"
+[[fact]]
+id = "senate-will-act"
+questions = ["Will the Senate act on the sanctions?"]
+answer = "The Senate will ultimately act on the sanctions."
+sources = ["s"]
+quotes = ["q"]
+
+[[fact]]
+id = "votes"
+questions = ["How many votes for sanctions?"]
+answer = "Graham has 77 votes for sanctions."
+sources = ["s"]
+quotes = ["q"]
+"#;
+        let base = FactBase::from_files(
+            &dir,
+            &[
+                (
+                    dir.join("sources.toml"),
+                    "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-05-18\"\n".to_string(),
+                ),
+                (dir.join("facts/all.toml"), facts.to_string()),
+                (
+                    dir.join("asked/dev1.toml"),
+                    "[[asked]]\nfact = \"votes\"\nquestions = [\"how many sanctons votes\"]\n".to_string(),
+                ),
+            ],
+        )
+        .expect("a valid base");
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        // Typed again, the slip is corrected towards every fact saying
+        // "sanctions", not matched exactly to the one question it was in.
+        let reading = matcher.explain("sanctons");
+        let matched: Vec<&str> = reading.iter().flat_map(|t| &t.matches).map(|m| m.0.as_str()).collect();
+        assert_eq!(matched, [text::stem("sanctions")], "{:?}", reading[0].matches);
+        assert!(reading[0].matches[0].1 < 1.0);
+        // The asked question still answers as its fact.
+        let verdict = matcher.ask("how many sanctons votes").unwrap();
+        assert_eq!(base.facts()[verdict.candidates[0].fact].id, "votes");
     }
 
     #[test]
