@@ -482,6 +482,64 @@ fn stem_of<'a>(stems: &'a mut hash::WordMap<String, String>, word: &str) -> &'a 
 
 /// What a fact's answer text is indexed as: the answer (as given), its
 /// entities and tags, and its dates spelled out.
+/// `question` with each word that is neither English nor one `index`
+/// spells written as the word a question's slip is read as: the base's
+/// nearest spelling, unless English has one fewer edits away.
+fn respelt(index: &Index, synonyms: &Synonyms, question: &str) -> String {
+    let english = Lexicon::english();
+    let mut out = String::with_capacity(question.len());
+    let mut rest = question;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_alphabetic()) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(end);
+        rest = after;
+        let folded = word.to_ascii_lowercase();
+        let stem = text::stem(&folded);
+        let sound = folded.len() < 3
+            || folded.bytes().any(|b| b.is_ascii_digit())
+            || english.is_real_word(&folded)
+            || analyzer::is_stop_word(&folded)
+            || index.spells(&folded)
+            || index.term(synonyms.name_of(&stem).unwrap_or(&stem)).is_some();
+        if sound {
+            out.push_str(word);
+            continue;
+        }
+        let in_base = index.likeliest_spelling(&folded);
+        let count = |w: &str| english.log_count(w).unwrap_or(0.0);
+        let in_english = english
+            .nearest_real(&folded)
+            .into_iter()
+            .max_by(|a, b| count(a.0).total_cmp(&count(b.0)).then(b.0.cmp(a.0)));
+        match (in_base, in_english) {
+            (Some((spelt, edits)), english) if english.is_none_or(|e| edits <= e.1) => out.push_str(spelt),
+            (_, Some((spelt, _, _))) => out.push_str(spelt),
+            _ => out.push_str(word),
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Each fact's indexed body: its answer without the clauses in which it
+/// says what its sources leave out ("the article does not give its
+/// contents"), since a question asking for that is not one the answer
+/// matches.
+fn answer_bodies(base: &FactBase) -> Vec<String> {
+    base.facts()
+        .iter()
+        .map(|f| {
+            let mut answer = f.answer.clone();
+            for d in text::disclaimers(&f.answer) {
+                answer = answer.replacen(d, " ", 1);
+            }
+            body_text(f, &answer)
+        })
+        .collect()
+}
+
 fn body_text(fact: &crate::knowledge::Fact, answer: &str) -> String {
     let dates = fact
         .dates
@@ -1097,10 +1155,21 @@ impl Matcher {
             // of the base, which the same slip typed again matches exactly
             // instead of being read, as every other slip is, as the word the
             // curated base uses: asked questions are read with the slips of
-            // their own words respelt by a matcher of the curated base.
-            let curated = Matcher::new(&base.curated(), config.clone());
+            // their own words respelt against an index of the curated base
+            // (the same texts its matcher indexes, built alone).
+            let synonyms = Synonyms::new(base.synonyms());
+            let open = base.facts().iter().filter(|f| !f.unsaid.is_empty());
+            let texts = base.facts().iter().zip(answer_bodies(base)).map(|(f, body)| FactText {
+                questions: f.questions.iter().map(String::as_str).collect(),
+                body,
+            });
+            let gaps = open.map(|f| FactText {
+                questions: f.unsaid.iter().map(String::as_str).collect(),
+                body: String::new(),
+            });
+            let curated = Index::build(texts.chain(gaps), &synonyms, config.stop_word_weight.max(0.0));
             for question in asked.iter_mut().chain(&mut asked_open).flatten() {
-                *question = curated.respelt(question);
+                *question = respelt(&curated, &synonyms, question);
             }
         }
         Matcher::with_asked(base, config, &asked, &asked_open)
@@ -1137,22 +1206,8 @@ impl Matcher {
         let gap_owners: Vec<u32> = (0..base.facts().len() as u32)
             .filter(|&f| !open_questions[f as usize].is_empty())
             .collect();
-        // An answer is indexed without the clauses in which it says what its
-        // sources leave out ("the article does not give its contents"): a
-        // question asking for that is not one the answer matches.
         let disclaimers: Vec<Vec<&str>> = base.facts().iter().map(|f| text::disclaimers(&f.answer)).collect();
-        let bodies: Vec<String> = base
-            .facts()
-            .iter()
-            .zip(&disclaimers)
-            .map(|(f, disclaimers)| {
-                let mut answer = f.answer.clone();
-                for d in disclaimers {
-                    answer = answer.replacen(d, " ", 1);
-                }
-                body_text(f, &answer)
-            })
-            .collect();
+        let bodies = answer_bodies(base);
         // A fact's phrasings: its own questions, then those people asked of
         // it (`asked/`), which the index and every rule read alike.
         let own_and_asked = own_then_asked(base, |f| &f.questions, asked);
@@ -1460,46 +1515,6 @@ impl Matcher {
             phrasings,
             phrasing_starts,
         }
-    }
-
-    /// `question` with each word that is neither English nor one the base
-    /// spells written as the word a question's slip is read as: the base's
-    /// nearest spelling, unless English has one fewer edits away.
-    fn respelt(&self, question: &str) -> String {
-        let english = Lexicon::english();
-        let mut out = String::with_capacity(question.len());
-        let mut rest = question;
-        while let Some(start) = rest.find(|c: char| c.is_ascii_alphabetic()) {
-            out.push_str(&rest[..start]);
-            rest = &rest[start..];
-            let end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
-            let (word, after) = rest.split_at(end);
-            rest = after;
-            let folded = word.to_ascii_lowercase();
-            let sound = folded.len() < 3
-                || folded.bytes().any(|b| b.is_ascii_digit())
-                || english.is_real_word(&folded)
-                || analyzer::is_stop_word(&folded)
-                || self.index.spells(&folded)
-                || self.word_term(&text::stem(&folded)).is_some();
-            if sound {
-                out.push_str(word);
-                continue;
-            }
-            let in_base = self.index.likeliest_spelling(&folded);
-            let count = |w: &str| english.log_count(w).unwrap_or(0.0);
-            let in_english = english
-                .nearest_real(&folded)
-                .into_iter()
-                .max_by(|a, b| count(a.0).total_cmp(&count(b.0)).then(b.0.cmp(a.0)));
-            match (in_base, in_english) {
-                (Some((spelt, edits)), english) if english.is_none_or(|e| edits <= e.1) => out.push_str(spelt),
-                (_, Some((spelt, _, _))) => out.push_str(spelt),
-                _ => out.push_str(word),
-            }
-        }
-        out.push_str(rest);
-        out
     }
 
     pub fn config(&self) -> &MatcherConfig {
