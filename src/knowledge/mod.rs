@@ -285,13 +285,6 @@ impl FactBase {
         Some(base)
     }
 
-    /// This base as its curators wrote it, without any asked questions.
-    pub fn curated(&self) -> FactBase {
-        let mut base = self.clone();
-        base.set_asked(Vec::new());
-        base
-    }
-
     /// Loads the folder and, given an articles folder, checks every quote
     /// word for word against its source's article: a base with a quote
     /// that is not in its article is refused like any other problem.

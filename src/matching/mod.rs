@@ -480,8 +480,6 @@ fn stem_of<'a>(stems: &'a mut hash::WordMap<String, String>, word: &str) -> &'a 
     &stems[word]
 }
 
-/// What a fact's answer text is indexed as: the answer (as given), its
-/// entities and tags, and its dates spelled out.
 /// `question` with each word that is neither English nor one `index`
 /// spells written as the word a question's slip is read as: the base's
 /// nearest spelling, unless English has one fewer edits away.
@@ -527,12 +525,13 @@ fn respelt(index: &Index, synonyms: &Synonyms, question: &str) -> String {
 /// says what its sources leave out ("the article does not give its
 /// contents"), since a question asking for that is not one the answer
 /// matches.
-fn answer_bodies(base: &FactBase) -> Vec<String> {
+fn answer_bodies(base: &FactBase, disclaimers: &[Vec<&str>]) -> Vec<String> {
     base.facts()
         .iter()
-        .map(|f| {
+        .zip(disclaimers)
+        .map(|(f, disclaimers)| {
             let mut answer = f.answer.clone();
-            for d in text::disclaimers(&f.answer) {
+            for d in disclaimers {
                 answer = answer.replacen(d, " ", 1);
             }
             body_text(f, &answer)
@@ -540,6 +539,8 @@ fn answer_bodies(base: &FactBase) -> Vec<String> {
         .collect()
 }
 
+/// What a fact's answer text is indexed as: the answer (as given), its
+/// entities and tags, and its dates spelled out.
 fn body_text(fact: &crate::knowledge::Fact, answer: &str) -> String {
     let dates = fact
         .dates
@@ -1146,6 +1147,9 @@ fn is_specific(term: &analyzer::Term) -> bool {
 impl Matcher {
     pub fn new(base: &FactBase, config: MatcherConfig) -> Matcher {
         Lexicon::english().warm();
+        let synonyms = Synonyms::new(base.synonyms());
+        let disclaimers: Vec<Vec<&str>> = base.facts().iter().map(|f| text::disclaimers(&f.answer)).collect();
+        let bodies = answer_bodies(base, &disclaimers);
         let per_fact = |asked: fn(&FactBase, usize) -> &[String]| -> Vec<Vec<String>> {
             (0..base.facts().len()).map(|f| asked(base, f).to_vec()).collect()
         };
@@ -1157,13 +1161,11 @@ impl Matcher {
             // curated base uses: asked questions are read with the slips of
             // their own words respelt against an index of the curated base
             // (the same texts its matcher indexes, built alone).
-            let synonyms = Synonyms::new(base.synonyms());
-            let open = base.facts().iter().filter(|f| !f.unsaid.is_empty());
-            let texts = base.facts().iter().zip(answer_bodies(base)).map(|(f, body)| FactText {
+            let texts = base.facts().iter().zip(&bodies).map(|(f, body)| FactText {
                 questions: f.questions.iter().map(String::as_str).collect(),
-                body,
+                body: body.clone(),
             });
-            let gaps = open.map(|f| FactText {
+            let gaps = base.facts().iter().filter(|f| !f.unsaid.is_empty()).map(|f| FactText {
                 questions: f.unsaid.iter().map(String::as_str).collect(),
                 body: String::new(),
             });
@@ -1172,16 +1174,6 @@ impl Matcher {
                 *question = respelt(&curated, &synonyms, question);
             }
         }
-        Matcher::with_asked(base, config, &asked, &asked_open)
-    }
-
-    fn with_asked(
-        base: &FactBase,
-        config: MatcherConfig,
-        asked: &[Vec<String>],
-        asked_open: &[Vec<String>],
-    ) -> Matcher {
-        let synonyms = Synonyms::new(base.synonyms());
         // The questions a fact's sources leave open are indexed as one more
         // "fact" per fact that has them, after the real ones, so that they
         // compete with its phrasings on the same terms and weights; each
@@ -1202,15 +1194,13 @@ impl Matcher {
                 })
                 .collect()
         }
-        let open_questions = own_then_asked(base, |f| &f.unsaid, asked_open);
+        let open_questions = own_then_asked(base, |f| &f.unsaid, &asked_open);
         let gap_owners: Vec<u32> = (0..base.facts().len() as u32)
             .filter(|&f| !open_questions[f as usize].is_empty())
             .collect();
-        let disclaimers: Vec<Vec<&str>> = base.facts().iter().map(|f| text::disclaimers(&f.answer)).collect();
-        let bodies = answer_bodies(base);
         // A fact's phrasings: its own questions, then those people asked of
         // it (`asked/`), which the index and every rule read alike.
-        let own_and_asked = own_then_asked(base, |f| &f.questions, asked);
+        let own_and_asked = own_then_asked(base, |f| &f.questions, &asked);
         let texts = own_and_asked.iter().zip(&bodies).map(|(questions, body)| FactText {
             questions: questions.clone(),
             body: body.clone(),
@@ -2817,9 +2807,24 @@ quotes = ["q"]
         assert!(open.candidates.iter().all(|c| c.fact < base.facts().len()));
     }
 
+    /// A base of `facts` from one source, with `asked` as `asked/dev1.toml`.
+    fn base_asked(facts: &str, asked: Option<&str>) -> FactBase {
+        let dir = std::path::PathBuf::from("kb");
+        let mut files = vec![
+            (
+                dir.join("sources.toml"),
+                "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-05-18\"\n".to_string(),
+            ),
+            (dir.join("facts/all.toml"), facts.to_string()),
+        ];
+        if let Some(asked) = asked {
+            files.push((dir.join("asked/dev1.toml"), asked.to_string()));
+        }
+        FactBase::from_files(&dir, &files).expect("a valid base")
+    }
+
     #[test]
     fn questions_people_asked_are_read_as_more_phrasings_and_open_questions_of_their_fact() {
-        let dir = std::path::PathBuf::from("kb");
         let facts = r#"
 [[fact]]
 id = "senate-will-act"
@@ -2841,19 +2846,7 @@ fact = "senate-will-act"
 questions = ["is congress gonna slap penalties on moscow eventually"]
 unsaid = ["is the senate acting on the sanctions this year"]
 "#;
-        let files = |with_asked: bool| {
-            let mut files = vec![
-                (
-                    dir.join("sources.toml"),
-                    "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-05-18\"\n".to_string(),
-                ),
-                (dir.join("facts/all.toml"), facts.to_string()),
-            ];
-            if with_asked {
-                files.push((dir.join("asked/dev1.toml"), asked.to_string()));
-            }
-            FactBase::from_files(&dir, &files).expect("a valid base")
-        };
+        let files = |with_asked: bool| base_asked(facts, with_asked.then_some(asked));
         let outcome = |base: &FactBase, q: &str| {
             let verdict = Matcher::new(base, MatcherConfig::default()).ask(q).unwrap();
             let top = verdict
@@ -2882,7 +2875,6 @@ unsaid = ["is the senate acting on the sanctions this year"]
 
     #[test]
     fn a_slip_in_a_question_people_asked_is_read_as_the_word_the_base_spells() {
-        let dir = std::path::PathBuf::from("kb");
         let facts = r#"
 [[fact]]
 id = "senate-will-act"
@@ -2898,21 +2890,10 @@ answer = "Graham has 77 votes for sanctions."
 sources = ["s"]
 quotes = ["q"]
 "#;
-        let base = FactBase::from_files(
-            &dir,
-            &[
-                (
-                    dir.join("sources.toml"),
-                    "[[source]]\nid = \"s\"\noutlet = \"Wire\"\ndate = \"2025-05-18\"\n".to_string(),
-                ),
-                (dir.join("facts/all.toml"), facts.to_string()),
-                (
-                    dir.join("asked/dev1.toml"),
-                    "[[asked]]\nfact = \"votes\"\nquestions = [\"how many sanctons votes\"]\n".to_string(),
-                ),
-            ],
-        )
-        .expect("a valid base");
+        let base = base_asked(
+            facts,
+            Some("[[asked]]\nfact = \"votes\"\nquestions = [\"how many sanctons votes\"]\n"),
+        );
         let matcher = Matcher::new(&base, MatcherConfig::default());
         // Typed again, the slip is corrected towards every fact saying
         // "sanctions", not matched exactly to the one question it was in.
