@@ -153,6 +153,12 @@ pub struct Index {
     max_idf: f32,
     /// Per fact, every term in any of its texts, sorted.
     fact_terms: Lists<FactTerm>,
+    /// Per term of a fact with many texts, the texts holding it, in order:
+    /// a fact's lists are numbered in a run, from `term_docs_first`.
+    term_docs: Lists,
+    /// Per fact, the number of its first list in `term_docs`; `u32::MAX`
+    /// for a fact with [`FEW_TEXTS`] texts or fewer, which has none.
+    term_docs_first: Vec<u32>,
     /// Per fact, the least weight of its texts that hold a term.
     fact_lightest: Vec<f32>,
     /// Per term, how many facts use it.
@@ -165,6 +171,11 @@ pub struct Index {
     /// run, and one more entry ends the last run.
     fact_first_doc: Vec<u32>,
 }
+
+/// Up to how many texts a fact has for its texts to be read for a term,
+/// rather than found from lists of the texts holding each of its terms
+/// (which cost memory, and save nothing on a fact with few texts).
+pub const FEW_TEXTS: usize = 8;
 
 /// Facts whose texts are analysed together, split among the workers.
 const ANALYSED_TOGETHER: usize = 4096;
@@ -426,6 +437,27 @@ impl Index {
         for (id, widest) in index.widest.iter_mut().enumerate() {
             *widest = index.postings.get(id).iter().map(|p| p.share).fold(0.0, f32::max);
         }
+        let mut holding: Vec<(u32, u32)> = Vec::new();
+        let mut lists = 0u32;
+        for fact in 0..index.fact_count() {
+            let docs = index.fact_first_doc[fact]..index.fact_first_doc[fact + 1];
+            if docs.len() <= FEW_TEXTS {
+                index.term_docs_first.push(u32::MAX);
+                continue;
+            }
+            index.term_docs_first.push(lists);
+            let terms = index.fact_terms.get(fact);
+            for doc in docs {
+                for &id in index.doc_terms.get(doc as usize) {
+                    if let Ok(at) = terms.binary_search_by_key(&id, |t| t.term) {
+                        holding.push((lists + at as u32, doc));
+                    }
+                }
+            }
+            lists += terms.len() as u32;
+        }
+        index.term_docs = Lists::from_pairs(lists as usize, &holding);
+        drop(holding);
         index.fact_lightest = (0..index.fact_count())
             .map(|fact| {
                 let docs = index.fact_first_doc[fact] as usize..index.fact_first_doc[fact + 1] as usize;
@@ -577,6 +609,21 @@ impl Index {
     /// Whether the stored text holds the term.
     pub fn doc_has(&self, doc: u32, term: u32) -> bool {
         self.doc_terms(doc).binary_search(&term).is_ok()
+    }
+
+    /// The texts of the fact holding its `at`th term (of
+    /// [`Index::fact_terms`]), in order; `None` for a fact with
+    /// [`FEW_TEXTS`] texts or fewer, whose texts are read instead.
+    pub fn fact_term_docs(&self, fact: u32, at: usize) -> Option<&[u32]> {
+        match self.term_docs_first[fact as usize] {
+            u32::MAX => None,
+            first => Some(self.term_docs.get(first as usize + at)),
+        }
+    }
+
+    /// Whether [`Index::fact_term_docs`] knows the fact's texts.
+    pub fn knows_term_docs(&self, fact: u32) -> bool {
+        self.term_docs_first[fact as usize] != u32::MAX
     }
 
     /// Whether any text of the fact holds the term.
