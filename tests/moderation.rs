@@ -333,11 +333,11 @@ async fn fifty_concurrent_edits_from_several_moderators_all_land_once() {
         submitted.push(server.submit(who, custom_id, boxes).await);
     }
     // The saves queue behind one another in no set order, so the last one
-    // may come long after the first: wait for all of them together. Each
-    // save reloads the base, which builds two indexes (the curated one reads
-    // the slips of asked questions): in an unoptimised build on a busy
-    // two-core machine fifty of them take well over a minute. The wait is
-    // a guard against a save never answered, not a speed target.
+    // may come long after the first: wait for all of them together. Saves
+    // queued behind a reload share the next one, but each reload builds two
+    // indexes (the curated one reads the slips of asked questions), slow in
+    // an unoptimised build on a busy two-core machine. The wait is a guard
+    // against a save never answered, not a speed target.
     let all_answered = |d: &StandIn| {
         submitted.iter().all(|&id| {
             d.original_response(id)

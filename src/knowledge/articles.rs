@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use super::{FactBase, Location, Problem};
 
 /// Why an article text could not be used.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ArticleError {
     #[error(
         "the articles folder {0} does not exist; set [knowledge] articles in the config, TALKSBOT_ARTICLES, or --articles to the folder that holds the article texts"
@@ -29,7 +29,7 @@ pub enum ArticleError {
     Unreadable {
         path: PathBuf,
         #[source]
-        source: std::io::Error,
+        source: std::sync::Arc<std::io::Error>,
     },
 }
 
@@ -131,7 +131,7 @@ impl Article {
             .map(Article::new)
             .map_err(|source| ArticleError::Unreadable {
                 path: path.to_path_buf(),
-                source,
+                source: source.into(),
             })
     }
 
@@ -270,7 +270,7 @@ impl Articles {
             Ok(article) => Ok(article),
             Err((kind, message)) => Err(ArticleError::Unreadable {
                 path,
-                source: std::io::Error::new(*kind, message.clone()),
+                source: std::io::Error::new(*kind, message.clone()).into(),
             }),
         }
     }

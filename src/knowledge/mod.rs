@@ -139,14 +139,15 @@ pub struct FactBase {
     verified_against: Option<PathBuf>,
 }
 
-/// Why a fact base could not be loaded.
-#[derive(Debug, thiserror::Error)]
+/// Why a fact base could not be loaded. Cloned for every save whose
+/// reload it was (see [`reload::Reloader::reload`]).
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum KnowledgeError {
     #[error("cannot read {path}: {source}")]
     Io {
         path: PathBuf,
         #[source]
-        source: std::io::Error,
+        source: std::sync::Arc<std::io::Error>,
     },
     #[error("{} problem(s) in the fact base:\n{}", .0.len(), ProblemList(.0))]
     Invalid(Vec<Problem>),

@@ -184,7 +184,7 @@ impl Editor {
                         Err(source) => {
                             return Err(ArticleError::Unreadable {
                                 path: article.clone(),
-                                source,
+                                source: source.into(),
                             }
                             .into());
                         }

@@ -124,7 +124,7 @@ fn toml_files_in(folder: &Path) -> Result<Vec<PathBuf>, KnowledgeError> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
         .map_err(|source| KnowledgeError::Io {
             path: folder.to_path_buf(),
-            source,
+            source: source.into(),
         })?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
@@ -143,7 +143,10 @@ pub fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, KnowledgeError> {
         .into_iter()
         .map(|path| match std::fs::read_to_string(&path) {
             Ok(text) => Ok((path, text)),
-            Err(source) => Err(KnowledgeError::Io { path, source }),
+            Err(source) => Err(KnowledgeError::Io {
+                path,
+                source: source.into(),
+            }),
         })
         .collect()
 }

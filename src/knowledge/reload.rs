@@ -4,6 +4,7 @@
 //! leaves the last good base serving and is reported with file:line:column.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,10 +33,22 @@ pub struct Reloader {
     knowledge: Option<Arc<ArcSwap<Knowledge>>>,
     /// Where the article texts are, to check every quote on each reload.
     articles: Option<PathBuf>,
-    /// Only one reload at a time, so an older read never lands after a newer.
-    lock: std::sync::Mutex<()>,
+    /// Reloads asked for so far.
+    asked: AtomicU64,
+    /// Only one reload at a time, so an older read never lands after a
+    /// newer; and the last one, which reloads asked for while it waited
+    /// to start share.
+    last: std::sync::Mutex<Last>,
     /// Hears every outcome, whichever way the reload was asked for.
     observer: Option<Observer>,
+}
+
+/// The last reload done: how many had been asked for when it began to
+/// read the folder (every one of them sees what it read), and its outcome.
+#[derive(Debug, Default)]
+struct Last {
+    covers: u64,
+    outcome: Option<Result<Reloaded, KnowledgeError>>,
 }
 
 /// A function told of every reload's outcome.
@@ -56,7 +69,8 @@ impl Reloader {
             matcher,
             knowledge: Some(knowledge),
             articles: None,
-            lock: std::sync::Mutex::new(()),
+            asked: AtomicU64::new(0),
+            last: std::sync::Mutex::new(Last::default()),
             observer: None,
         }
     }
@@ -85,7 +99,8 @@ impl Reloader {
             matcher: MatcherConfig::default(),
             knowledge: None,
             articles: None,
-            lock: std::sync::Mutex::new(()),
+            asked: AtomicU64::new(0),
+            last: std::sync::Mutex::new(Last::default()),
             observer: None,
         }
     }
@@ -95,8 +110,19 @@ impl Reloader {
     }
 
     /// Loads and checks the folder; swaps the new base in only if it is good.
+    /// The folder is always read after this is called, so a change written
+    /// before is in it; but reloads asked for while another runs wait for it
+    /// and then share one reload (fifty saves at once load the base two or
+    /// three times, not fifty), each told its outcome.
     pub fn reload(&self) -> Result<Reloaded, KnowledgeError> {
-        let _one_at_a_time = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let ticket = self.asked.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.covers >= ticket {
+            if let Some(outcome) = &last.outcome {
+                return outcome.clone();
+            }
+        }
+        let covers = self.asked.load(Ordering::SeqCst);
         let result = super::FactBase::load_verified(&self.dir, self.articles.as_deref()).map(|base| {
             let reloaded = Reloaded {
                 facts: base.facts().len(),
@@ -110,6 +136,10 @@ impl Reloader {
         if let Some(observer) = &self.observer {
             (observer.0)(&result);
         }
+        *last = Last {
+            covers,
+            outcome: Some(result.clone()),
+        };
         result
     }
 }
@@ -180,6 +210,56 @@ mod tests {
         assert_eq!(shared.load().base.facts().len(), 2);
         std::fs::remove_file(dir.path().join("facts/broken.toml")).unwrap();
         assert!(reloader.reload().is_ok());
+    }
+
+    #[test]
+    fn saves_reloading_at_once_share_reloads_and_each_is_served_when_its_reload_returns() {
+        const SAVES: u64 = 6;
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kb");
+        std::fs::create_dir_all(dir.path().join("facts")).unwrap();
+        for f in ["sources.toml", "synonyms.toml", "facts/town.toml"] {
+            std::fs::copy(root.join(f), dir.path().join(f)).unwrap();
+        }
+        let config = MatcherConfig::default();
+        let shared = Arc::new(ArcSwap::from_pointee(Knowledge::load(dir.path(), &config).unwrap()));
+        // The first reload holds on until every save has asked for its
+        // own, so that they all queue behind it.
+        let this: Arc<std::sync::OnceLock<std::sync::Weak<Reloader>>> = Arc::default();
+        let loads = Arc::new(AtomicU64::new(0));
+        let reloader = Arc::new(Reloader::new(dir.path(), config, Arc::clone(&shared)).observed({
+            let (this, loads) = (Arc::clone(&this), Arc::clone(&loads));
+            move |_| {
+                if loads.fetch_add(1, Ordering::SeqCst) == 0 {
+                    let reloader = this.get().and_then(std::sync::Weak::upgrade).unwrap();
+                    while reloader.asked.load(Ordering::SeqCst) < SAVES {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                }
+            }
+        }));
+        this.set(Arc::downgrade(&reloader)).unwrap();
+        let saves: Vec<_> = (0..SAVES)
+            .map(|i| {
+                let (reloader, shared, dir) = (Arc::clone(&reloader), Arc::clone(&shared), dir.path().to_path_buf());
+                std::thread::spawn(move || {
+                    let id = format!("extra-{i}");
+                    let fact = format!(
+                        "[[fact]]\nid = \"{id}\"\nquestions = [\"What is extra {i}?\"]\nanswer = \"Extra {i}.\"\nsources = [\"gazette-2024-06-01\"]\nquotes = [\"The new bridge opened on May 28\"]\n"
+                    );
+                    std::fs::write(dir.join(format!("facts/{id}.toml")), fact).unwrap();
+                    let reloaded = reloader.reload().unwrap();
+                    assert!(shared.load().base.fact(&id).is_some(), "{id} is served once its reload returns");
+                    reloaded.facts
+                })
+            })
+            .collect();
+        let counts: Vec<usize> = saves.into_iter().map(|s| s.join().unwrap()).collect();
+        assert_eq!(shared.load().base.facts().len(), 2 + SAVES as usize);
+        assert!(counts.contains(&(2 + SAVES as usize)), "{counts:?}");
+        // The one that held on, and at most one for every save queued
+        // behind it (none if all had asked before it began to read).
+        assert!(loads.load(Ordering::SeqCst) <= 2, "{loads:?} reloads");
     }
 
     #[test]
