@@ -37,18 +37,18 @@ pub struct Reloader {
     asked: AtomicU64,
     /// Only one reload at a time, so an older read never lands after a
     /// newer; and the last one, which reloads asked for while it waited
-    /// to start share.
-    last: std::sync::Mutex<Last>,
+    /// to start share (none before the first).
+    last: std::sync::Mutex<Option<Last>>,
     /// Hears every outcome, whichever way the reload was asked for.
     observer: Option<Observer>,
 }
 
 /// The last reload done: how many had been asked for when it began to
 /// read the folder (every one of them sees what it read), and its outcome.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Last {
     covers: u64,
-    outcome: Option<Result<Reloaded, KnowledgeError>>,
+    outcome: Result<Reloaded, KnowledgeError>,
 }
 
 /// A function told of every reload's outcome.
@@ -70,7 +70,7 @@ impl Reloader {
             knowledge: Some(knowledge),
             articles: None,
             asked: AtomicU64::new(0),
-            last: std::sync::Mutex::new(Last::default()),
+            last: std::sync::Mutex::new(None),
             observer: None,
         }
     }
@@ -100,7 +100,7 @@ impl Reloader {
             knowledge: None,
             articles: None,
             asked: AtomicU64::new(0),
-            last: std::sync::Mutex::new(Last::default()),
+            last: std::sync::Mutex::new(None),
             observer: None,
         }
     }
@@ -117,10 +117,8 @@ impl Reloader {
     pub fn reload(&self) -> Result<Reloaded, KnowledgeError> {
         let ticket = self.asked.fetch_add(1, Ordering::SeqCst) + 1;
         let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-        if last.covers >= ticket {
-            if let Some(outcome) = &last.outcome {
-                return outcome.clone();
-            }
+        if let Some(done) = last.as_ref().filter(|done| done.covers >= ticket) {
+            return done.outcome.clone();
         }
         let covers = self.asked.load(Ordering::SeqCst);
         let result = super::FactBase::load_verified(&self.dir, self.articles.as_deref()).map(|base| {
@@ -136,10 +134,10 @@ impl Reloader {
         if let Some(observer) = &self.observer {
             (observer.0)(&result);
         }
-        *last = Last {
+        *last = Some(Last {
             covers,
-            outcome: Some(result.clone()),
-        };
+            outcome: result.clone(),
+        });
         result
     }
 }

@@ -494,13 +494,12 @@ fn respelt(index: &Index, synonyms: &Synonyms, question: &str) -> String {
         let (word, after) = rest.split_at(end);
         rest = after;
         let folded = word.to_ascii_lowercase();
-        let stem = text::stem(&folded);
         let sound = folded.len() < 3
             || folded.bytes().any(|b| b.is_ascii_digit())
             || english.is_real_word(&folded)
             || analyzer::is_stop_word(&folded)
             || index.spells(&folded)
-            || index.term(synonyms.name_of(&stem).unwrap_or(&stem)).is_some();
+            || word_term(index, synonyms, &text::stem(&folded)).is_some();
         if sound {
             out.push_str(word);
             continue;
@@ -519,6 +518,31 @@ fn respelt(index: &Index, synonyms: &Synonyms, question: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// What a base is indexed as: each fact's `phrasings` and body, then, as
+/// one more "fact" after the real ones, the `open` questions of each fact
+/// that has any (see [`Matcher::new`]).
+fn indexed_texts<'a>(
+    phrasings: &'a [Vec<&'a str>],
+    bodies: &'a [String],
+    open: &'a [Vec<&'a str>],
+) -> impl Iterator<Item = FactText<'a>> {
+    let texts = phrasings.iter().zip(bodies).map(|(questions, body)| FactText {
+        questions: questions.clone(),
+        body: body.clone(),
+    });
+    let gaps = open.iter().filter(|q| !q.is_empty()).map(|questions| FactText {
+        questions: questions.clone(),
+        body: String::new(),
+    });
+    texts.chain(gaps)
+}
+
+/// The term a stemmed word is indexed as: its synonym group's name, if it
+/// has one.
+fn word_term(index: &Index, synonyms: &Synonyms, stemmed: &str) -> Option<u32> {
+    index.term(synonyms.name_of(stemmed).unwrap_or(stemmed))
 }
 
 /// Each fact's indexed body: its answer without the clauses in which it
@@ -1161,15 +1185,18 @@ impl Matcher {
             // curated base uses: asked questions are read with the slips of
             // their own words respelt against an index of the curated base
             // (the same texts its matcher indexes, built alone).
-            let texts = base.facts().iter().zip(&bodies).map(|(f, body)| FactText {
-                questions: f.questions.iter().map(String::as_str).collect(),
-                body: body.clone(),
-            });
-            let gaps = base.facts().iter().filter(|f| !f.unsaid.is_empty()).map(|f| FactText {
-                questions: f.unsaid.iter().map(String::as_str).collect(),
-                body: String::new(),
-            });
-            let curated = Index::build(texts.chain(gaps), &synonyms, config.stop_word_weight.max(0.0));
+            let own = |texts: fn(&crate::knowledge::Fact) -> &[String]| -> Vec<Vec<&str>> {
+                base.facts()
+                    .iter()
+                    .map(|f| texts(f).iter().map(String::as_str).collect())
+                    .collect()
+            };
+            let (phrasings, open) = (own(|f| &f.questions), own(|f| &f.unsaid));
+            let curated = Index::build(
+                indexed_texts(&phrasings, &bodies, &open),
+                &synonyms,
+                config.stop_word_weight.max(0.0),
+            );
             for question in asked.iter_mut().chain(&mut asked_open).flatten() {
                 *question = respelt(&curated, &synonyms, question);
             }
@@ -1201,15 +1228,11 @@ impl Matcher {
         // A fact's phrasings: its own questions, then those people asked of
         // it (`asked/`), which the index and every rule read alike.
         let own_and_asked = own_then_asked(base, |f| &f.questions, &asked);
-        let texts = own_and_asked.iter().zip(&bodies).map(|(questions, body)| FactText {
-            questions: questions.clone(),
-            body: body.clone(),
-        });
-        let gaps = gap_owners.iter().map(|&f| FactText {
-            questions: open_questions[f as usize].clone(),
-            body: String::new(),
-        });
-        let (index, in_order) = Index::build_in_order(texts.chain(gaps), &synonyms, config.stop_word_weight.max(0.0));
+        let (index, in_order) = Index::build_in_order(
+            indexed_texts(&own_and_asked, &bodies, &open_questions),
+            &synonyms,
+            config.stop_word_weight.max(0.0),
+        );
         let gap_asks = gap_owners
             .iter()
             .map(|&f| {
@@ -1876,7 +1899,7 @@ impl Matcher {
     /// The index term a stemmed English word stands for: its synonym
     /// group's name, or itself.
     fn word_term(&self, stemmed: &str) -> Option<u32> {
-        self.index.term(self.synonyms.name_of(stemmed).unwrap_or(stemmed))
+        word_term(&self.index, &self.synonyms, stemmed)
     }
 
     /// What one slip of the fingers may have made `typed`, a real word the
