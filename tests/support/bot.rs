@@ -169,12 +169,19 @@ impl Bot {
     /// What the person who started an interaction ends up seeing: the
     /// original response after any deferral and edit, once it has content.
     pub async fn final_response_to(&self, interaction: u64) -> Value {
+        self.final_response_within(interaction, WAIT).await
+    }
+
+    /// [`Bot::final_response_to`], waiting up to `wait` for it: for a
+    /// command that loads a whole base, as a start does (see
+    /// [`START_WAIT`]).
+    pub async fn final_response_within(&self, interaction: u64, wait: Duration) -> Value {
         let has_content = |m: &Value| {
             m["embeds"].as_array().is_some_and(|e| !e.is_empty())
                 || m["content"].as_str().is_some_and(|c| !c.is_empty())
         };
         self.discord
-            .wait_until(WAIT, |d| {
+            .wait_until(wait, |d| {
                 d.original_response(interaction).is_some_and(|m| has_content(&m))
             })
             .await;
