@@ -679,9 +679,18 @@ pub fn analyze(text: &str, synonyms: &Synonyms, max_tokens: usize) -> Vec<Term> 
 
 /// A word's stem, and whether it is a stop word as written or once stemmed.
 fn read_word(word: &str) -> (String, bool) {
+    let word = spelled_out(word);
+    let stem = text::stem(word);
+    let stop = is_stop_word(word) || is_stop_word(&stem);
+    (stem, stop)
+}
+
+/// The word that chat's shorthand or a hurried spelling stands for ("ppl":
+/// "people", "n": "and"), or the word itself.
+pub fn spelled_out(word: &str) -> &str {
     // "who's" typed without its apostrophe, or "when" in chat: the question
     // word it is.
-    let word = match word {
+    match word {
         "wen" | "whn" => "when",
         // Question words as chat and hurried fingers spell them: read as
         // typed, "wat" and "hw" are unknown strings, and the question loses
@@ -716,16 +725,20 @@ fn read_word(word: &str) -> (String, bool) {
         "natl" => "national",
         // "meet w/ trump": "with", not a letter weighed like a rare word.
         "w" => "with",
+        // "trump n putin", "did u see", "r they talking": the function
+        // words they stand for, which most texts hold and so weigh little;
+        // as typed, few texts hold them and they outweigh a name.
+        "n" => "and",
+        "u" => "you",
+        "r" => "are",
+        "ur" => "your",
         "whos" => "who",
         "wheres" => "where",
         "whens" => "when",
         "hows" => "how",
         "whys" => "why",
         other => other,
-    };
-    let stem = text::stem(word);
-    let stop = is_stop_word(word) || is_stop_word(&stem);
-    (stem, stop)
+    }
 }
 
 /// Words already read, for analysing many texts that share their words
@@ -793,8 +806,48 @@ fn analyze_words(
         })
         .collect();
     synonyms.apply(showing_as_revealing(calling_as_naming(in_as_contents(
-        asking_politely_says_nothing(greetings_said_nothing(terms)),
+        asking_politely_says_nothing(greetings_said_nothing(short_weekdays(terms))),
     ))))
+}
+
+/// "trump call mon", "what happened thurs": a weekday as chat shortens it,
+/// which read as typed is a string no text holds, and so outweighs the
+/// whole question. "sat", "sun" and "wed" are words too ("who sat down with
+/// putin"), so they are read as days only where a day is said: after "on",
+/// "last", "next" and the like, or ending a question ("rubio n lavrov spoke
+/// sat?") after anything but who sat or "the".
+fn short_weekdays(mut terms: Vec<Term>) -> Vec<Term> {
+    const BEFORE_A_DAY: &[&str] = &[
+        "on", "last", "this", "next", "by", "since", "until", "till", "til", "before", "after", "from", "that", "past",
+        "thru", "through",
+    ];
+    // Who sat, and "the sun": the word, not the day.
+    const THE_WORD: &[&str] = &[
+        "who", "he", "she", "they", "we", "i", "you", "u", "it", "where", "everyone", "the", "a", "an",
+    ];
+    let last = terms.len().saturating_sub(1);
+    for i in 0..terms.len() {
+        let day = match terms[i].raw.as_str() {
+            "mon" => "monday",
+            "tue" | "tues" => "tuesday",
+            "weds" => "wednesday",
+            "thu" | "thur" | "thurs" => "thursday",
+            "fri" => "friday",
+            short @ ("sat" | "sun" | "wed") => {
+                let before = i.checked_sub(1).map_or("", |j| terms[j].raw.as_str());
+                let said = BEFORE_A_DAY.contains(&before) || (i == last && i > 0 && !THE_WORD.contains(&before));
+                match (short, said) {
+                    (_, false) => continue,
+                    ("sat", _) => "saturday",
+                    ("sun", _) => "sunday",
+                    _ => "wednesday",
+                }
+            }
+            _ => continue,
+        };
+        terms[i] = read_as(&terms[i], day);
+    }
+    terms
 }
 
 /// "what's in the document", "what is actually in the bill": asked what
@@ -1545,6 +1598,26 @@ mod tests {
     }
 
     #[test]
+    fn a_shortened_weekday_is_the_day_where_a_day_is_said() {
+        let syn = Synonyms::default();
+        let day = |q: &str, full: &str| assert_eq!(index_terms(q, &syn), index_terms(full, &syn), "{q}");
+        day("trump call mon", "trump call monday");
+        day("what happened thurs", "what happened thursday");
+        day("talks on tues or fri", "talks on tuesday or friday");
+        day("rubio n lavrov spoke sat?", "rubio and lavrov spoke saturday?");
+        day(
+            "did rubio speak to lavrov on sat",
+            "did rubio speak to lavrov on saturday",
+        );
+        day("interview last sun", "interview last sunday");
+        // "sat", "sun" and "wed" are words as well as days.
+        let sat = index_terms("who sat down with putin", &syn);
+        assert!(sat.contains(&text::stem("sit")), "{sat:?}");
+        assert!(!index_terms("where they sat", &syn).contains(&text::stem("saturday")));
+        assert!(!index_terms("the sun", &syn).contains(&text::stem("sunday")));
+    }
+
+    #[test]
     fn chat_shorthand_reads_as_the_words_it_stands_for() {
         let syn = Synonyms::default();
         assert_eq!(
@@ -1559,6 +1632,11 @@ mod tests {
         assert_eq!(
             index_terms("i keep seeing diff things, prob wrong", &syn),
             index_terms("i keep seeing different things, probably wrong", &syn)
+        );
+        // "n", "u", "r": the function words chat shortens them from.
+        assert_eq!(
+            index_terms("r u sure trump n putin spoke", &syn),
+            index_terms("are you sure trump and putin spoke", &syn)
         );
         // "w" and "w/" are "with", a function word, not a name.
         assert_eq!(

@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -20.352,
-            coverage: 4.106,
-            typicality: -5.483,
-            margin: 2.581,
-            known: 3.417,
-            length: 0.238,
-            checks: 11.212,
-            missing: -6.27,
-            surface: -0.856,
-            direct: 0.608,
-            speaker: -2.242,
-            nearest: 9.161,
+            bias: -20.386,
+            coverage: 4.063,
+            typicality: -5.568,
+            margin: 2.733,
+            known: 3.463,
+            length: 0.215,
+            checks: 11.195,
+            missing: -6.203,
+            surface: -0.929,
+            direct: 0.679,
+            speaker: -2.234,
+            nearest: 9.244,
         }
     }
 }

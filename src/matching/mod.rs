@@ -2246,7 +2246,9 @@ impl Matcher {
         }
         // Words said again add nothing to how the question reads.
         let mut said: Vec<&str> = Vec::new();
-        let words: Vec<&str> = normalized.split(' ').collect();
+        // Shorthand is compared as the words it stands for: "rubio n lavrov"
+        // reads like "rubio and lavrov", not like a phrasing typed with "n".
+        let words: Vec<&str> = normalized.split(' ').map(analyzer::spelled_out).collect();
         // "Could you tell me" is no part of what the question reads like.
         for (word, polite) in words.iter().zip(analyzer::polite_words(&words)) {
             if !polite && !said.contains(word) {
@@ -2449,18 +2451,18 @@ impl Matcher {
         // An open question about another member of a group the question
         // names one of ("what did Zelensky say about ..." asked of Rubio) is
         // left open about someone else: it marks nothing.
+        // Ranking passed over such open questions already; this reads them
+        // against the whole question where ranking read a part (see
+        // `outlets_named`).
         let named: Vec<u32> = terms
             .iter()
             .flat_map(|t| t.variants.iter().map(|&(id, _)| id))
             .collect();
-        let about_another = |doc: u32| {
-            let in_doc = |member: &Vec<u32>| member.iter().any(|&id| self.index.doc_has(doc, id));
-            let is_named = |member: &Vec<u32>| member.iter().any(|id| named.contains(id));
-            self.contrasts.iter().any(|group| {
-                group.iter().any(|m| is_named(m) && !in_doc(m)) && group.iter().any(|m| !is_named(m) && in_doc(m))
-            })
-        };
-        let gaps: Vec<Candidate> = gaps.into_iter().filter(|g| !about_another(doc_of(g))).collect();
+        let naming = self.contrasts_naming(|id| named.contains(&id));
+        let gaps: Vec<Candidate> = gaps
+            .into_iter()
+            .filter(|g| !self.about_another(&naming, doc_of(g)))
+            .collect();
         // A question word ("which", "who", "when") asks something else of
         // the same words; a word the fact uses elsewhere (another phrasing,
         // its answer) is no detail the sources leave open.
@@ -3016,6 +3018,34 @@ unsaid = ["What did Zelensky say about Trump's commitment to ending the war?"]
             "{:?}",
             of_zelensky.outcome
         );
+    }
+
+    #[test]
+    fn an_open_question_about_someone_else_leaves_the_facts_other_open_questions_to_hold_it_back() {
+        let base = base_with_synonyms(
+            "[[contrast]]\nterms = [\"rubio\", \"trump\", \"pope\"]\n",
+            r#"
+[[fact]]
+id = "rubio-in-rome"
+questions = ["Why was Rubio in Rome?", "Was Rubio at the inauguration of the pope?"]
+answer = "Rubio was in Rome for the inauguration of the pope."
+sources = ["s"]
+quotes = ["q"]
+unsaid = ["Who did Trump meet at the inauguration of the pope?", "Who did Rubio meet while he was in Rome?"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        // The open question about Trump reads nearest (it names the pope,
+        // as the question does), but it is not what was asked; the one about
+        // whom Rubio met is.
+        let verdict = matcher
+            .ask("who did rubio meet at the inauguration of the pope")
+            .unwrap();
+        assert_eq!(base.facts()[verdict.candidates[0].fact].id, "rubio-in-rome");
+        assert!(verdict.candidates[0].unsaid, "{:?}", verdict.candidates[0]);
+        assert!(!matches!(verdict.outcome, Outcome::Answer(_)), "{:?}", verdict.outcome);
+        let sure = matcher.ask("was rubio at the inauguration of the pope").unwrap();
+        assert!(matches!(sure.outcome, Outcome::Answer(_)), "{:?}", sure.outcome);
     }
 
     #[test]

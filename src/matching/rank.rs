@@ -59,6 +59,9 @@ pub(super) struct Asked<'a> {
     /// The contrast groups the question names a member of, with the
     /// members it names.
     contrasts: Vec<(Vec<u32>, Vec<u32>)>,
+    /// Per contrast group the question names a member of (its index in
+    /// [`Matcher::contrasts`]), which of its members the question names.
+    naming: Vec<(usize, Vec<bool>)>,
     /// The question words of [`Matcher::question_words`] the question
     /// uses, every spelling of each.
     asking: Vec<u32>,
@@ -161,6 +164,7 @@ impl<'a> Asked<'a> {
                 (!named.is_empty()).then(|| (named, group.iter().flatten().copied().collect()))
             })
             .collect();
+        let naming = matcher.contrasts_naming(|id| asked(&id));
         // Every spelling of a question word asked counts ("who", "whom").
         let asking: Vec<u32> = matcher
             .question_words
@@ -221,6 +225,7 @@ impl<'a> Asked<'a> {
                 .map(|t| t.variants.iter().map(|v| v.1).fold(0.0, f32::max))
                 .collect(),
             contrasts,
+            naming,
             asks_why: kinds.reason,
             asking,
             kind_words: terms
@@ -1121,6 +1126,13 @@ impl Matcher {
             if self.open_question_asks_else(fact, doc_id, asked.kinds) {
                 continue;
             }
+            // Nor is one about another of those the question names one of
+            // ("did trump meet pope leo at the inauguration" asked of Rubio):
+            // it leaves open something of someone else, and the fact's other
+            // open questions ("Who did Rubio meet while in Rome?") compete.
+            if f >= self.real_facts && self.about_another(&asked.naming, doc_id) {
+                continue;
+            }
             let holds = &mut scratch.doc_holds;
             holds.fill(false);
             if masks {
@@ -1304,6 +1316,30 @@ impl Matcher {
             })
             .sum::<f32>()
             / total
+    }
+
+    /// Per contrast group a member of which `named` holds a spelling of (its
+    /// index in [`Matcher::contrasts`]), which of its members are named.
+    pub(super) fn contrasts_naming(&self, named: impl Fn(u32) -> bool) -> Vec<(usize, Vec<bool>)> {
+        self.contrasts
+            .iter()
+            .enumerate()
+            .filter_map(|(g, group)| {
+                let members: Vec<bool> = group.iter().map(|member| member.iter().any(|&id| named(id))).collect();
+                members.contains(&true).then_some((g, members))
+            })
+            .collect()
+    }
+
+    /// Whether `doc` is about another member of a contrast group a member
+    /// of which is named (`naming`, of [`Matcher::contrasts_naming`]): it
+    /// names one not named and lacks one that is.
+    pub(super) fn about_another(&self, naming: &[(usize, Vec<bool>)], doc: u32) -> bool {
+        naming.iter().any(|(g, named)| {
+            let in_doc = |member: &Vec<u32>| member.iter().any(|&id| self.index.doc_has(doc, id));
+            let members = || self.contrasts[*g].iter().zip(named);
+            members().any(|(m, &named)| named && !in_doc(m)) && members().any(|(m, &named)| !named && in_doc(m))
+        })
     }
 
     /// True when the question names one member of a contrast group and the
