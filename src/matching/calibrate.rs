@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -20.386,
-            coverage: 4.063,
-            typicality: -5.568,
-            margin: 2.733,
-            known: 3.463,
-            length: 0.215,
-            checks: 11.195,
-            missing: -6.203,
-            surface: -0.929,
-            direct: 0.679,
-            speaker: -2.234,
-            nearest: 9.244,
+            bias: -20.405,
+            coverage: 4.043,
+            typicality: -5.561,
+            margin: 2.724,
+            known: 3.493,
+            length: 0.208,
+            checks: 11.208,
+            missing: -6.224,
+            surface: -0.91,
+            direct: 0.667,
+            speaker: -2.235,
+            nearest: 9.24,
         }
     }
 }

@@ -1959,7 +1959,7 @@ impl Matcher {
     /// -> "ceasefire"), at a similarity that keeps them below the word itself.
     fn add_related(&self, word: &str, variants: &mut Vec<(u32, f32)>) {
         let english = Lexicon::english();
-        let base = english.base_form(word);
+        let base = Some(text::base_form(word)).filter(|&b| b != word);
         for related in english
             .related(word)
             .chain(base.into_iter().flat_map(|b| english.related(b)))

@@ -848,13 +848,18 @@ pub fn tokens(text: &str) -> Vec<Token> {
 pub fn stem(word: &str) -> String {
     static SNOWBALL: std::sync::OnceLock<rust_stemmers::Stemmer> = std::sync::OnceLock::new();
     let snowball = SNOWBALL.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
-    let base = irregular(word)
-        .or_else(|| super::lexicon::Lexicon::english().base_form(word))
-        .unwrap_or(word);
+    let base = base_form(word);
     if !base.is_ascii() {
         return base.to_string();
     }
     snowball.stem(base).into_owned()
+}
+
+/// The form a word is read as before stemming ("went": "go"), or the word.
+pub fn base_form(word: &str) -> &str {
+    irregular(word)
+        .or_else(|| super::lexicon::Lexicon::english().base_form(word))
+        .unwrap_or(word)
 }
 
 fn irregular(word: &str) -> Option<&'static str> {
@@ -884,6 +889,9 @@ fn irregular(word: &str) -> Option<&'static str> {
         "women" => "woman",
         "people" => "person",
         "children" => "child",
+        // Birth, as English uses it now, not "bear" (whose participle is
+        // "borne"): "when was witkoff born" asks no date a fact holds.
+        "born" => "born",
         _ => return None,
     })
 }
@@ -1111,6 +1119,11 @@ mod tests {
         assert_eq!(stem("offer"), stem("offers"));
         assert_ne!(stem("offer"), stem("off"));
         assert_ne!(stem("ground"), stem("grind"));
+        // WordNet tags "born" an adjective once, too seldom to keep it from
+        // "bear"; read so, "when was witkoff born" asked what Witkoff holds
+        // or carries, and the date of his meeting answered it.
+        assert_ne!(stem("born"), stem("bear"));
+        assert_eq!(base_form("born"), "born");
         // Irregular forms still meet their base.
         assert_eq!(stem("went"), stem("go"));
         assert_eq!(stem("fell"), stem("fall"));
