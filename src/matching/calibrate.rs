@@ -116,18 +116,18 @@ impl Default for Calibration {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         Calibration {
-            bias: -20.405,
-            coverage: 4.043,
-            typicality: -5.561,
-            margin: 2.724,
-            known: 3.493,
-            length: 0.208,
-            checks: 11.208,
-            missing: -6.224,
-            surface: -0.91,
+            bias: -20.236,
+            coverage: 4.049,
+            typicality: -5.555,
+            margin: 2.744,
+            known: 3.49,
+            length: 0.197,
+            checks: 11.038,
+            missing: -6.215,
+            surface: -0.957,
             direct: 0.667,
-            speaker: -2.235,
-            nearest: 9.24,
+            speaker: -2.232,
+            nearest: 9.284,
         }
     }
 }
