@@ -150,21 +150,22 @@ impl<'a> Asked<'a> {
             .collect();
         by_id.sort_unstable();
         let asked = |id: &u32| by_id.binary_search_by_key(id, |&(t, _)| t).is_ok();
-        let contrasts = matcher
-            .contrasts
+        let naming = matcher.contrasts_naming(|id| asked(&id));
+        // The same groups as spellings, for the check on every text read:
+        // every spelling of a member named counts as naming it.
+        let contrasts = naming
             .iter()
-            .filter_map(|group| {
-                // Every spelling of a member named counts as naming it.
-                let named: Vec<u32> = group
+            .map(|(g, named)| {
+                let group = &matcher.contrasts[*g];
+                let named_ids = group
                     .iter()
-                    .filter(|member| member.iter().any(asked))
-                    .flatten()
-                    .copied()
+                    .zip(named)
+                    .filter(|&(_, &named)| named)
+                    .flat_map(|(member, _)| member.iter().copied())
                     .collect();
-                (!named.is_empty()).then(|| (named, group.iter().flatten().copied().collect()))
+                (named_ids, group.iter().flatten().copied().collect())
             })
             .collect();
-        let naming = matcher.contrasts_naming(|id| asked(&id));
         // Every spelling of a question word asked counts ("who", "whom").
         let asking: Vec<u32> = matcher
             .question_words
