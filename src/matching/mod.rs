@@ -2199,7 +2199,7 @@ impl Matcher {
             offered: &offered,
             quoted: &quoted,
         };
-        let mut candidates = self.rank(&rank::Asked::new(self, &terms, total, alpha, &reading), prune);
+        let (mut candidates, mut open) = self.rank(&rank::Asked::new(self, &terms, total, alpha, &reading), prune);
         if let Some((rest, named)) = self.outlets_named(&terms) {
             // Every fact has an outlet, though few of its texts name it: a
             // fact from the outlet the question names ("according to
@@ -2226,20 +2226,23 @@ impl Matcher {
                 c.features.coverage *= penalty;
                 c.features.typicality *= penalty;
             }
-            let mut named_rest: Vec<Candidate> = self
-                .rank(&rank::Asked::new(self, &rest, rest_total, alpha, &reading), prune)
-                .into_iter()
-                .filter(|c| from_named(c.fact))
-                .collect();
+            let (named_rest, open_rest) = self.rank(&rank::Asked::new(self, &rest, rest_total, alpha, &reading), prune);
+            let mut named_rest: Vec<Candidate> = named_rest.into_iter().filter(|c| from_named(c.fact)).collect();
             // A text that names the outlet or programme itself ("Who hosted
             // Face the Nation when Rubio was on?") is read with it.
+            let mut read_whole = Vec::new();
             for whole in named_whole {
                 match named_rest.iter_mut().find(|r| r.fact == whole.fact) {
                     Some(r) if r.score < whole.score => *r = whole,
-                    Some(_) => {}
+                    Some(_) => continue,
                     None => named_rest.push(whole),
                 }
+                read_whole.push(whole.fact);
             }
+            // The open questions of a fact are read as the fact was.
+            let by_rest = |fact: usize| from_named(fact) && !read_whole.contains(&fact);
+            open.retain(|r| !by_rest(r.fact));
+            open.extend(open_rest.into_iter().filter(|r| by_rest(r.fact)));
             candidates.extend(named_rest);
             candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.fact.cmp(&b.fact)));
             candidates.truncate(rank::MAX_CANDIDATES);
@@ -2256,7 +2259,7 @@ impl Matcher {
             }
         }
         let asked_pairs = text::LetterPairs::new(&said.join(" "));
-        self.settle_gaps(&mut candidates, &terms, &asked_pairs);
+        self.settle_gaps(&mut candidates, &open, &terms, &asked_pairs);
         // One article's fact tells half of what is asked across both: it is
         // offered, not answered.
         if analyzer::asks_across_articles(&normalized) {
@@ -2420,11 +2423,21 @@ impl Matcher {
     /// holding "has"), which may match less closely ([`GAP_UNUSED_WORD_SHARE`];
     /// "what guarantees does russia want" is not held back by
     /// "Who would give Russia the guarantees it wants?" for "russia", which
-    /// the fact's other phrasings hold). Text is weighed against text, as a
-    /// fact's many phrasings would otherwise outweigh its few open ones. An
-    /// open question its own fact matches better, and asks nothing more of,
-    /// marks no fact at all.
-    fn settle_gaps(&self, candidates: &mut Vec<Candidate>, terms: &[QueryTerm], asked: &text::LetterPairs) {
+    /// the fact's other phrasings hold). A word the fact never uses may be
+    /// held by any of its open questions that match that closely, not only
+    /// the nearest (`open`: "Did Rubio meet anyone while in Rome?" holds the
+    /// "meet" of "who did rubio meet at pope leo's inauguration", which
+    /// "Who else from the US went to Pope Leo's inauguration?" reads nearer).
+    /// Text is weighed against text, as a fact's many phrasings would
+    /// otherwise outweigh its few open ones. An open question its own fact
+    /// matches better, and asks nothing more of, marks no fact at all.
+    fn settle_gaps(
+        &self,
+        candidates: &mut Vec<Candidate>,
+        open: &[rank::OpenRead],
+        terms: &[QueryTerm],
+        asked: &text::LetterPairs,
+    ) {
         if self.gap_owners.is_empty() {
             return;
         }
@@ -2489,13 +2502,23 @@ impl Matcher {
             let fact_docs = self.index.fact_docs(c.fact as u32);
             let near = |at: usize| self.phrasings.nearest(asked, at..at + 1);
             let open_near = g.question.map_or(0.0, |q| near(self.phrasings_of(g.fact).start + q));
+            // The fact's open questions that read the question this
+            // closely, the best first: any of them may hold the word.
+            let first = self.index.fact_docs(g.fact as u32).start;
+            let open_docs: Vec<u32> = std::iter::once(gap)
+                .chain(
+                    open.iter()
+                        .filter(|r| r.fact == g.fact && r.confidence >= GAP_UNUSED_WORD_SHARE * c.confidence)
+                        .map(|r| first + r.question as u32),
+                )
+                .collect();
             terms.iter().any(|t| {
                 let asks = asks_with(t);
-                if (t.stop && !asks) || !holds(gap, t) {
+                if t.stop && !asks {
                     return false;
                 }
                 if !asks {
-                    // The open question holds the word more closely than any
+                    // An open question holds the word more closely than any
                     // text of the fact: "Did Putin accept Pope Leo's offer?"
                     // asks "accept" of a fact that holds only "has", though
                     // the two are related.
@@ -2503,10 +2526,12 @@ impl Matcher {
                     // so; one it holds only through a related word does
                     // not ("bring" through "work" of "How would the
                     // shuttle diplomacy work?").
-                    let open = closeness(g.fact, gap, t);
-                    return open >= PART_SIMILARITY && fact_docs.clone().all(|d| closeness(c.fact, d, t) < open);
+                    return open_docs.iter().any(|&doc| {
+                        let open = closeness(g.fact, doc, t);
+                        open >= PART_SIMILARITY && fact_docs.clone().all(|d| closeness(c.fact, d, t) < open)
+                    });
                 }
-                if holds(phrasing, t) {
+                if !holds(gap, t) || holds(phrasing, t) {
                     return false;
                 }
                 if !close {
@@ -3038,6 +3063,40 @@ unsaid = ["Who did Trump meet at the inauguration of the pope?", "Who did Rubio 
         // The open question about Trump reads nearest (it names the pope,
         // as the question does), but it is not what was asked; the one about
         // whom Rubio met is.
+        let verdict = matcher
+            .ask("who did rubio meet at the inauguration of the pope")
+            .unwrap();
+        assert_eq!(base.facts()[verdict.candidates[0].fact].id, "rubio-in-rome");
+        assert!(verdict.candidates[0].unsaid, "{:?}", verdict.candidates[0]);
+        assert!(!matches!(verdict.outcome, Outcome::Answer(_)), "{:?}", verdict.outcome);
+        let sure = matcher.ask("was rubio at the inauguration of the pope").unwrap();
+        assert!(matches!(sure.outcome, Outcome::Answer(_)), "{:?}", sure.outcome);
+    }
+
+    #[test]
+    fn an_open_question_holding_the_word_asked_holds_the_fact_back_though_another_reads_nearer() {
+        let base = base_of(
+            r#"
+[[fact]]
+id = "rubio-in-rome"
+questions = ["Why was Rubio in Rome?", "Was Rubio at the inauguration of the pope?"]
+answer = "Rubio was in Rome for the inauguration of the pope."
+sources = ["s"]
+quotes = ["q"]
+unsaid = ["Who else from the US went to the inauguration of the pope?", "Did Rubio meet anyone while in Rome?"]
+
+[[fact]]
+id = "leaders-to-meet"
+questions = ["Will Putin meet Trump?", "When will the leaders meet?", "Where could the two presidents meet?"]
+answer = "Trump said he would meet Putin soon."
+sources = ["s"]
+quotes = ["q"]
+"#,
+        );
+        let matcher = Matcher::new(&base, MatcherConfig::default());
+        // The open question about who else went reads nearest, and holds no
+        // "meet"; the one asking whether Rubio met anyone, nearly as near,
+        // holds it, and the fact never says whom Rubio met.
         let verdict = matcher
             .ask("who did rubio meet at the inauguration of the pope")
             .unwrap();

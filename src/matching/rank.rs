@@ -500,6 +500,20 @@ struct Scratch {
     /// Per question term, whether one of the fact's phrasings (not only
     /// its answer) names it; found when the answer text is scored.
     phrased: Vec<bool>,
+    /// Every open question scored, read on its own (see [`OpenRead`]).
+    open: Vec<OpenRead>,
+}
+
+/// How closely one open question of a fact of open questions reads the
+/// question. A fact of open questions ranks by its best; settling reads
+/// the others too ("Did Rubio meet Pope Leo in person?" asks the "meet" of
+/// "who did rubio meet at pope leo's inauguration" where the best, "Who
+/// else from the US went to Pope Leo's inauguration?", does not).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct OpenRead {
+    pub(super) fact: usize,
+    pub(super) question: usize,
+    pub(super) confidence: f32,
 }
 
 impl Matcher {
@@ -528,10 +542,12 @@ impl Matcher {
     /// are exactly those that scoring every text found would give, with the
     /// same scores; below those, the ranking is of the facts found, which
     /// on a large base may miss one that only common words would find.
-    pub(super) fn rank(&self, asked: &Asked, prune: bool) -> Vec<Candidate> {
+    /// Beside them, how each open question of the facts of open questions
+    /// among them reads the question.
+    pub(super) fn rank(&self, asked: &Asked, prune: bool) -> (Vec<Candidate>, Vec<OpenRead>) {
         let terms = asked.terms;
         if asked.total <= 0.0 {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let mut order: Vec<usize> = (0..terms.len()).filter(|&i| asked.finds[i]).collect();
         order.sort_by(|&a, &b| {
@@ -573,6 +589,7 @@ impl Matcher {
             contrasts: Vec::new(),
             doc_holds: vec![false; asked.slots.len()],
             phrased: vec![false; asked.terms.len()],
+            open: Vec::new(),
         };
         REACHED.with_borrow_mut(|reached| {
             if reached.len() < self.index.fact_count() {
@@ -620,7 +637,9 @@ impl Matcher {
                 reached[fact as usize] = Reach::default();
             }
         });
-        ranking.top
+        let mut open = scratch.open;
+        open.retain(|r| ranking.top.iter().any(|c| c.fact == r.fact));
+        (ranking.top, open)
     }
 
     /// Adds what term `t` may add (`adds`) to every fact with a text holding
@@ -1237,6 +1256,13 @@ impl Matcher {
                 checks *= self.config.missing_entity_penalty;
             }
             let confidence = confidence * checks;
+            if let (true, Some(question)) = (f >= self.real_facts, doc.question) {
+                scratch.open.push(OpenRead {
+                    fact: f,
+                    question: question as usize,
+                    confidence,
+                });
+            }
             let candidate = Candidate {
                 fact: f,
                 confidence,
